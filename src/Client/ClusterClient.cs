@@ -1,0 +1,350 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansCache.Core;
+using OrleansCache.Core.Messaging;
+using OrleansCache.Core.Protocol;
+using OrleansCache.Core.Proxies;
+
+namespace OrleansCache.Client;
+
+/// <summary>
+/// The cluster client: one gateway connection at a time, reconnection with backoff across every gateway it knows,
+/// and grain references that send through it.
+/// </summary>
+internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker, IEnvelopeHandler
+{
+    private readonly ClusterClientOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly GrainReferenceFactory _references;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Lock _lock = new();
+    private readonly List<string> _learnedGateways = [];
+    private FramedConnection? _current;
+    private TaskCompletionSource<FramedConnection> _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _reconnectLoop;
+    private Exception? _lastConnectError;
+    private bool _everConnected;
+    private int _disposed;
+
+    public ClusterClient(ClusterClientOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ClusterClientOptionsValidator.ThrowIfInvalid(options);
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterClient>();
+        _references = new GrainReferenceFactory(this);
+    }
+
+    public event EventHandler<GatewayConnectedEventArgs>? Connected;
+
+    public event EventHandler<GatewayDisconnectedEventArgs>? Disconnected;
+
+    /// <summary>Raised on the read loop for every push from the gateway; handlers must return quickly.</summary>
+    internal event Action<Push>? PushReceived;
+
+    public bool IsConnected => Volatile.Read(ref _current) is { IsClosed: false };
+
+    public string? CurrentGateway => (Volatile.Read(ref _current)?.PeerState as GatewayState)?.Gateway;
+
+    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _references.GetGrain<TGrainInterface>(key);
+    }
+
+    public async Task ConnectAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var budget = _options.ConnectTimeout * Math.Max(1, _options.Gateways.Count);
+        await WaitForConnectionAsync(budget, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ByteString> InvokeAsync(Request request, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            var connection = await WaitForConnectionAsync(_options.ResponseTimeout - _time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
+            var remaining = _options.ResponseTimeout - _time.GetElapsedTime(started);
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new GrainCallTimeoutException($"{request.GrainType}/{request.GrainKey}.{request.Method} spent its {_options.ResponseTimeout.TotalMilliseconds:0} ms waiting for a gateway.");
+            }
+
+            request.TimeoutMs = (uint)Math.Max(1, remaining.TotalMilliseconds);
+            try
+            {
+                var response = await connection.SendRequestAsync(request, remaining, cancellationToken).ConfigureAwait(false);
+                return ResponseErrors.ResultOrThrow(response, request);
+            }
+            catch (ConnectionDrainingException)
+            {
+                // The gateway said goodbye before this call was sent; send it through the next gateway.
+                Detach(connection, null);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        FramedConnection? current;
+        Task? loop;
+        lock (_lock)
+        {
+            current = _current;
+            _current = null;
+            loop = _reconnectLoop;
+            _connected.TrySetException(new ObjectDisposedException(nameof(ClusterClient)));
+        }
+
+        if (current is not null)
+        {
+            current.Close(null);
+            await current.Completion.ConfigureAwait(false);
+        }
+
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(false);
+        }
+
+        _disposing.Dispose();
+    }
+
+    void IEnvelopeHandler.OnEnvelope(FramedConnection connection, Envelope envelope)
+    {
+        var state = (GatewayState)connection.PeerState!;
+        switch (envelope.BodyCase)
+        {
+            case Envelope.BodyOneofCase.Welcome:
+                if (!state.Welcome.TrySetResult(envelope.Welcome))
+                {
+                    throw new ProtocolViolationException("A second Welcome arrived.");
+                }
+
+                break;
+            case Envelope.BodyOneofCase.ClusterView:
+                LearnGateways(envelope.ClusterView.Gateways);
+                break;
+            case Envelope.BodyOneofCase.Closing:
+                LogGatewayClosing(_logger, state.Gateway, envelope.Closing.Reason);
+                // Calls already sent there still get their responses; new calls go to another gateway.
+                Detach(connection, new ConnectionLostException($"Gateway {state.Gateway} is shutting down."));
+                connection.CloseWhenIdle();
+                break;
+            case Envelope.BodyOneofCase.Push:
+                PushReceived?.Invoke(envelope.Push);
+                break;
+            default:
+                throw new ProtocolViolationException($"Unexpected {envelope.BodyCase} from gateway {state.Gateway}.");
+        }
+    }
+
+    void IEnvelopeHandler.OnClosed(FramedConnection connection, Exception? reason)
+    {
+        var state = (GatewayState)connection.PeerState!;
+        state.Welcome.TrySetException(new ConnectionLostException($"Gateway {state.Gateway} closed the connection during the handshake.", reason ?? new IOException("Connection closed.")));
+        Detach(connection, reason);
+    }
+
+    /// <summary>Stops using <paramref name="connection"/> for new calls and starts looking for another gateway.</summary>
+    private void Detach(FramedConnection connection, Exception? reason)
+    {
+        var state = (GatewayState)connection.PeerState!;
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_current, connection))
+            {
+                return;
+            }
+
+            _current = null;
+            _connected = new TaskCompletionSource<FramedConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                StartReconnectLoop(avoid: state.Gateway);
+            }
+        }
+
+        LogDisconnected(_logger, state.Gateway, reason?.Message);
+        Disconnected?.Invoke(this, new GatewayDisconnectedEventArgs(state.Gateway, reason));
+    }
+
+    private async Task<FramedConnection> WaitForConnectionAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Task<FramedConnection> connected;
+        lock (_lock)
+        {
+            if (_current is { IsClosed: false } current)
+            {
+                return current;
+            }
+
+            connected = _connected.Task;
+            if (_reconnectLoop is null || _reconnectLoop.IsCompleted)
+            {
+                StartReconnectLoop(avoid: null);
+            }
+        }
+
+        try
+        {
+            return await connected.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var last = Volatile.Read(ref _lastConnectError);
+            var message = $"No gateway of cluster '{_options.ClusterId}' accepted the client within {timeout.TotalMilliseconds:0} ms (tried {string.Join(", ", Candidates(null))})"
+                + (last is null ? "." : $"; last error: {last.Message}");
+            throw last is null ? new ClusterUnavailableException(message) : new ClusterUnavailableException(message, last);
+        }
+    }
+
+    /// <summary>Starts the loop that connects to a gateway; the caller holds <see cref="_lock"/>.</summary>
+    private void StartReconnectLoop(string? avoid)
+    {
+        if (_reconnectLoop is { IsCompleted: false })
+        {
+            return;
+        }
+
+        _reconnectLoop = Task.Run(() => ReconnectLoopAsync(avoid, _disposing.Token));
+    }
+
+    private async Task ReconnectLoopAsync(string? avoid, CancellationToken cancellationToken)
+    {
+        var delay = _options.MinReconnectDelay;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var gateway in Candidates(avoid))
+            {
+                try
+                {
+                    var (connection, welcome) = await ConnectToAsync(gateway, cancellationToken).ConfigureAwait(false);
+                    bool isReconnect;
+                    lock (_lock)
+                    {
+                        if (Volatile.Read(ref _disposed) != 0)
+                        {
+                            connection.Close(null);
+                            return;
+                        }
+
+                        _current = connection;
+                        isReconnect = _everConnected;
+                        _everConnected = true;
+                        _connected.TrySetResult(connection);
+                    }
+
+                    LogConnected(_logger, gateway, welcome.SiloAddress);
+                    Connected?.Invoke(this, new GatewayConnectedEventArgs(gateway, welcome.SiloAddress, isReconnect));
+                    return;
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Volatile.Write(ref _lastConnectError, ex);
+                    LogConnectFailed(_logger, gateway, ex.Message);
+                }
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = delay * 2 < _options.MaxReconnectDelay ? delay * 2 : _options.MaxReconnectDelay;
+        }
+    }
+
+    private async Task<(FramedConnection Connection, Welcome Welcome)> ConnectToAsync(string gateway, CancellationToken cancellationToken)
+    {
+        var (pipe, resource) = await SocketConnector.ConnectAsync(EndPointParser.Parse(gateway), _options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+        var state = new GatewayState(gateway);
+        var connection = new FramedConnection(pipe, _options.Connection, this, _time, _logger, $"gateway {gateway}", resource) { PeerState = state };
+        connection.Start();
+        try
+        {
+            await connection.SendAsync(new Envelope
+            {
+                Hello = new Hello
+                {
+                    ProtocolVersion = FrameCodec.ProtocolVersion,
+                    ClusterId = _options.ClusterId,
+                    Role = PeerRole.Client,
+                    PeerName = _options.ClientId,
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            var welcome = await state.Welcome.Task.WaitAsync(_options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(welcome.Rejection))
+            {
+                throw new ClusterUnavailableException($"Gateway {gateway} refused the client: {welcome.Rejection}.");
+            }
+
+            LearnGateways(welcome.Gateways);
+            return (connection, welcome);
+        }
+        catch (TimeoutException)
+        {
+            connection.Close(null);
+            throw new ClusterUnavailableException($"Gateway {gateway} did not answer the handshake within {_options.ConnectTimeout.TotalMilliseconds:0} ms.");
+        }
+        catch
+        {
+            connection.Close(null);
+            throw;
+        }
+    }
+
+    /// <summary>Gateways to try: those the cluster reported active, then the configured ones; <paramref name="avoid"/> last.</summary>
+    private List<string> Candidates(string? avoid)
+    {
+        List<string> learned;
+        lock (_lock)
+        {
+            learned = [.. _learnedGateways];
+        }
+
+        var ordered = learned.Concat(_options.Gateways).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (avoid is not null && ordered.Remove(avoid))
+        {
+            ordered.Add(avoid);
+        }
+
+        return ordered;
+    }
+
+    private void LearnGateways(IEnumerable<string> gateways)
+    {
+        var valid = gateways.Where(g => EndPointParser.TryParse(g, out _)).ToList();
+        lock (_lock)
+        {
+            _learnedGateways.Clear();
+            _learnedGateways.AddRange(valid);
+        }
+    }
+
+    private sealed class GatewayState(string gateway)
+    {
+        public string Gateway { get; } = gateway;
+
+        public TaskCompletionSource<Welcome> Welcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

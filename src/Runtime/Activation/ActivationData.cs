@@ -1,0 +1,215 @@
+using System.Reflection;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OrleansCache.Core;
+using OrleansCache.Core.Membership;
+using OrleansCache.Core.Protocol;
+using OrleansCache.Runtime.Grains;
+
+namespace OrleansCache.Runtime.Activation;
+
+/// <summary>
+/// One activation of a grain: its instance and its mailbox. A single loop takes calls from the mailbox and awaits
+/// each to the end before the next, which is what makes grain execution turn-based.
+/// </summary>
+internal sealed partial class ActivationData : IGrainContext
+{
+    private readonly Catalog _catalog;
+    private readonly GrainTypeInfo _type;
+    private readonly Channel<WorkItem> _mailbox;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Grain? _instance;
+    private int _started;
+    private int _deactivating;
+    private int _busy;
+    private bool _aborted;
+    private DeactivationReason _reason;
+    private long _lastActiveTimestamp;
+
+    public ActivationData(Catalog catalog, GrainId grainId, GrainTypeInfo type, ActivationEpoch epoch, int mailboxCapacity, TimeProvider time, ILogger logger)
+    {
+        _catalog = catalog;
+        GrainId = grainId;
+        _type = type;
+        Epoch = epoch;
+        _time = time;
+        _logger = logger;
+        _lastActiveTimestamp = time.GetTimestamp();
+        _mailbox = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(mailboxCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public GrainId GrainId { get; }
+
+    public ActivationEpoch Epoch { get; }
+
+    public SiloAddress Silo => _catalog.LocalSilo;
+
+    public IGrainFactory GrainFactory => _catalog.GrainFactory;
+
+    /// <summary>Completes when the activation is gone and removed from the catalog.</summary>
+    public Task Deactivated => _deactivated.Task;
+
+    public bool IsDeactivating => Volatile.Read(ref _deactivating) != 0;
+
+    /// <summary>Running nothing and with nothing queued.</summary>
+    public bool IsIdle => Volatile.Read(ref _busy) == 0 && _mailbox.Reader.Count == 0;
+
+    public long LastActiveTimestamp => Volatile.Read(ref _lastActiveTimestamp);
+
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = Task.Run(RunAsync);
+        }
+    }
+
+    public EnqueueResult TryEnqueue(WorkItem item)
+    {
+        if (IsDeactivating)
+        {
+            return EnqueueResult.Deactivating;
+        }
+
+        if (_mailbox.Writer.TryWrite(item))
+        {
+            return EnqueueResult.Accepted;
+        }
+
+        return IsDeactivating ? EnqueueResult.Deactivating : EnqueueResult.QueueFull;
+    }
+
+    public void Deactivate(DeactivationReason reason)
+    {
+        if (Interlocked.Exchange(ref _deactivating, 1) == 0)
+        {
+            _reason = reason;
+            _mailbox.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Crash semantics: no more calls, no deactivation hook.</summary>
+    public void Abort()
+    {
+        _aborted = true;
+        Deactivate(DeactivationReason.SiloShuttingDown);
+    }
+
+    private async Task RunAsync()
+    {
+        var activated = await ActivateAsync().ConfigureAwait(false);
+        var reader = _mailbox.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var item))
+            {
+                if (IsDeactivating || !activated)
+                {
+                    // Not started here: hand it back so it is routed to the grain's current owner.
+                    item.Completion.TrySetResult(_aborted ? Failures.Unavailable("The silo stopped.") : null);
+                    continue;
+                }
+
+                Volatile.Write(ref _busy, 1);
+                try
+                {
+                    item.Completion.TrySetResult(await InvokeAsync(item).ConfigureAwait(false));
+                }
+                finally
+                {
+                    Volatile.Write(ref _lastActiveTimestamp, _time.GetTimestamp());
+                    Volatile.Write(ref _busy, 0);
+                }
+            }
+        }
+
+        if (activated && !_aborted)
+        {
+            await DeactivateInstanceAsync().ConfigureAwait(false);
+        }
+
+        _catalog.OnDeactivated(this, _reason);
+        _deactivated.TrySetResult();
+    }
+
+    private async Task<bool> ActivateAsync()
+    {
+        try
+        {
+            _instance = (Grain)_type.Factory(_catalog.Services, null);
+            _instance.Attach(this);
+            using var timeout = new CancellationTokenSource(_catalog.HookTimeout, _time);
+            await _instance.OnActivateAsync(timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LogActivationFailed(_logger, GrainId, ex);
+            // Calls already queued learn why; the next call creates a fresh activation.
+            var failure = Failures.Application(new InvalidOperationException($"Activating {GrainId} failed: {ex.Message}", ex));
+            Deactivate(DeactivationReason.ActivationFailed);
+            while (_mailbox.Reader.TryRead(out var item))
+            {
+                item.Completion.TrySetResult(failure);
+            }
+
+            return false;
+        }
+    }
+
+    private async Task<Response> InvokeAsync(WorkItem item)
+    {
+        var remaining = _time.GetElapsedTime(_time.GetTimestamp(), item.DeadlineTimestamp);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return Failures.Timeout("The call waited in the grain's queue past its deadline.");
+        }
+
+        var method = _type.Descriptor.ByName[item.Request.Method];
+        using var deadline = new CancellationTokenSource(remaining, _time);
+        object?[] arguments;
+        try
+        {
+            arguments = method.DecodeArguments(item.Request.Arguments, deadline.Token);
+        }
+        catch (FormatException ex)
+        {
+            return Failures.BadRequest(ex.Message);
+        }
+
+        try
+        {
+            var returned = method.Method.Invoke(_instance, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null)!;
+            return new Response { Result = await method.EncodeResult(returned).ConfigureAwait(false) };
+        }
+        catch (Exception ex)
+        {
+            return Failures.Application(ex);
+        }
+    }
+
+    private async Task DeactivateInstanceAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_catalog.HookTimeout, _time);
+            await _instance!.OnDeactivateAsync(_reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDeactivationFailed(_logger, GrainId, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Activating grain {GrainId} failed")]
+    private static partial void LogActivationFailed(ILogger logger, GrainId grainId, Exception exception);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Deactivating grain {GrainId} failed")]
+    private static partial void LogDeactivationFailed(ILogger logger, GrainId grainId, Exception exception);
+}

@@ -1,0 +1,8 @@
+namespace OrleansCache.Runtime.Activation;
+
+internal enum EnqueueResult
+{
+    Accepted,
+    QueueFull,
+    Deactivating,
+}

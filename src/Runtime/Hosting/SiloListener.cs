@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansCache.Runtime.Messaging;
+
+namespace OrleansCache.Runtime.Hosting;
+
+/// <summary>
+/// Kestrel with raw TCP connection handlers on the silo and gateway ports. Kestrel is created here rather than through
+/// the web host so a silo runs under any generic host, and several silos can share one process (the testing host).
+/// </summary>
+internal sealed class SiloListener : IAsyncDisposable
+{
+    private readonly SiloOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly IServiceProvider _services;
+    private KestrelServer? _server;
+
+    public SiloListener(IOptions<SiloOptions> options, ILoggerFactory loggerFactory, IServiceProvider services)
+    {
+        _options = options.Value;
+        _loggerFactory = loggerFactory;
+        _services = services;
+    }
+
+    /// <summary>Starts listening; returns the bound ports (which differ from the configured ones when those are 0).</summary>
+    public async Task<(int SiloPort, int GatewayPort)> StartAsync(InboundConnectionHandler silos, InboundConnectionHandler clients, CancellationToken cancellationToken)
+    {
+        var address = IPAddress.Parse(_options.ListenAddress);
+        var kestrel = new KestrelServerOptions { ApplicationServices = _services, AddServerHeader = false };
+        ListenOptions? siloListen = null;
+        ListenOptions? gatewayListen = null;
+        kestrel.Listen(address, _options.SiloPort, listen =>
+        {
+            siloListen = listen;
+            listen.Run(silos.OnConnectedAsync);
+        });
+        kestrel.Listen(address, _options.GatewayPort, listen =>
+        {
+            gatewayListen = listen;
+            listen.Run(clients.OnConnectedAsync);
+        });
+
+        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggerFactory);
+        _server = new KestrelServer(Options.Create(kestrel), transport, _loggerFactory);
+        await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
+        return (BoundPort(siloListen), BoundPort(gatewayListen));
+    }
+
+    /// <summary>Stops listening and lets Kestrel close connections within the token's time.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <summary>Stops listening and aborts every connection at once (crash).</summary>
+    public async Task AbortAsync()
+    {
+        if (_server is null)
+        {
+            return;
+        }
+
+        using var now = new CancellationTokenSource();
+        await now.CancelAsync().ConfigureAwait(false);
+        await _server.StopAsync(now.Token).ConfigureAwait(false);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static int BoundPort(ListenOptions? listen) =>
+        (listen?.EndPoint as IPEndPoint)?.Port ?? throw new InvalidOperationException("Kestrel did not report a bound port.");
+
+    /// <summary>The listeners carry only raw TCP, so Kestrel's HTTP application is never called.</summary>
+    private sealed class NoHttpApplication : IHttpApplication<object>
+    {
+        public object CreateContext(IFeatureCollection contextFeatures) => throw new NotSupportedException("Silo ports do not speak HTTP.");
+
+        public Task ProcessRequestAsync(object context) => Task.CompletedTask;
+
+        public void DisposeContext(object context, Exception? exception)
+        {
+        }
+    }
+}

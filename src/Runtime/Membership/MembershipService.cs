@@ -1,0 +1,282 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansCache.Core.Membership;
+using OrleansCache.Runtime.Hosting;
+
+namespace OrleansCache.Runtime.Membership;
+
+/// <summary>
+/// Keeps this silo in the membership table and the table in this silo's view: heartbeats, reads the table,
+/// declares silos dead whose heartbeats stopped, and publishes view changes.
+/// </summary>
+/// <remarks>
+/// Failure detection is done by every silo on its own clock: a silo whose heartbeat count has not moved for
+/// <see cref="MembershipOptions.DeathTimeout"/> is marked Dead by compare-and-set, so concurrent observers agree and
+/// no clock needs to match another. A silo that finds itself marked Dead stops (fail-stop): it may have been cut off,
+/// and the cluster has already moved its grains.
+/// </remarks>
+internal sealed partial class MembershipService : IAsyncDisposable
+{
+    private readonly IMembershipTable _table;
+    private readonly MembershipOptions _options;
+    private readonly LocalSiloDetails _local;
+    private readonly SiloOptions _siloOptions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private readonly Dictionary<SiloAddress, (long Count, long SinceTimestamp)> _observed = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private MembershipView _view = MembershipView.Empty;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _loop = Task.CompletedTask;
+    private int _declaredDeadRaised;
+    private volatile bool _leaving;
+
+    public MembershipService(
+        IMembershipTable table,
+        IOptions<MembershipOptions> options,
+        IOptions<SiloOptions> siloOptions,
+        LocalSiloDetails local,
+        TimeProvider time,
+        ILogger<MembershipService> logger)
+    {
+        _table = table;
+        _options = options.Value;
+        _siloOptions = siloOptions.Value;
+        _local = local;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Raised, outside any lock, after each view change.</summary>
+    public event Action<MembershipView>? ViewChanged;
+
+    /// <summary>Raised once if this silo finds itself declared dead.</summary>
+    public event Action? DeclaredDead;
+
+    public MembershipView CurrentView => Volatile.Read(ref _view);
+
+    /// <summary>Adds this silo to the table as Active and starts heartbeating.</summary>
+    public async Task JoinAsync(CancellationToken cancellationToken)
+    {
+        var self = _local.Address;
+        var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+
+        // An earlier incarnation on this endpoint is certainly dead: we hold its port now.
+        foreach (var stale in snapshot.Entries.Where(e => e.Silo.EndPoint == self.EndPoint && e.Silo.Generation < self.Generation && e.Status != SiloStatus.Dead))
+        {
+            if (await _table.TryUpdateAsync(stale with { Status = SiloStatus.Dead }, stale.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                LogSiloDeclaredDead(_logger, stale.Silo, "restarted on the same endpoint");
+            }
+        }
+
+        await _table.DeleteDefunctAsync(_time.GetUtcNow() - _options.DefunctSiloRetention, cancellationToken).ConfigureAwait(false);
+
+        var now = _time.GetUtcNow();
+        var entry = new MembershipEntry
+        {
+            Silo = self,
+            SiloName = _siloOptions.SiloName,
+            GatewayEndPoint = _local.GatewayEndPoint,
+            Status = SiloStatus.Active,
+            StartTime = now,
+            IAmAliveTime = now,
+        };
+        if (!await _table.TryInsertAsync(entry, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"The membership table already has a row for silo {self}.");
+        }
+
+        LogJoined(_logger, self, _siloOptions.ClusterId);
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        _loop = Task.Run(() => RunLoopAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>Moves this silo's row forward to <paramref name="status"/> (never backwards).</summary>
+    public async Task SetStatusAsync(SiloStatus status, CancellationToken cancellationToken)
+    {
+        if (status >= SiloStatus.ShuttingDown)
+        {
+            _leaving = true;
+        }
+
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            var row = snapshot.Entries.FirstOrDefault(e => e.Silo.Equals(_local.Address));
+            if (row is null || row.Status >= status)
+            {
+                break;
+            }
+
+            if (await _table.TryUpdateAsync(row with { Status = status }, row.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                LogStatusChanged(_logger, _local.Address, status);
+                break;
+            }
+        }
+
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops heartbeating and probing; the table is not touched (used by both leaving and crashing).</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Reads the table, declares silos dead whose heartbeats stopped, and publishes a changed view.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        MembershipView? changed = null;
+        try
+        {
+            var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            if (await DeclareSilentSilosDeadAsync(snapshot, cancellationToken).ConfigureAwait(false))
+            {
+                snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            CheckSelf(snapshot);
+            if (snapshot.Version != _view.Version)
+            {
+                changed = new MembershipView(snapshot.Version, snapshot);
+                Volatile.Write(ref _view, changed);
+                Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+
+        if (changed is not null)
+        {
+            LogViewChanged(_logger, _local.Address, changed.Version, changed.Owners.Count);
+            try
+            {
+                ViewChanged?.Invoke(changed);
+            }
+            catch (Exception ex)
+            {
+                LogViewHandlerFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>Waits until the view is newer than <paramref name="knownVersion"/>, or the timeout passes.</summary>
+    public async Task WaitForViewChangeAsync(long knownVersion, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var changed = Volatile.Read(ref _changed).Task;
+        if (CurrentView.Version != knownVersion || timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await changed.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _refreshLock.Dispose();
+    }
+
+    private async Task RunLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ProbeInterval, _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                if (!await _table.HeartbeatAsync(_local.Address, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                {
+                    LogRowMissing(_logger, _local.Address);
+                }
+
+                await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The table may be briefly unreachable (e.g. Redis restarting); the next tick tries again.
+                LogProbeFailed(_logger, ex);
+            }
+        }
+    }
+
+    private async Task<bool> DeclareSilentSilosDeadAsync(MembershipSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var now = _time.GetTimestamp();
+        var declared = false;
+        var seen = new HashSet<SiloAddress>();
+        foreach (var entry in snapshot.Entries)
+        {
+            if (entry.Status == SiloStatus.Dead || entry.Silo.Equals(_local.Address))
+            {
+                continue;
+            }
+
+            seen.Add(entry.Silo);
+            if (!_observed.TryGetValue(entry.Silo, out var observed) || observed.Count != entry.HeartbeatCount)
+            {
+                _observed[entry.Silo] = (entry.HeartbeatCount, now);
+                continue;
+            }
+
+            var silence = _time.GetElapsedTime(observed.SinceTimestamp, now);
+            if (silence <= _options.DeathTimeout)
+            {
+                continue;
+            }
+
+            if (await _table.TryUpdateAsync(entry with { Status = SiloStatus.Dead }, entry.ETag, cancellationToken).ConfigureAwait(false))
+            {
+                LogSiloDeclaredDead(_logger, entry.Silo, $"no heartbeat for {silence.TotalMilliseconds:0} ms");
+            }
+
+            declared = true;
+        }
+
+        foreach (var gone in _observed.Keys.Where(s => !seen.Contains(s)).ToList())
+        {
+            _observed.Remove(gone);
+        }
+
+        return declared;
+    }
+
+    private void CheckSelf(MembershipSnapshot snapshot)
+    {
+        if (!_local.IsBound)
+        {
+            return;
+        }
+
+        var self = snapshot.Entries.FirstOrDefault(e => e.Silo.Equals(_local.Address));
+        if (self?.Status == SiloStatus.Dead && !_leaving && Interlocked.Exchange(ref _declaredDeadRaised, 1) == 0)
+        {
+            LogSelfDeclaredDead(_logger, _local.Address);
+            DeclaredDead?.Invoke();
+        }
+    }
+}

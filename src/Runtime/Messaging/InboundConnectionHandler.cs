@@ -1,0 +1,240 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansCache.Core;
+using OrleansCache.Core.Messaging;
+using OrleansCache.Core.Protocol;
+using OrleansCache.Runtime.Activation;
+using OrleansCache.Runtime.Diagnostics;
+using OrleansCache.Runtime.Hosting;
+using OrleansCache.Runtime.Membership;
+
+namespace OrleansCache.Runtime.Messaging;
+
+/// <summary>
+/// Serves connections accepted by Kestrel on one of the silo's ports: the handshake, then requests.
+/// A connection that breaks the protocol is closed, logged and counted; nothing else is affected.
+/// </summary>
+internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
+{
+    private readonly PeerRole _role;
+    private readonly string _roleName;
+    private readonly GrainCallRouter _router;
+    private readonly MembershipService _membership;
+    private readonly LocalSiloDetails _local;
+    private readonly SiloOptions _siloOptions;
+    private readonly SiloMessagingOptions _options;
+    private readonly GatewayClients _clients;
+    private readonly InFlightCounter _inFlight;
+    private readonly RuntimeMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<FramedConnection, byte> _open = new();
+    private volatile bool _refusing;
+
+    public InboundConnectionHandler(
+        PeerRole role,
+        GrainCallRouter router,
+        MembershipService membership,
+        LocalSiloDetails local,
+        IOptions<SiloOptions> siloOptions,
+        IOptions<SiloMessagingOptions> options,
+        GatewayClients clients,
+        InFlightCounter inFlight,
+        RuntimeMetrics metrics,
+        TimeProvider time,
+        ILogger<InboundConnectionHandler> logger)
+    {
+        _role = role;
+        _roleName = role == PeerRole.Client ? "client" : "silo";
+        _router = router;
+        _membership = membership;
+        _local = local;
+        _siloOptions = siloOptions.Value;
+        _options = options.Value;
+        _clients = clients;
+        _inFlight = inFlight;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Graceful stop, first step: refuse new handshakes and tell every connected peer to send nothing new here.
+    /// Each peer closes its connection once its calls are answered.
+    /// </summary>
+    public void BeginClosing(string reason)
+    {
+        _refusing = true;
+        foreach (var connection in _open.Keys)
+        {
+            connection.TrySend(new Envelope { Closing = new Closing { Reason = reason } });
+        }
+    }
+
+    /// <summary>Completes when every peer has closed its connection, or the timeout passed.</summary>
+    public async Task WaitForPeersToCloseAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(_open.Keys.Select(c => c.Completion)).WaitAsync(timeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogPeersStillOpen(_logger, _roleName, _open.Count);
+        }
+    }
+
+    /// <summary>Closes every open connection at once (crash).</summary>
+    public void AbortAll()
+    {
+        foreach (var connection in _open.Keys)
+        {
+            connection.Close(null);
+        }
+    }
+
+    public async Task OnConnectedAsync(ConnectionContext context)
+    {
+        var state = new InboundState();
+        var connection = new FramedConnection(context.Transport, _options.Connection, this, _time, _logger, $"{_roleName} {context.RemoteEndPoint}") { PeerState = state };
+        _open.TryAdd(connection, 0);
+        _metrics.ConnectionOpened(_roleName);
+        using var closeRequested = context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested.Register(() => connection.Close(null));
+        using var handshakeTimer = _time.CreateTimer(
+            _ =>
+            {
+                if (!state.Handshaken)
+                {
+                    LogHandshakeTimeout(_logger, connection.Name);
+                    _metrics.ConnectionRejected("handshake_timeout");
+                    connection.Close(new TimeoutException("No handshake in time."));
+                }
+            },
+            null,
+            _options.Connection.HandshakeTimeout,
+            Timeout.InfiniteTimeSpan);
+        connection.Start();
+        await connection.Completion.ConfigureAwait(false);
+    }
+
+    public void OnEnvelope(FramedConnection connection, Envelope envelope)
+    {
+        var state = (InboundState)connection.PeerState!;
+        if (!state.Handshaken)
+        {
+            if (envelope.BodyCase != Envelope.BodyOneofCase.Hello)
+            {
+                throw new ProtocolViolationException($"The first frame must be Hello, not {envelope.BodyCase}.");
+            }
+
+            Handshake(connection, state, envelope.Hello);
+            return;
+        }
+
+        if (envelope.BodyCase != Envelope.BodyOneofCase.Request)
+        {
+            throw new ProtocolViolationException($"Unexpected {envelope.BodyCase} from a {_roleName}.");
+        }
+
+        _ = HandleRequestAsync(connection, envelope.Request);
+    }
+
+    public void OnClosed(FramedConnection connection, Exception? reason)
+    {
+        _open.TryRemove(connection, out _);
+        _clients.Remove(connection);
+        _metrics.ConnectionClosed(_roleName);
+        if (reason is ProtocolViolationException)
+        {
+            _metrics.ConnectionRejected("protocol_violation");
+        }
+    }
+
+    private void Handshake(FramedConnection connection, InboundState state, Hello hello)
+    {
+        var rejection = hello switch
+        {
+            { ProtocolVersion: not FrameCodec.ProtocolVersion } => $"protocol version {hello.ProtocolVersion} is not supported; this silo speaks {FrameCodec.ProtocolVersion}",
+            _ when !string.Equals(hello.ClusterId, _siloOptions.ClusterId, StringComparison.Ordinal) => $"cluster id '{hello.ClusterId}' does not match this silo's cluster",
+            _ when hello.Role != _role => $"this port serves {_roleName}s, not {hello.Role}",
+            _ when _refusing => "this silo is shutting down; connect to another",
+            _ => null,
+        };
+
+        if (rejection is not null)
+        {
+            LogHandshakeRefused(_logger, connection.Name, hello.PeerName, rejection);
+            _metrics.ConnectionRejected("handshake_refused");
+            connection.TrySend(new Envelope { Welcome = new Welcome { Rejection = rejection } });
+            _ = connection.CloseGracefullyAsync(TimeSpan.FromSeconds(1));
+            return;
+        }
+
+        state.Handshaken = true;
+        var view = _membership.CurrentView;
+        var welcome = new Welcome { SiloAddress = _local.Address.ToString(), MembershipVersion = view.Version };
+        welcome.Gateways.AddRange(view.Gateways);
+        connection.TrySend(new Envelope { Welcome = welcome });
+        if (_role == PeerRole.Client)
+        {
+            _clients.Add(connection);
+        }
+
+        LogAccepted(_logger, connection.Name, hello.PeerName);
+    }
+
+    private async Task HandleRequestAsync(FramedConnection connection, Request request)
+    {
+        _inFlight.Increment();
+        try
+        {
+            var response = await _router.RouteAsync(request).ConfigureAwait(false);
+            response.Id = request.Id;
+            try
+            {
+                await connection.SendAsync(new Envelope { Response = response }).ConfigureAwait(false);
+            }
+            catch (MessageTooLargeException ex)
+            {
+                var failure = Failures.BadRequest($"The response is too large to send: {ex.Message}");
+                failure.Id = request.Id;
+                await connection.SendAsync(new Envelope { Response = failure }).ConfigureAwait(false);
+            }
+        }
+        catch (ConnectionLostException)
+        {
+            // The caller is gone; so is its interest in the response.
+        }
+        catch (Exception ex)
+        {
+            LogRequestFailed(_logger, connection.Name, ex);
+        }
+        finally
+        {
+            _inFlight.Decrement();
+        }
+    }
+
+    private sealed class InboundState
+    {
+        public volatile bool Handshaken;
+    }
+
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Debug, Message = "Accepted {Connection} from {Peer}")]
+    private static partial void LogAccepted(ILogger logger, string connection, string peer);
+
+    [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Refused {Connection} from {Peer}: {Reason}")]
+    private static partial void LogHandshakeRefused(ILogger logger, string connection, string peer, string reason);
+
+    [LoggerMessage(EventId = 3503, Level = LogLevel.Warning, Message = "Closing {Connection}: no handshake in time")]
+    private static partial void LogHandshakeTimeout(ILogger logger, string connection);
+
+    [LoggerMessage(EventId = 3505, Level = LogLevel.Warning, Message = "{Count} {Role} connections were still open at the end of the graceful stop; closing them")]
+    private static partial void LogPeersStillOpen(ILogger logger, string role, int count);
+
+    [LoggerMessage(EventId = 3504, Level = LogLevel.Error, Message = "Handling a request on {Connection} failed")]
+    private static partial void LogRequestFailed(ILogger logger, string connection, Exception exception);
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansCache.Core.Membership;
+using OrleansCache.Core.Messaging;
+using OrleansCache.Core.Protocol;
+using OrleansCache.Runtime.Hosting;
+
+namespace OrleansCache.Runtime.Messaging;
+
+/// <summary>
+/// One outbound connection per other silo, opened on first use and dropped when it closes. The handshake checks
+/// the remote silo's generation, so a call is never delivered to a restarted silo that took over a dead one's port.
+/// </summary>
+internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<SiloAddress, Lazy<Task<FramedConnection>>> _connections = new();
+    private readonly SiloMessagingOptions _options;
+    private readonly SiloOptions _siloOptions;
+    private readonly LocalSiloDetails _local;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private volatile bool _closed;
+
+    public SiloConnectionPool(IOptions<SiloMessagingOptions> options, IOptions<SiloOptions> siloOptions, LocalSiloDetails local, TimeProvider time, ILogger<SiloConnectionPool> logger)
+    {
+        _options = options.Value;
+        _siloOptions = siloOptions.Value;
+        _local = local;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <exception cref="SiloUnreachableException">No connection could be made; nothing was sent.</exception>
+    public async Task<FramedConnection> GetAsync(SiloAddress target, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var entry = _connections.GetOrAdd(target, t => new Lazy<Task<FramedConnection>>(() => ConnectAsync(t)));
+            try
+            {
+                var connection = await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (!connection.IsClosed && !connection.IsDraining)
+                {
+                    return connection;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                _connections.TryRemove(new KeyValuePair<SiloAddress, Lazy<Task<FramedConnection>>>(target, entry));
+                throw ex as SiloUnreachableException ?? new SiloUnreachableException($"Cannot reach silo {target}: {ex.Message}", ex);
+            }
+
+            _connections.TryRemove(new KeyValuePair<SiloAddress, Lazy<Task<FramedConnection>>>(target, entry));
+        }
+
+        throw new SiloUnreachableException($"Connections to silo {target} keep closing.");
+    }
+
+    /// <summary>Closes every connection at once (crash or end of a graceful stop).</summary>
+    public void CloseAll()
+    {
+        _closed = true;
+        foreach (var entry in _connections.Values)
+        {
+            if (entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+            {
+                entry.Value.Result.Close(null);
+            }
+        }
+
+        _connections.Clear();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        CloseAll();
+        return ValueTask.CompletedTask;
+    }
+
+    void IEnvelopeHandler.OnEnvelope(FramedConnection connection, Envelope envelope)
+    {
+        var state = (OutboundState)connection.PeerState!;
+        if (envelope.BodyCase == Envelope.BodyOneofCase.Welcome && state.Welcome.TrySetResult(envelope.Welcome))
+        {
+            return;
+        }
+
+        if (envelope.BodyCase == Envelope.BodyOneofCase.Closing)
+        {
+            // The silo is leaving: new calls must not use this connection; it closes once its calls are answered.
+            Forget(state.Target, connection);
+            connection.CloseWhenIdle();
+            return;
+        }
+
+        throw new Core.Messaging.ProtocolViolationException($"Silo {state.Target} sent an unexpected {envelope.BodyCase} on an outbound connection.");
+    }
+
+    void IEnvelopeHandler.OnClosed(FramedConnection connection, Exception? reason)
+    {
+        var state = (OutboundState)connection.PeerState!;
+        state.Welcome.TrySetException(new SiloUnreachableException($"Silo {state.Target} closed the connection during the handshake.", reason ?? new IOException("Connection closed.")));
+        Forget(state.Target, connection);
+        LogClosed(_logger, state.Target, reason?.Message);
+    }
+
+    private void Forget(SiloAddress target, FramedConnection connection)
+    {
+        if (_connections.TryGetValue(target, out var entry) && entry.IsValueCreated
+            && entry.Value.IsCompletedSuccessfully && ReferenceEquals(entry.Value.Result, connection))
+        {
+            _connections.TryRemove(new KeyValuePair<SiloAddress, Lazy<Task<FramedConnection>>>(target, entry));
+        }
+    }
+
+    private async Task<FramedConnection> ConnectAsync(SiloAddress target)
+    {
+        EndPoint endPoint = IPAddress.TryParse(target.Host, out var ip) ? new IPEndPoint(ip, target.Port) : new DnsEndPoint(target.Host, target.Port);
+        var (pipe, resource) = await SocketConnector.ConnectAsync(endPoint, _options.ConnectTimeout, _time, CancellationToken.None).ConfigureAwait(false);
+        var state = new OutboundState(target);
+        var connection = new FramedConnection(pipe, _options.Connection, this, _time, _logger, $"silo {target}", resource) { PeerState = state };
+        connection.Start();
+        try
+        {
+            await connection.SendAsync(new Envelope
+            {
+                Hello = new Hello
+                {
+                    ProtocolVersion = FrameCodec.ProtocolVersion,
+                    ClusterId = _siloOptions.ClusterId,
+                    Role = PeerRole.Silo,
+                    PeerName = _local.Address.ToString(),
+                },
+            }).ConfigureAwait(false);
+            var welcome = await state.Welcome.Task.WaitAsync(_options.ConnectTimeout, _time).ConfigureAwait(false);
+            if (!string.IsNullOrEmpty(welcome.Rejection))
+            {
+                throw new SiloUnreachableException($"Silo {target} refused the connection: {welcome.Rejection}");
+            }
+
+            if (!string.Equals(welcome.SiloAddress, target.ToString(), StringComparison.Ordinal))
+            {
+                throw new SiloUnreachableException($"Expected silo {target} but {welcome.SiloAddress} answered; the old incarnation is gone.");
+            }
+
+            return connection;
+        }
+        catch (Exception ex)
+        {
+            connection.Close(ex);
+            throw;
+        }
+    }
+
+    private sealed class OutboundState(SiloAddress target)
+    {
+        public SiloAddress Target { get; } = target;
+
+        public TaskCompletionSource<Welcome> Welcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Connection to silo {Silo} closed: {Reason}")]
+    private static partial void LogClosed(ILogger logger, SiloAddress silo, string? reason);
+}

@@ -1,0 +1,20 @@
+namespace OrleansCache.Silo;
+
+/// <summary>Short command-line switches for the settings operators change most.</summary>
+internal static class SiloCommandLine
+{
+    /// <summary>
+    /// Maps <c>--cluster-id dev</c> style switches to configuration keys. Any key also works in its long form,
+    /// e.g. <c>--Membership:DeathTimeout=00:00:05</c>.
+    /// </summary>
+    public static readonly IDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--cluster-id"] = "Silo:ClusterId",
+        ["--name"] = "Silo:SiloName",
+        ["--listen"] = "Silo:ListenAddress",
+        ["--advertised-host"] = "Silo:AdvertisedHost",
+        ["--silo-port"] = "Silo:SiloPort",
+        ["--gateway-port"] = "Silo:GatewayPort",
+        ["--death-timeout"] = "Membership:DeathTimeout",
+    };
+}

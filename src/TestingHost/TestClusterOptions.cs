@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using OrleansCache.Client;
+using OrleansCache.Runtime;
+
+namespace OrleansCache.TestingHost;
+
+/// <summary>How a <see cref="TestCluster"/> is built.</summary>
+public sealed class TestClusterOptions
+{
+    /// <summary>Silos started by <see cref="TestCluster.StartAsync(TestClusterOptions, CancellationToken)"/>. Default 3.</summary>
+    public int InitialSilos { get; set; } = 3;
+
+    /// <summary>The cluster id; unique per cluster by default, so parallel test clusters never mix.</summary>
+    public string ClusterId { get; set; } = $"test-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// How often silos heartbeat. Default 200 ms, much faster than production, so failure tests run quickly.
+    /// </summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a silo may be silent before it is declared dead. Default 2 s.</summary>
+    public TimeSpan DeathTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The clock of every silo; set a <see cref="ManualTimeProvider"/> to drive timers from the test.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Extra configuration of each silo (grains, options), applied after the cluster's own.</summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; set; }
+
+    /// <summary>Extra configuration of each client, applied after the cluster's own.</summary>
+    public Action<ClusterClientOptions>? ConfigureClient { get; set; }
+
+    /// <summary>Where silos and clients log; nothing by default.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}

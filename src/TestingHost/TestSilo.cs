@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using OrleansCache.Core;
+using OrleansCache.Core.Membership;
+using OrleansCache.Runtime.Hosting;
+
+namespace OrleansCache.TestingHost;
+
+/// <summary>One silo of a <see cref="TestCluster"/>, running in the test's process.</summary>
+public sealed class TestSilo
+{
+    internal TestSilo(string name, IHost host, Silo silo)
+    {
+        Name = name;
+        Host = host;
+        Silo = silo;
+        Address = silo.Address;
+        GatewayEndPoint = silo.GatewayEndPoint;
+    }
+
+    /// <summary>The silo's name, e.g. <c>silo-1</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The silo incarnation's address.</summary>
+    public SiloAddress Address { get; }
+
+    /// <summary>The <c>host:port</c> clients connect to.</summary>
+    public string GatewayEndPoint { get; }
+
+    /// <summary>False once the silo was killed or stopped.</summary>
+    public bool IsRunning { get; internal set; } = true;
+
+    /// <summary>The silo's services.</summary>
+    public IServiceProvider Services => Host.Services;
+
+    /// <summary>How many activations the silo holds now.</summary>
+    public int ActivationCount => Silo.Catalog.Count;
+
+    /// <summary>The grains activated on this silo now.</summary>
+    public IReadOnlyCollection<GrainId> ActiveGrains => Silo.Catalog.ActiveGrains;
+
+    /// <summary>The membership version this silo sees.</summary>
+    public long MembershipVersion => Silo.View.Version;
+
+    internal IHost Host { get; }
+
+    internal Silo Silo { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Address})";
+}
