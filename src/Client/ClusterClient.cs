@@ -276,41 +276,35 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
 
     private async Task<(FramedConnection Connection, Welcome Welcome)> ConnectToAsync(string gateway, CancellationToken cancellationToken)
     {
-        var (pipe, resource) = await SocketConnector.ConnectAsync(EndPointParser.Parse(gateway), _options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
-        var state = new GatewayState(gateway);
-        var connection = new FramedConnection(pipe, _options.Connection, this, _time, _logger, $"gateway {gateway}", resource) { PeerState = state };
-        connection.Start();
+        FramedConnection connection;
+        Welcome welcome;
         try
         {
-            await connection.SendAsync(new Envelope
-            {
-                Hello = new Hello
-                {
-                    ProtocolVersion = FrameCodec.ProtocolVersion,
-                    ClusterId = _options.ClusterId,
-                    Role = PeerRole.Client,
-                    PeerName = _options.ClientId,
-                },
-            }, cancellationToken).ConfigureAwait(false);
-            var welcome = await state.Welcome.Task.WaitAsync(_options.ConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
-            if (!string.IsNullOrEmpty(welcome.Rejection))
-            {
-                throw new ClusterUnavailableException($"Gateway {gateway} refused the client: {welcome.Rejection}.");
-            }
-
-            LearnGateways(welcome.Gateways);
-            return (connection, welcome);
+            (connection, welcome) = await OutboundConnector.ConnectAsync(
+                EndPointParser.Parse(gateway),
+                $"gateway {gateway}",
+                new GatewayState(gateway),
+                new Hello { ClusterId = _options.ClusterId, Role = PeerRole.Client, PeerName = _options.ClientId },
+                this,
+                _options.Connection,
+                _options.ConnectTimeout,
+                _time,
+                _logger,
+                cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            connection.Close(null);
-            throw new ClusterUnavailableException($"Gateway {gateway} did not answer the handshake within {_options.ConnectTimeout.TotalMilliseconds:0} ms.");
+            throw new ClusterUnavailableException($"Gateway {gateway} did not accept a connection within {_options.ConnectTimeout.TotalMilliseconds:0} ms.");
         }
-        catch
+
+        if (!string.IsNullOrEmpty(welcome.Rejection))
         {
             connection.Close(null);
-            throw;
+            throw new ClusterUnavailableException($"Gateway {gateway} refused the client: {welcome.Rejection}.");
         }
+
+        LearnGateways(welcome.Gateways);
+        return (connection, welcome);
     }
 
     /// <summary>Gateways to try: those the cluster reported active, then the configured ones; <paramref name="avoid"/> last.</summary>
@@ -341,10 +335,8 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         }
     }
 
-    private sealed class GatewayState(string gateway)
+    private sealed class GatewayState(string gateway) : OutboundPeerState
     {
         public string Gateway { get; } = gateway;
-
-        public TaskCompletionSource<Welcome> Welcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -123,23 +123,19 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     private async Task<FramedConnection> ConnectAsync(SiloAddress target)
     {
         EndPoint endPoint = IPAddress.TryParse(target.Host, out var ip) ? new IPEndPoint(ip, target.Port) : new DnsEndPoint(target.Host, target.Port);
-        var (pipe, resource) = await SocketConnector.ConnectAsync(endPoint, _options.ConnectTimeout, _time, CancellationToken.None).ConfigureAwait(false);
-        var state = new OutboundState(target);
-        var connection = new FramedConnection(pipe, _options.Connection, this, _time, _logger, $"silo {target}", resource) { PeerState = state };
-        connection.Start();
+        var (connection, welcome) = await OutboundConnector.ConnectAsync(
+            endPoint,
+            $"silo {target}",
+            new OutboundState(target),
+            new Hello { ClusterId = _siloOptions.ClusterId, Role = PeerRole.Silo, PeerName = _local.Address.ToString() },
+            this,
+            _options.Connection,
+            _options.ConnectTimeout,
+            _time,
+            _logger,
+            CancellationToken.None).ConfigureAwait(false);
         try
         {
-            await connection.SendAsync(new Envelope
-            {
-                Hello = new Hello
-                {
-                    ProtocolVersion = FrameCodec.ProtocolVersion,
-                    ClusterId = _siloOptions.ClusterId,
-                    Role = PeerRole.Silo,
-                    PeerName = _local.Address.ToString(),
-                },
-            }).ConfigureAwait(false);
-            var welcome = await state.Welcome.Task.WaitAsync(_options.ConnectTimeout, _time).ConfigureAwait(false);
             if (!string.IsNullOrEmpty(welcome.Rejection))
             {
                 throw new SiloUnreachableException($"Silo {target} refused the connection: {welcome.Rejection}");
@@ -159,11 +155,9 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
         }
     }
 
-    private sealed class OutboundState(SiloAddress target)
+    private sealed class OutboundState(SiloAddress target) : OutboundPeerState
     {
         public SiloAddress Target { get; } = target;
-
-        public TaskCompletionSource<Welcome> Welcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Connection to silo {Silo} closed: {Reason}")]

@@ -12,18 +12,7 @@ public sealed class ActivationCollectionTests
     public async Task IdleActivation_IsDeactivatedAfterIdleTimeout_DrivenByManualClock()
     {
         var clock = new ManualTimeProvider();
-        await using var cluster = await Clusters.StartAsync(silos: 1, o =>
-        {
-            o.TimeProvider = clock;
-            o.ConfigureSilo = silo => silo
-                .ConfigureGrainCollection(c =>
-                {
-                    c.IdleTimeout = TimeSpan.FromMinutes(10);
-                    c.CollectionInterval = TimeSpan.FromMinutes(1);
-                })
-                // The silo's connections run on the manual clock too; without this, advancing it would look like silence.
-                .ConfigureMessaging(m => m.Connection.KeepAliveInterval = Timeout.InfiniteTimeSpan);
-        });
+        await using var cluster = await StartOnManualClockAsync(clock);
         var silo = cluster.Silos[0];
         var key = Keys.Unique();
         var probe = GrainProbe.For(key);
@@ -46,17 +35,7 @@ public sealed class ActivationCollectionTests
     public async Task RecentlyUsedActivation_SurvivesCollection()
     {
         var clock = new ManualTimeProvider();
-        await using var cluster = await Clusters.StartAsync(silos: 1, o =>
-        {
-            o.TimeProvider = clock;
-            o.ConfigureSilo = silo => silo
-                .ConfigureGrainCollection(c =>
-                {
-                    c.IdleTimeout = TimeSpan.FromMinutes(10);
-                    c.CollectionInterval = TimeSpan.FromMinutes(1);
-                })
-                .ConfigureMessaging(m => m.Connection.KeepAliveInterval = Timeout.InfiniteTimeSpan);
-        });
+        await using var cluster = await StartOnManualClockAsync(clock);
         var idle = Keys.Unique("idle");
         var busy = Keys.Unique("busy");
         await cluster.Client.GetGrain<ISequenceGrain>(idle).NextAsync();
@@ -90,4 +69,19 @@ public sealed class ActivationCollectionTests
         Assert.True(cluster.Silos[0].ActivationCount <= 11, $"{cluster.Silos[0].ActivationCount} activations live, limit 10.");
         Assert.Empty(GrainProbe.For(keys[29]).Deactivations);
     }
+
+    /// <summary>One silo on a manual clock: idle after 10 minutes, collected every minute.</summary>
+    private static Task<TestCluster> StartOnManualClockAsync(ManualTimeProvider clock) =>
+        Clusters.StartAsync(silos: 1, o =>
+        {
+            o.TimeProvider = clock;
+            o.ConfigureSilo = silo => silo
+                .ConfigureGrainCollection(c =>
+                {
+                    c.IdleTimeout = TimeSpan.FromMinutes(10);
+                    c.CollectionInterval = TimeSpan.FromMinutes(1);
+                })
+                // The silo's connections run on the manual clock too; without this, advancing it would look like silence.
+                .ConfigureMessaging(m => m.Connection.KeepAliveInterval = Timeout.InfiniteTimeSpan);
+        });
 }
