@@ -26,6 +26,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     private Task? _reconnectLoop;
     private Exception? _lastConnectError;
     private bool _everConnected;
+    private Task _reconnectGate = Task.CompletedTask;
     private int _disposed;
 
     public ClusterClient(ClusterClientOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
@@ -42,8 +43,11 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
 
     public event EventHandler<GatewayDisconnectedEventArgs>? Disconnected;
 
-    /// <summary>Raised on the read loop for every push from the gateway; handlers must return quickly.</summary>
-    internal event Action<Push>? PushReceived;
+    /// <summary>
+    /// Raised on the read loop for every push from the gateway, with the connection it came on (pushes are numbered per
+    /// connection); handlers must return quickly.
+    /// </summary>
+    internal event Action<Push, object>? PushReceived;
 
     public bool IsConnected => Volatile.Read(ref _current) is { IsClosed: false };
 
@@ -60,6 +64,32 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var budget = _options.ConnectTimeout * Math.Max(1, _options.Gateways.Count);
         await WaitForConnectionAsync(budget, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends a one-way message to the current gateway. False if there is no connection or its queue is full; callers
+    /// that need it to arrive send it again on <see cref="Connected"/>.
+    /// </summary>
+    internal bool TryPost(string stream, ByteString payload) =>
+        Volatile.Read(ref _current) is { IsClosed: false } connection
+        && connection.TrySend(new Envelope { Push = new Push { Stream = stream, Payload = payload } });
+
+    /// <summary>Sends a one-way message to the gateway, waiting for a connection and for room in its queue.</summary>
+    /// <exception cref="ClusterUnavailableException">No gateway within the response timeout.</exception>
+    internal async Task PostAsync(string stream, ByteString payload, CancellationToken cancellationToken)
+    {
+        var connection = await WaitForConnectionAsync(_options.ResponseTimeout, cancellationToken).ConfigureAwait(false);
+        await connection.SendAsync(new Envelope { Push = new Push { Stream = stream, Payload = payload } }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Test hook: closes the gateway connection and holds every reconnection attempt until <paramref name="resume"/>
+    /// completes, so a test can make changes while this client is cut off.
+    /// </summary>
+    internal void DisconnectUntil(Task resume)
+    {
+        Volatile.Write(ref _reconnectGate, resume);
+        Volatile.Read(ref _current)?.Close(new IOException("Disconnected by a test."));
     }
 
     public async Task<ByteString> InvokeAsync(Request request, CancellationToken cancellationToken)
@@ -143,7 +173,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 connection.CloseWhenIdle();
                 break;
             case Envelope.BodyOneofCase.Push:
-                PushReceived?.Invoke(envelope.Push);
+                PushReceived?.Invoke(envelope.Push, connection);
                 break;
             default:
                 throw new ProtocolViolationException($"Unexpected {envelope.BodyCase} from gateway {state.Gateway}.");
@@ -224,6 +254,15 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     private async Task ReconnectLoopAsync(string? avoid, CancellationToken cancellationToken)
     {
         var delay = _options.MinReconnectDelay;
+        try
+        {
+            await Volatile.Read(ref _reconnectGate).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             foreach (var gateway in Candidates(avoid))

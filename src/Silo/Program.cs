@@ -8,6 +8,6 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddEnvironmentVariables(prefix: "ORLEANSCACHE_");
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings);
 
-builder.UseOrleansCacheSilo();
+builder.UseOrleansCacheSilo(silo => silo.AddCacheGrains());
 
 await builder.Build().RunAsync();

@@ -26,7 +26,7 @@ namespace OrleansCache.TestingHost;
 public sealed class TestCluster : IAsyncDisposable
 {
     private readonly List<TestSilo> _silos = [];
-    private readonly List<IClusterClient> _clients = [];
+    private readonly List<IAsyncDisposable> _clients = [];
     private readonly Lock _lock = new();
     private int _nextSiloNumber;
     private int _nextClientNumber;
@@ -42,8 +42,11 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>The membership table the silos share.</summary>
     public InMemoryMembershipTable MembershipTable { get; } = new();
 
-    /// <summary>A client connected when the cluster started.</summary>
+    /// <summary>A grain-level client connected when the cluster started.</summary>
     public IClusterClient Client { get; private set; } = null!;
+
+    /// <summary>A cache client connected when the cluster started.</summary>
+    public IOrleansCacheClient Cache { get; private set; } = null!;
 
     /// <summary>The silos that are running now.</summary>
     public IReadOnlyList<TestSilo> Silos
@@ -80,6 +83,7 @@ public sealed class TestCluster : IAsyncDisposable
 
             await cluster.WaitForStableViewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             cluster.Client = await cluster.CreateClientAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            cluster.Cache = await cluster.CreateCacheClientAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             return cluster;
         }
         catch
@@ -95,38 +99,28 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public async Task<IClusterClient> CreateClientAsync(TestSilo? gateway = null, Action<ClusterClientOptions>? configure = null, CancellationToken cancellationToken = default)
     {
-        var options = new ClusterClientOptions { ClusterId = Options.ClusterId, ClientId = $"test-client-{Interlocked.Increment(ref _nextClientNumber)}" };
-        var silos = Silos;
-        var first = gateway is null ? _nextClientNumber % Math.Max(1, silos.Count) : Math.Max(0, IndexOf(silos, gateway));
-        if (gateway is not null && first < 0)
-        {
-            throw new ArgumentException($"{gateway} is not running.", nameof(gateway));
-        }
-
-        for (var i = 0; i < silos.Count; i++)
-        {
-            options.Gateways.Add(silos[(first + i) % silos.Count].GatewayEndPoint);
-        }
-
-        Options.ConfigureClient?.Invoke(options);
+        var options = new ClusterClientOptions();
+        ConfigureConnection(options, gateway);
         configure?.Invoke(options);
         var client = ClusterClientFactory.Create(options, Options.LoggerFactory);
-        try
-        {
-            await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await client.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        lock (_lock)
-        {
-            _clients.Add(client);
-        }
-
+        await ConnectAndKeepAsync(client, client, cancellationToken).ConfigureAwait(false);
         return client;
+    }
+
+    /// <summary>
+    /// Connects another cache client (with its own near-cache), to <paramref name="gateway"/> first if given,
+    /// otherwise spread over the gateways like <see cref="CreateClientAsync"/>.
+    /// </summary>
+    public async Task<IOrleansCacheClient> CreateCacheClientAsync(TestSilo? gateway = null, Action<OrleansCacheClientOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var options = new OrleansCacheClientOptions();
+        ConfigureConnection(options.Cluster, gateway);
+        // Values must fit in a frame; a cluster configured with small frames gets a matching value limit.
+        options.MaxValueBytes = Math.Min(options.MaxValueBytes, options.Cluster.Connection.MaxFrameBytes / 2);
+        configure?.Invoke(options);
+        var cache = OrleansCacheFactory.Create(options, loggerFactory: Options.LoggerFactory);
+        await ConnectAndKeepAsync(cache, cache.Cluster, cancellationToken).ConfigureAwait(false);
+        return cache;
     }
 
     /// <summary>Starts one more silo and waits until every silo sees it.</summary>
@@ -223,7 +217,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Disconnects the clients and stops every running silo gracefully.</summary>
     public async ValueTask DisposeAsync()
     {
-        List<IClusterClient> clients;
+        List<IAsyncDisposable> clients;
         lock (_lock)
         {
             clients = [.. _clients];
@@ -253,6 +247,7 @@ public sealed class TestCluster : IAsyncDisposable
         builder.UseOrleansCacheSilo(silo =>
         {
             silo.UseInMemoryClustering(MembershipTable);
+            silo.AddCacheGrains();
             silo.Configure(o =>
             {
                 o.ClusterId = Options.ClusterId;
@@ -289,6 +284,43 @@ public sealed class TestCluster : IAsyncDisposable
             {
                 throw new ArgumentException($"{silo} is not a silo of this cluster.", nameof(silo));
             }
+        }
+    }
+
+    private void ConfigureConnection(ClusterClientOptions options, TestSilo? gateway)
+    {
+        options.ClusterId = Options.ClusterId;
+        options.ClientId = $"test-client-{Interlocked.Increment(ref _nextClientNumber)}";
+        var silos = Silos;
+        var first = gateway is null ? _nextClientNumber % Math.Max(1, silos.Count) : IndexOf(silos, gateway);
+        if (first < 0)
+        {
+            throw new ArgumentException($"{gateway} is not running.", nameof(gateway));
+        }
+
+        for (var i = 0; i < silos.Count; i++)
+        {
+            options.Gateways.Add(silos[(first + i) % silos.Count].GatewayEndPoint);
+        }
+
+        Options.ConfigureClient?.Invoke(options);
+    }
+
+    private async Task ConnectAndKeepAsync(IAsyncDisposable owner, IClusterClient connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await owner.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        lock (_lock)
+        {
+            _clients.Add(owner);
         }
     }
 

@@ -18,6 +18,7 @@ internal sealed class GrainMethodDescriptor
     {
         Method = method;
         Name = method.Name;
+        AlwaysInterleave = method.GetCustomAttribute<AlwaysInterleaveAttribute>() is not null;
         var parameters = method.GetParameters();
         CancellationTokenIndex = -1;
         var types = new List<Type>(parameters.Length);
@@ -71,6 +72,9 @@ internal sealed class GrainMethodDescriptor
     }
 
     public MethodInfo Method { get; }
+
+    /// <summary>Runs alongside the grain's current call rather than after it (see <see cref="AlwaysInterleaveAttribute"/>).</summary>
+    public bool AlwaysInterleave { get; }
 
     /// <summary>The method's name on the wire.</summary>
     public string Name { get; }

@@ -20,6 +20,8 @@ internal sealed partial class ActivationData : IGrainContext
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _activated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _interleaved;
     private Grain? _instance;
     private int _started;
     private int _deactivating;
@@ -58,7 +60,7 @@ internal sealed partial class ActivationData : IGrainContext
     public bool IsDeactivating => Volatile.Read(ref _deactivating) != 0;
 
     /// <summary>Running nothing and with nothing queued.</summary>
-    public bool IsIdle => Volatile.Read(ref _busy) == 0 && _mailbox.Reader.Count == 0;
+    public bool IsIdle => Volatile.Read(ref _busy) == 0 && Volatile.Read(ref _interleaved) == 0 && _mailbox.Reader.Count == 0;
 
     public long LastActiveTimestamp => Volatile.Read(ref _lastActiveTimestamp);
 
@@ -75,6 +77,13 @@ internal sealed partial class ActivationData : IGrainContext
         if (IsDeactivating)
         {
             return EnqueueResult.Deactivating;
+        }
+
+        if (_type.Descriptor.ByName[item.Request.Method].AlwaysInterleave)
+        {
+            Interlocked.Increment(ref _interleaved);
+            _ = RunInterleavedAsync(item);
+            return EnqueueResult.Accepted;
         }
 
         if (_mailbox.Writer.TryWrite(item))
@@ -98,12 +107,28 @@ internal sealed partial class ActivationData : IGrainContext
     public void Abort()
     {
         _aborted = true;
+        _activated.TrySetResult(false);
         Deactivate(DeactivationReason.SiloShuttingDown);
+    }
+
+    private async Task RunInterleavedAsync(WorkItem item)
+    {
+        try
+        {
+            var activated = await _activated.Task.ConfigureAwait(false);
+            item.Completion.TrySetResult(activated ? await InvokeAsync(item).ConfigureAwait(false) : null);
+        }
+        finally
+        {
+            Volatile.Write(ref _lastActiveTimestamp, _time.GetTimestamp());
+            Interlocked.Decrement(ref _interleaved);
+        }
     }
 
     private async Task RunAsync()
     {
         var activated = await ActivateAsync().ConfigureAwait(false);
+        _activated.TrySetResult(activated);
         var reader = _mailbox.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {

@@ -12,6 +12,7 @@ using OrleansCache.Runtime.Activation;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Messaging;
 using OrleansCache.Runtime.Placement;
+using OrleansCache.Runtime.SiloMessaging;
 
 namespace OrleansCache.Runtime.Hosting;
 
@@ -31,6 +32,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
     private readonly SiloConnectionPool _pool;
     private readonly GatewayClients _clients;
     private readonly InFlightCounter _inFlight;
+    private readonly SiloMessenger _messenger;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ILogger _logger;
     private readonly InboundConnectionHandler _siloHandler;
@@ -52,6 +54,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         SiloConnectionPool pool,
         GatewayClients clients,
         InFlightCounter inFlight,
+        SiloMessenger messenger,
         ILogger<Silo> logger)
     {
         _options = options.Value;
@@ -64,6 +67,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         _pool = pool;
         _clients = clients;
         _inFlight = inFlight;
+        _messenger = messenger;
         _lifetime = services.GetService<IHostApplicationLifetime>();
         _logger = logger;
         _siloHandler = ActivatorUtilities.CreateInstance<InboundConnectionHandler>(services, PeerRole.Silo);
@@ -92,6 +96,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         _membership.DeclaredDead += OnDeclaredDead;
         await _membership.JoinAsync(cancellationToken).ConfigureAwait(false);
         _catalog.StartCollector();
+        _messenger.Start();
         _started = true;
         LogStarted(_logger, _local.Address, _options.ClusterId, _options.ListenAddress, siloPort, gatewayPort);
     }
@@ -125,6 +130,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
         LogKilled(_logger, _local.Address);
         await _membership.StopAsync().ConfigureAwait(false);
+        await _messenger.DisposeAsync().ConfigureAwait(false);
         _catalog.Abort();
         _gatewayHandler.AbortAll();
         _siloHandler.AbortAll();
@@ -163,6 +169,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
         await TryAsync(() => _membership.SetStatusAsync(SiloStatus.Dead, cancellationToken)).ConfigureAwait(false);
         await _membership.StopAsync().ConfigureAwait(false);
+        await _messenger.DisposeAsync().ConfigureAwait(false);
 
         _gatewayHandler.AbortAll();
         _siloHandler.AbortAll();

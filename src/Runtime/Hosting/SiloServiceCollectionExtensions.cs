@@ -11,6 +11,8 @@ using OrleansCache.Runtime.Grains;
 using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Messaging;
+using OrleansCache.Runtime.Placement;
+using OrleansCache.Runtime.SiloMessaging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -53,9 +55,11 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<MembershipService>();
         services.TryAddSingleton<Catalog>();
         services.TryAddSingleton<SiloConnectionPool>();
+        services.TryAddSingleton<GrainOwnership>();
         services.TryAddSingleton<GrainCallRouter>();
         services.TryAddSingleton<GatewayClients>();
         services.TryAddSingleton<InFlightCounter>();
+        services.TryAddSingleton<SiloMessenger>();
         services.TryAddSingleton<SiloListener>();
         services.TryAddSingleton<SiloGrainFactory>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloGrainFactory>());

@@ -11,6 +11,7 @@ using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Placement;
+using OrleansCache.Runtime.SiloMessaging;
 
 namespace OrleansCache.Runtime.Messaging;
 
@@ -35,6 +36,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RuntimeMetrics _metrics;
+    private readonly SiloMessenger _messenger;
 
     public GrainCallRouter(
         Catalog catalog,
@@ -44,7 +46,8 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
         IOptions<SiloMessagingOptions> options,
         TimeProvider time,
         ILogger<GrainCallRouter> logger,
-        RuntimeMetrics metrics)
+        RuntimeMetrics metrics,
+        SiloMessenger messenger)
     {
         _catalog = catalog;
         _membership = membership;
@@ -54,6 +57,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
         _time = time;
         _logger = logger;
         _metrics = metrics;
+        _messenger = messenger;
     }
 
     /// <summary>The owner of <paramref name="grainId"/> in this silo's current view, or null if no silo is active.</summary>
@@ -62,6 +66,12 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
     /// <summary>Routes a call to its owner and returns its response; never throws.</summary>
     public async Task<Response> RouteAsync(Request request)
     {
+        if (string.Equals(request.GrainType, SiloMessenger.SystemGrainType, StringComparison.Ordinal))
+        {
+            // Addressed to this silo, not to a grain: no placement.
+            return await _messenger.HandleRequestAsync(request).ConfigureAwait(false);
+        }
+
         var started = _time.GetTimestamp();
         var timeout = request.TimeoutMs == 0 ? _options.CallTimeout : TimeSpan.FromMilliseconds(request.TimeoutMs);
         var deadline = started + (long)(timeout.TotalSeconds * _time.TimestampFrequency);

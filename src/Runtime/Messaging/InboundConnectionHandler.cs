@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansCache.Core;
+using OrleansCache.Core.Membership;
 using OrleansCache.Core.Messaging;
 using OrleansCache.Core.Protocol;
 using OrleansCache.Runtime.Activation;
 using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
+using OrleansCache.Runtime.SiloMessaging;
 
 namespace OrleansCache.Runtime.Messaging;
 
@@ -27,6 +29,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     private readonly SiloOptions _siloOptions;
     private readonly SiloMessagingOptions _options;
     private readonly GatewayClients _clients;
+    private readonly SiloMessenger _messenger;
     private readonly InFlightCounter _inFlight;
     private readonly RuntimeMetrics _metrics;
     private readonly TimeProvider _time;
@@ -42,6 +45,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         IOptions<SiloOptions> siloOptions,
         IOptions<SiloMessagingOptions> options,
         GatewayClients clients,
+        SiloMessenger messenger,
         InFlightCounter inFlight,
         RuntimeMetrics metrics,
         TimeProvider time,
@@ -55,6 +59,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         _siloOptions = siloOptions.Value;
         _options = options.Value;
         _clients = clients;
+        _messenger = messenger;
         _inFlight = inFlight;
         _metrics = metrics;
         _time = time;
@@ -134,18 +139,36 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
             return;
         }
 
-        if (envelope.BodyCase != Envelope.BodyOneofCase.Request)
+        switch (envelope.BodyCase)
         {
-            throw new ProtocolViolationException($"Unexpected {envelope.BodyCase} from a {_roleName}.");
-        }
+            case Envelope.BodyOneofCase.Request:
+                if (_role == PeerRole.Client)
+                {
+                    _clients.OnRequest(connection, envelope.Request);
+                }
 
-        _ = HandleRequestAsync(connection, envelope.Request);
+                _ = HandleRequestAsync(connection, envelope.Request);
+                break;
+            case Envelope.BodyOneofCase.Push when _role == PeerRole.Silo:
+                _messenger.OnPush(state.PeerSilo!, envelope.Push);
+                break;
+            case Envelope.BodyOneofCase.Push:
+                _clients.OnMessage(connection, envelope.Push);
+                break;
+            default:
+                throw new ProtocolViolationException($"Unexpected {envelope.BodyCase} from a {_roleName}.");
+        }
     }
 
     public void OnClosed(FramedConnection connection, Exception? reason)
     {
         _open.TryRemove(connection, out _);
         _clients.Remove(connection);
+        if (((InboundState)connection.PeerState!).PeerSilo is { } peer)
+        {
+            _messenger.OnConnectionLost(peer);
+        }
+
         _metrics.ConnectionClosed(_roleName);
         if (reason is ProtocolViolationException)
         {
@@ -155,6 +178,19 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
 
     private void Handshake(FramedConnection connection, InboundState state, Hello hello)
     {
+        SiloAddress? peerSilo = null;
+        if (_role == PeerRole.Silo && hello.Role == PeerRole.Silo)
+        {
+            try
+            {
+                peerSilo = SiloAddress.Parse(hello.PeerName);
+            }
+            catch (FormatException)
+            {
+                throw new ProtocolViolationException($"A silo introduced itself as '{hello.PeerName}', which is not a silo address.");
+            }
+        }
+
         var rejection = hello switch
         {
             { ProtocolVersion: not FrameCodec.ProtocolVersion } => $"protocol version {hello.ProtocolVersion} is not supported; this silo speaks {FrameCodec.ProtocolVersion}",
@@ -174,13 +210,14 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
 
         state.Handshaken = true;
+        state.PeerSilo = peerSilo;
         var view = _membership.CurrentView;
         var welcome = new Welcome { SiloAddress = _local.Address.ToString(), MembershipVersion = view.Version };
         welcome.Gateways.AddRange(view.Gateways);
         connection.TrySend(new Envelope { Welcome = welcome });
         if (_role == PeerRole.Client)
         {
-            _clients.Add(connection);
+            _clients.Add(connection, hello.PeerName);
         }
 
         LogAccepted(_logger, connection.Name, hello.PeerName);
@@ -221,6 +258,8 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     private sealed class InboundState
     {
         public volatile bool Handshaken;
+
+        public SiloAddress? PeerSilo { get; set; }
     }
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Debug, Message = "Accepted {Connection} from {Peer}")]

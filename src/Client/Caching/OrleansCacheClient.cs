@@ -1,0 +1,373 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansCache.Client.Diagnostics;
+using OrleansCache.Client.NearCaching;
+using OrleansCache.Grains.Interfaces;
+
+namespace OrleansCache.Client.Caching;
+
+/// <summary>
+/// The cache client: near-cache first, then the key's grain. Reads and writes register a fill ticket before they go
+/// remote, so an invalidation that overtakes them keeps their (older) result out of the near-cache.
+/// </summary>
+internal sealed partial class OrleansCacheClient : IOrleansCacheClient
+{
+    private const int CoordinatorKeys = 8;
+
+    private readonly ClusterClient _cluster;
+    private readonly bool _ownsCluster;
+    private readonly OrleansCacheClientOptions _options;
+    private readonly ICacheSerializer _serializer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CacheClientMetrics _metrics;
+    private readonly NearCache _near;
+    private readonly ConcurrentDictionary<string, Lazy<Task<CacheEntry>>> _reads = new(StringComparer.Ordinal);
+    private int _nextCoordinator;
+
+    public OrleansCacheClient(
+        ClusterClient cluster,
+        bool ownsCluster,
+        OrleansCacheClientOptions options,
+        ICacheSerializer? serializer = null,
+        TimeProvider? time = null,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null)
+    {
+        OrleansCacheClientOptionsValidator.ThrowIfInvalid(options);
+        _cluster = cluster;
+        _ownsCluster = ownsCluster;
+        _options = options;
+        _serializer = serializer ?? new SystemTextJsonCacheSerializer();
+        _time = time ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<OrleansCacheClient>();
+        _metrics = new CacheClientMetrics(meterFactory);
+        _near = new NearCache(options.NearCache, _time);
+        _near.Evicted += _metrics.Evicted;
+        _cluster.PushReceived += OnPush;
+        _cluster.Connected += OnConnected;
+        _cluster.Disconnected += OnDisconnected;
+    }
+
+    public event EventHandler<CacheInvalidatedEventArgs>? Invalidated;
+
+    /// <summary>The grain-level client underneath.</summary>
+    public IClusterClient Cluster => _cluster;
+
+    internal NearCache NearCache => _near;
+
+    /// <summary>Test hook: awaited after a remote read returns and before its result may enter the near-cache.</summary>
+    internal Func<string, Task>? AfterRemoteRead { get; set; }
+
+    public async ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default) =>
+        (await TryGetAsync<T>(key, cancellationToken).ConfigureAwait(false)).Value;
+
+    public async ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        if (_near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return new CacheLookup<T>(true, Materialize<T>(cached));
+        }
+
+        _metrics.Miss();
+        var entry = await ReadRemoteAsync(key, cancellationToken).ConfigureAwait(false);
+        return entry.Found ? new CacheLookup<T>(true, _serializer.Deserialize<T>(entry.Value)) : default;
+    }
+
+    public async Task SetAsync<T>(string key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        var write = ToWriteOptions(options);
+        var bytes = Serialize(value);
+        await SetBytesCoreAsync(key, bytes, write, new TypedValue(typeof(T), value), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<T> GetOrCreateAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(factory);
+        var write = ToWriteOptions(options);
+        if (_near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return Materialize<T>(cached)!;
+        }
+
+        _metrics.Miss();
+        return await CreateThroughLeaseAsync(key, factory, write, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task RemoveAsync(string key, CancellationToken cancellationToken = default) => InvalidateAsync(key, cancellationToken);
+
+    public async Task InvalidateAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        var version = await Entry(key).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        ApplyKey(key, version);
+    }
+
+    public async Task InvalidateAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var all = keys.Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var key in all)
+        {
+            ValidateKey(key, nameof(keys));
+        }
+
+        foreach (var batch in all.Chunk(_options.RevalidationBatchSize))
+        {
+            var versions = await Coordinator().InvalidateKeysAsync(batch).WaitAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Length; i++)
+            {
+                ApplyKey(batch[i], versions[i]);
+            }
+        }
+    }
+
+    public async Task<long> InvalidateByPatternAsync(string pattern, CancellationToken cancellationToken = default)
+    {
+        CacheInputRules.ValidatePattern(pattern, _options.MaxKeyLength);
+        var count = await Coordinator().InvalidatePatternAsync(pattern).WaitAsync(cancellationToken).ConfigureAwait(false);
+        ApplyPattern(pattern);
+        return count;
+    }
+
+    public async Task<long> InvalidateByTagAsync(string tag, CancellationToken cancellationToken = default)
+    {
+        CacheInputRules.ValidateTag(tag);
+        var count = await Coordinator().InvalidateTagAsync(tag).WaitAsync(cancellationToken).ConfigureAwait(false);
+        ApplyTag(tag);
+        return count;
+    }
+
+    public async Task<long> InvalidateAllAsync(CancellationToken cancellationToken = default)
+    {
+        var count = await Coordinator().InvalidateAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        ApplyAll();
+        return count;
+    }
+
+    /// <summary>The raw bytes of a key (for <see cref="OrleansDistributedCache"/>), or null.</summary>
+    internal async Task<byte[]?> GetBytesAsync(string key, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        if (_near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return cached.Bytes;
+        }
+
+        _metrics.Miss();
+        return (await ReadRemoteAsync(key, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    /// <summary>Stores raw bytes (for <see cref="OrleansDistributedCache"/>).</summary>
+    internal Task SetBytesAsync(string key, byte[] value, TimeSpan? ttl, CancellationToken cancellationToken)
+    {
+        ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(value);
+        CheckSize(value);
+        return SetBytesCoreAsync(key, value, new CacheWriteOptions(ttl, []), null, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _cluster.PushReceived -= OnPush;
+        _cluster.Connected -= OnConnected;
+        _cluster.Disconnected -= OnDisconnected;
+        if (_ownsCluster)
+        {
+            await _cluster.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _metrics.Dispose();
+    }
+
+    private async Task SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, CancellationToken cancellationToken)
+    {
+        var ticket = _near.BeginFill(key);
+        try
+        {
+            var version = await Entry(key).SetAsync(bytes, write).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var expiresAt = write.Ttl is { } ttl ? _time.GetUtcNow() + ttl : (DateTimeOffset?)null;
+            _near.CompleteFill(ticket, new CacheEntry(bytes, version, expiresAt, write.Tags), typed);
+        }
+        catch
+        {
+            _near.AbandonFill(ticket);
+            throw;
+        }
+    }
+
+    /// <summary>One remote read per key at a time in this client; concurrent readers share it.</summary>
+    private Task<CacheEntry> ReadRemoteAsync(string key, CancellationToken cancellationToken)
+    {
+        var read = _reads.GetOrAdd(key, k => new Lazy<Task<CacheEntry>>(() => ReadAndFillAsync(k)));
+        return read.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<CacheEntry> ReadAndFillAsync(string key)
+    {
+        var ticket = _near.BeginFill(key);
+        try
+        {
+            var entry = await Entry(key).GetAsync().ConfigureAwait(false);
+            if (AfterRemoteRead is { } hook)
+            {
+                await hook(key).ConfigureAwait(false);
+            }
+
+            _near.CompleteFill(ticket, entry);
+            return entry;
+        }
+        catch
+        {
+            _near.AbandonFill(ticket);
+            throw;
+        }
+        finally
+        {
+            _reads.TryRemove(key, out _);
+        }
+    }
+
+    private async Task<T> CreateThroughLeaseAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
+    {
+        var grain = Entry(key);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ticket = _near.BeginFill(key);
+            try
+            {
+                var lease = await grain.GetOrLeaseAsync(_options.LeaseTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+                switch (lease.Outcome)
+                {
+                    case LeaseOutcome.Hit:
+                        _near.CompleteFill(ticket, lease.Entry!);
+                        return _serializer.Deserialize<T>(lease.Entry!.Value)!;
+                    case LeaseOutcome.Granted:
+                        return await FillAsync(grain, ticket, lease.LeaseId, factory, write, cancellationToken).ConfigureAwait(false);
+                    default:
+                        _metrics.LeaseWait();
+                        var wait = lease.Remaining < _options.Cluster.ResponseTimeout / 2 ? lease.Remaining : _options.Cluster.ResponseTimeout / 2;
+                        var fill = await grain.WaitForFillAsync(lease.LeaseId, wait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                        if (fill.Outcome == FillOutcome.Filled)
+                        {
+                            _near.CompleteFill(ticket, fill.Entry!);
+                            return _serializer.Deserialize<T>(fill.Entry!.Value)!;
+                        }
+
+                        _near.AbandonFill(ticket);
+                        if (fill.Outcome == FillOutcome.Failed)
+                        {
+                            throw new CacheFactoryException($"The value factory for '{key}' failed in the caller that filled it: {fill.Error}");
+                        }
+
+                        // Voided, expired or superseded: ask again; one of the callers gets the next lease.
+                        continue;
+                }
+            }
+            catch
+            {
+                _near.AbandonFill(ticket);
+                throw;
+            }
+        }
+    }
+
+    private async Task<T> FillAsync<T>(ICacheEntryGrain grain, FillTicket ticket, Guid leaseId, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
+    {
+        _metrics.FactoryRun();
+        T value;
+        byte[] bytes;
+        try
+        {
+            value = await factory(cancellationToken).ConfigureAwait(false);
+            bytes = Serialize(value);
+        }
+        catch (Exception ex)
+        {
+            // Release the lease so waiters learn of the failure now, not when it expires.
+            try
+            {
+                await grain.FailLeaseAsync(leaseId, $"{ex.GetType().Name}: {ex.Message}").ConfigureAwait(false);
+            }
+            catch (Exception releaseFailure)
+            {
+                LogLeaseReleaseFailed(_logger, ticket.Key, releaseFailure.Message);
+            }
+
+            throw;
+        }
+
+        var stored = await grain.CompleteLeaseAsync(leaseId, bytes, write).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            // The key was invalidated while the factory ran: the value is the caller's, not the cache's.
+            _near.AbandonFill(ticket);
+        }
+        else
+        {
+            _near.CompleteFill(ticket, stored, new TypedValue(typeof(T), value));
+        }
+
+        return value;
+    }
+
+    private T? Materialize<T>(NearCacheEntry entry)
+    {
+        if (entry.Typed is { } typed && typed.Type == typeof(T))
+        {
+            return (T?)typed.Value;
+        }
+
+        var value = _serializer.Deserialize<T>(entry.Bytes);
+        entry.Typed = new TypedValue(typeof(T), value);
+        return value;
+    }
+
+    private byte[] Serialize<T>(T value)
+    {
+        var bytes = _serializer.Serialize(value);
+        CheckSize(bytes);
+        return bytes;
+    }
+
+    private void CheckSize(byte[] value)
+    {
+        if (value.Length > _options.MaxValueBytes)
+        {
+            throw new ArgumentException($"A cache value may be at most {_options.MaxValueBytes} bytes serialized; this one has {value.Length}.", nameof(value));
+        }
+    }
+
+    private void ValidateKey(string key, string paramName = "key") => CacheInputRules.ValidateKey(key, _options.MaxKeyLength, paramName);
+
+    private static CacheWriteOptions ToWriteOptions(CacheEntryOptions? options)
+    {
+        if (options is null)
+        {
+            return CacheWriteOptions.Default;
+        }
+
+        if (options.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("A time to live must be positive.", nameof(options));
+        }
+
+        var tags = options.Tags.ToArray();
+        CacheInputRules.ValidateTags(tags, nameof(options));
+        return new CacheWriteOptions(options.Ttl, tags);
+    }
+
+    private ICacheEntryGrain Entry(string key) => _cluster.GetGrain<ICacheEntryGrain>(key);
+
+    private ICacheCoordinatorGrain Coordinator() =>
+        _cluster.GetGrain<ICacheCoordinatorGrain>($"coordinator-{(uint)Interlocked.Increment(ref _nextCoordinator) % CoordinatorKeys}");
+}

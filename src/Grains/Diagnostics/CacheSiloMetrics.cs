@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+
+namespace OrleansCache.Grains.Diagnostics;
+
+/// <summary>The cache's silo-side instruments, under the meter <c>OrleansCache.Cache</c>.</summary>
+internal sealed class CacheSiloMetrics
+{
+    public const string MeterName = "OrleansCache.Cache";
+
+    private readonly Counter<long> _invalidationsPublished;
+    private readonly Counter<long> _invalidationsPushed;
+    private readonly Counter<long> _resyncsSent;
+    private readonly Counter<long> _leases;
+    private readonly Counter<long> _fills;
+    private readonly Counter<long> _trackingEvictions;
+
+    public CacheSiloMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _invalidationsPublished = meter.CreateCounter<long>("orleanscache.cache.invalidations.published", description: "Invalidations published by owners, by kind.");
+        _invalidationsPushed = meter.CreateCounter<long>("orleanscache.cache.invalidations.pushed", description: "Invalidation batches pushed to clients.");
+        _resyncsSent = meter.CreateCounter<long>("orleanscache.cache.resyncs", description: "Resync requests pushed to clients, by reason.");
+        _leases = meter.CreateCounter<long>("orleanscache.cache.leases", description: "Get-or-create outcomes: hit, granted, wait.");
+        _fills = meter.CreateCounter<long>("orleanscache.cache.fills", description: "Lease completions: stored, voided, failed.");
+        _trackingEvictions = meter.CreateCounter<long>("orleanscache.cache.tracking.evictions", description: "Keys a gateway stopped tracking for a client (the client was told to drop them).");
+    }
+
+    public void InvalidationPublished(string kind) => _invalidationsPublished.Add(1, new KeyValuePair<string, object?>("kind", kind));
+
+    public void InvalidationsPushed() => _invalidationsPushed.Add(1);
+
+    public void ResyncSent(string reason) => _resyncsSent.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Lease(string outcome) => _leases.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void Fill(string outcome) => _fills.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void TrackingEvicted(int count) => _trackingEvictions.Add(count);
+}

@@ -1,0 +1,42 @@
+using Google.Protobuf;
+using OrleansCache.Grains.Diagnostics;
+using OrleansCache.Grains.Interfaces;
+using OrleansCache.Grains.Interfaces.Protocol;
+using OrleansCache.Runtime.SiloMessaging;
+
+namespace OrleansCache.Grains.Invalidation;
+
+/// <summary>Sends the invalidations a silo applies to every silo, whose gateways pass them on to their clients.</summary>
+internal sealed class InvalidationPublisher(SiloMessenger messenger, CacheSiloMetrics metrics)
+{
+    public void PublishKey(string key, CacheVersion version)
+    {
+        metrics.InvalidationPublished("key");
+        Publish(new Interfaces.Protocol.Invalidation { Key = key, Version = version.ToWire() });
+    }
+
+    public void PublishPattern(string pattern)
+    {
+        metrics.InvalidationPublished("pattern");
+        Publish(new Interfaces.Protocol.Invalidation { Pattern = pattern });
+    }
+
+    public void PublishTag(string tag)
+    {
+        metrics.InvalidationPublished("tag");
+        Publish(new Interfaces.Protocol.Invalidation { Tag = tag });
+    }
+
+    public void PublishAll()
+    {
+        metrics.InvalidationPublished("all");
+        Publish(new Interfaces.Protocol.Invalidation { All = true });
+    }
+
+    private void Publish(Interfaces.Protocol.Invalidation invalidation)
+    {
+        var batch = new InvalidationBatch();
+        batch.Items.Add(invalidation);
+        messenger.PostToAll(CacheStreams.Invalidations, batch.ToByteString());
+    }
+}

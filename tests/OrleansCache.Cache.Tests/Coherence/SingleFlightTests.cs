@@ -1,0 +1,159 @@
+using System.Diagnostics.Metrics;
+using OrleansCache.Cache.Tests.Infrastructure;
+using OrleansCache.Client;
+using Xunit;
+
+namespace OrleansCache.Cache.Tests.Coherence;
+
+public sealed class SingleFlightTests
+{
+    [Fact]
+    public async Task TwoHundredConcurrentMisses_FromFourClientsOverThreeSilos_RunFactoryOnce()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 3);
+        var clients = await CacheClusters.ClientsAsync(cluster, 4);
+        Assert.Equal(3, clients.Select(c => c.Cluster.CurrentGateway).Distinct().Count());
+        var key = CacheClusters.Key("report");
+        var runs = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var waits = new LeaseWaitCounter();
+
+        var calls = Enumerable.Range(0, 200).Select(i => clients[i % 4].GetOrCreateAsync(key, async ct =>
+        {
+            Interlocked.Increment(ref runs);
+            await release.Task;
+            return "computed";
+        }, cancellationToken: TestContext.Current.CancellationToken)).ToList();
+
+        // Hold the fill until the other clients are waiting on it in the grain.
+        await waits.AtLeastAsync(50);
+        release.SetResult();
+        var results = await Task.WhenAll(calls).WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, runs);
+        Assert.All(results, r => Assert.Equal("computed", r));
+        foreach (var client in clients)
+        {
+            Assert.Equal("computed", await client.GetAsync<string>(key, TestContext.Current.CancellationToken));
+        }
+    }
+
+    [Fact]
+    public async Task FactoryThrows_CallerGetsItsException_WaitersGetFactoryException_AndLeaseIsReleased()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 3);
+        var clients = await CacheClusters.ClientsAsync(cluster, 4);
+        var key = CacheClusters.Key("report");
+        var runs = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var waits = new LeaseWaitCounter();
+
+        var calls = Enumerable.Range(0, 40).Select(i => clients[i % 4].GetOrCreateAsync<string>(key, async ct =>
+        {
+            Interlocked.Increment(ref runs);
+            await release.Task;
+            throw new InvalidOperationException("database down");
+        }, cancellationToken: TestContext.Current.CancellationToken)).ToList();
+        // Every other call is waiting on the fill before it fails, so each must see the failure.
+        await waits.AtLeastAsync(39);
+        release.SetResult();
+        var failures = await Task.WhenAll(calls.Select(async c => await Record.ExceptionAsync(() => c)));
+
+        Assert.Equal(1, runs);
+        Assert.Single(failures, f => f is InvalidOperationException);
+        Assert.All(failures.Where(f => f is not InvalidOperationException), f =>
+        {
+            var factory = Assert.IsType<CacheFactoryException>(f);
+            Assert.Contains("database down", factory.Message, StringComparison.Ordinal);
+        });
+
+        // Released: the next call fills.
+        Assert.Equal("recovered", await clients[1].GetOrCreateAsync(key, _ => Task.FromResult("recovered"), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task FillOvertakenByInvalidation_IsReturnedToCaller_ButNotStored()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        var key = CacheClusters.Key();
+        var factoryStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var fill = cluster.Cache.GetOrCreateAsync(key, async _ =>
+        {
+            factoryStarted.SetResult();
+            await release.Task;
+            return "computed-before-invalidation";
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        await factoryStarted.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+        var other = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await other.InvalidateAsync(key, TestContext.Current.CancellationToken);
+        release.SetResult();
+
+        Assert.Equal("computed-before-invalidation", await fill);
+        Assert.False(cluster.Cache.Near().TryPeek(key, out _));
+        Assert.False((await other.TryGetAsync<string>(key, TestContext.Current.CancellationToken)).Found);
+    }
+
+    [Fact]
+    public async Task FactoryValueOverLimit_FailsWithArgumentError_AndReleasesTheLease()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 1);
+        var small = await cluster.CreateCacheClientAsync(configure: o => o.MaxValueBytes = 1024, cancellationToken: TestContext.Current.CancellationToken);
+        var key = CacheClusters.Key();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => small.GetOrCreateAsync(key, _ => Task.FromResult(new string('v', 2000)), cancellationToken: TestContext.Current.CancellationToken));
+
+        Assert.Equal("fits", await small.GetOrCreateAsync(key, _ => Task.FromResult("fits"), cancellationToken: TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Counts the clients' lease waits (every client in the process).</summary>
+    private sealed class LeaseWaitCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Lock _lock = new();
+        private readonly List<(long Target, TaskCompletionSource Signal)> _waiters = [];
+        private long _count;
+
+        public LeaseWaitCounter()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name == "orleanscache.client.lease_waits")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
+            {
+                var now = Interlocked.Add(ref _count, value);
+                lock (_lock)
+                {
+                    foreach (var (target, signal) in _waiters.Where(w => now >= w.Target))
+                    {
+                        signal.TrySetResult();
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public Task AtLeastAsync(long target)
+        {
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lock)
+            {
+                _waiters.Add((target, signal));
+                if (Interlocked.Read(ref _count) >= target)
+                {
+                    signal.TrySetResult();
+                }
+            }
+
+            return signal.Task.WaitAsync(Watch.Timeout);
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}

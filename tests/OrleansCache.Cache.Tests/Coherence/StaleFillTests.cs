@@ -1,0 +1,70 @@
+using OrleansCache.Cache.Tests.Infrastructure;
+using OrleansCache.Grains.Interfaces;
+using Xunit;
+
+namespace OrleansCache.Cache.Tests.Coherence;
+
+public sealed class StaleFillTests
+{
+    [Fact]
+    public async Task ReadInFlight_WhenAnotherClientChangesTheKey_IsNotInsertedIntoNearCache()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 3);
+        var a = cluster.Cache;
+        var b = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var key = CacheClusters.Key();
+        await a.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
+
+        // Hold B's read after the cluster answered and before the answer may enter B's near-cache.
+        var readReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Impl().AfterRemoteRead = async k =>
+        {
+            if (k == key)
+            {
+                readReturned.TrySetResult();
+                await release.Task;
+            }
+        };
+        using var watch = new Watch(b);
+
+        var read = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        await readReturned.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+        await a.SetAsync(key, "new", cancellationToken: TestContext.Current.CancellationToken);
+        var changed = await a.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync();
+        // Wait for that change's invalidation: an older one (of the first write) may also arrive, late and harmless.
+        await watch.ForAsync(e => e.Target == key && e.Version >= changed);
+        release.SetResult();
+
+        Assert.Equal("old", await read);
+        Assert.False(b.Near().TryPeek(key, out _), "The overtaken value entered the near-cache.");
+        b.Impl().AfterRemoteRead = null;
+        Assert.Equal("new", await b.GetAsync<string>(key, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ReadInFlight_WhenKeyIsInvalidatedByPattern_IsNotInserted()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        var b = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var key = $"feed:{Guid.NewGuid():N}:1";
+        await cluster.Cache.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
+        var readReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Impl().AfterRemoteRead = async _ =>
+        {
+            readReturned.TrySetResult();
+            await release.Task;
+        };
+        using var watch = new Watch(b);
+
+        var read = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        await readReturned.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+        await cluster.Cache.InvalidateByPatternAsync(key[..^1] + "*", TestContext.Current.CancellationToken);
+        await watch.ForAsync(e => e.Kind == Client.CacheInvalidationKind.Pattern);
+        release.SetResult();
+
+        Assert.Equal("old", await read);
+        Assert.False(b.Near().TryPeek(key, out _));
+    }
+}
