@@ -38,6 +38,10 @@ public sealed class TestSilo
     /// <summary>The grains activated on this silo now.</summary>
     public IReadOnlyCollection<GrainId> ActiveGrains => Silo.Catalog.ActiveGrains;
 
+    /// <summary>Completes when <paramref name="grainId"/> has no activation on this silo (at once if it has none now).</summary>
+    /// <exception cref="TimeoutException">It was still active after <paramref name="timeout"/>.</exception>
+    public Task WaitForDeactivationAsync(GrainId grainId, TimeSpan timeout) => Silo.Catalog.WhenDeactivated(grainId).WaitAsync(timeout);
+
     /// <summary>The membership version this silo sees.</summary>
     public long MembershipVersion => Silo.View.Version;
 

@@ -36,6 +36,15 @@ internal sealed class Watch : IDisposable
         }
     }
 
+    /// <summary>True if an event that matches was seen since this watch began.</summary>
+    public bool Saw(Func<CacheInvalidatedEventArgs, bool> match)
+    {
+        lock (_lock)
+        {
+            return _seen.Any(match);
+        }
+    }
+
     public Task<CacheInvalidatedEventArgs> ForKeyAsync(string key) => ForAsync(e => e.Kind == CacheInvalidationKind.Key && e.Target == key);
 
     public Task<CacheInvalidatedEventArgs> ForResyncAsync() => ForAsync(e => e.Kind == CacheInvalidationKind.Resync);

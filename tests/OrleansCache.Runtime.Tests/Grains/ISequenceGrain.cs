@@ -15,6 +15,10 @@ public interface ISequenceGrain : IGrainWithStringKey
 
     Task<byte[]?> EchoAsync(byte[]? payload);
 
+    /// <summary>Reads the counter alongside whatever call is running.</summary>
+    [AlwaysInterleave]
+    Task<int> PeekAsync();
+
     /// <summary>Calls another grain of this type from inside this one.</summary>
     Task<CallInfo> CallOtherAsync(string otherKey);
 }

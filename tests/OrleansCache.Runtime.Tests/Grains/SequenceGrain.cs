@@ -41,6 +41,8 @@ public sealed class SequenceGrain : Grain, ISequenceGrain
         return Info();
     }
 
+    public Task<int> PeekAsync() => Task.FromResult(Volatile.Read(ref _count));
+
     public Task<int> FailAsync(string message) => throw new InvalidOperationException(message);
 
     public Task<byte[]?> EchoAsync(byte[]? payload) => Task.FromResult(payload);
