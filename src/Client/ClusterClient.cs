@@ -66,14 +66,6 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         await WaitForConnectionAsync(budget, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Sends a one-way message to the current gateway. False if there is no connection or its queue is full; callers
-    /// that need it to arrive send it again on <see cref="Connected"/>.
-    /// </summary>
-    internal bool TryPost(string stream, ByteString payload) =>
-        Volatile.Read(ref _current) is { IsClosed: false } connection
-        && connection.TrySend(new Envelope { Push = new Push { Stream = stream, Payload = payload } });
-
     /// <summary>Sends a one-way message to the gateway, waiting for a connection and for room in its queue.</summary>
     /// <exception cref="ClusterUnavailableException">No gateway within the response timeout.</exception>
     internal async Task PostAsync(string stream, ByteString payload, CancellationToken cancellationToken)

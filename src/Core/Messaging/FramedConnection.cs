@@ -80,8 +80,6 @@ internal sealed partial class FramedConnection
     /// <summary>True once <see cref="CloseWhenIdle"/> was called: no new requests are sent.</summary>
     public bool IsDraining => Volatile.Read(ref _draining) != 0;
 
-    /// <summary>How many requests sent on this connection still wait for their response.</summary>
-    public int PendingRequests => _pending.Count;
 
     /// <summary>Starts the read and write loops and the keep-alive timer.</summary>
     public void Start()

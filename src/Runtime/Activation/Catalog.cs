@@ -73,6 +73,9 @@ internal sealed partial class Catalog : IAsyncDisposable
     /// <summary>Graceful stop: calls for grains without a live activation are routed elsewhere from now on.</summary>
     public void StopCreatingActivations() => _creationStopped = true;
 
+    /// <summary>True once this silo creates no more activations (stopping or killed).</summary>
+    public bool IsCreationStopped => _creationStopped;
+
     /// <summary>Completes when <paramref name="grainId"/> has no activation here (at once if it has none now).</summary>
     public Task WhenDeactivated(GrainId grainId) =>
         _activations.TryGetValue(grainId, out var activation) ? activation.Deactivated : Task.CompletedTask;

@@ -26,8 +26,6 @@ internal sealed class GrainTypeRegistry
         _types = types.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    public IEnumerable<string> GrainTypes => _types.Keys;
-
     public bool TryGet(string grainType, out GrainTypeInfo info) => _types.TryGetValue(grainType, out info!);
 }
 

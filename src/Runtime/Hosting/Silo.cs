@@ -28,7 +28,6 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
     private readonly SiloListener _listener;
     private readonly MembershipService _membership;
     private readonly Catalog _catalog;
-    private readonly GrainCallRouter _router;
     private readonly SiloConnectionPool _pool;
     private readonly GatewayClients _clients;
     private readonly InFlightCounter _inFlight;
@@ -50,7 +49,6 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         SiloListener listener,
         MembershipService membership,
         Catalog catalog,
-        GrainCallRouter router,
         SiloConnectionPool pool,
         GatewayClients clients,
         InFlightCounter inFlight,
@@ -63,7 +61,6 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         _listener = listener;
         _membership = membership;
         _catalog = catalog;
-        _router = router;
         _pool = pool;
         _clients = clients;
         _inFlight = inFlight;
@@ -82,11 +79,8 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
     public Catalog Catalog => _catalog;
 
-    public GrainCallRouter Router => _router;
-
     public MembershipService Membership => _membership;
 
-    public int ConnectedClients => _clients.Count;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -129,13 +123,16 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         }
 
         LogKilled(_logger, _local.Address);
-        await _membership.StopAsync().ConfigureAwait(false);
-        await _messenger.DisposeAsync().ConfigureAwait(false);
+
+        // Like a crash, all at once: first nothing is served any more, then the pieces are torn down.
+        _gatewayHandler.Kill();
+        _siloHandler.Kill();
+        _catalog.StopCreatingActivations();
         _catalog.Abort();
-        _gatewayHandler.AbortAll();
-        _siloHandler.AbortAll();
         _pool.CloseAll();
         await _listener.AbortAsync().ConfigureAwait(false);
+        await _membership.StopAsync().ConfigureAwait(false);
+        await _messenger.DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -12,8 +12,6 @@ internal sealed class GatewayClients(IEnumerable<IClientSessionObserver> observe
 
     public int Count => _sessions.Count;
 
-    public IEnumerable<ClientSession> Sessions => _sessions.Values;
-
     public void Add(FramedConnection connection, string clientId)
     {
         var session = new ClientSession(clientId, connection);

@@ -60,9 +60,6 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
         _messenger = messenger;
     }
 
-    /// <summary>The owner of <paramref name="grainId"/> in this silo's current view, or null if no silo is active.</summary>
-    public SiloAddress? OwnerOf(GrainId grainId) => RendezvousPlacement.SelectOwner(grainId, _membership.CurrentView.Owners);
-
     /// <summary>Routes a call to its owner and returns its response; never throws.</summary>
     public async Task<Response> RouteAsync(Request request)
     {
@@ -134,6 +131,12 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
                 }
 
                 lastProblem = "its activation was moving";
+                if (_catalog.IsCreationStopped)
+                {
+                    // This silo is leaving but its view does not show it yet: wait for the view to catch up.
+                    await WaitBeforeRetryAsync(view.Version, NextDelay(ref retryDelay, remaining)).ConfigureAwait(false);
+                }
+
                 continue;
             }
 

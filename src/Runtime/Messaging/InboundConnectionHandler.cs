@@ -36,6 +36,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<FramedConnection, byte> _open = new();
     private volatile bool _refusing;
+    private volatile bool _dead;
 
     public InboundConnectionHandler(
         PeerRole role,
@@ -92,7 +93,15 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
     }
 
-    /// <summary>Closes every open connection at once (crash).</summary>
+    /// <summary>Crash: from now on nothing received is handled, and every open connection is closed at once.</summary>
+    public void Kill()
+    {
+        _dead = true;
+        _refusing = true;
+        AbortAll();
+    }
+
+    /// <summary>Closes every open connection at once.</summary>
     public void AbortAll()
     {
         foreach (var connection in _open.Keys)
@@ -127,6 +136,12 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
 
     public void OnEnvelope(FramedConnection connection, Envelope envelope)
     {
+        if (_dead)
+        {
+            connection.Close(null);
+            return;
+        }
+
         var state = (InboundState)connection.PeerState!;
         if (!state.Handshaken)
         {
