@@ -4,6 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The Redis tests start their own redis-server on a free loopback port; make sure one is installed.
+if ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing redis-server (the Redis tests need it)..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    # The package starts a system instance on 6379; the tests use their own, so stop it.
+    (service redis-server stop || pkill -x redis-server || true) >/dev/null 2>&1
+  else
+    echo "redis-server is missing: install it (apt-get install redis-server) and run again." >&2
+    exit 1
+  fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

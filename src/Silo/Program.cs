@@ -8,6 +8,16 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddEnvironmentVariables(prefix: "ORLEANSCACHE_");
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings);
 
-builder.UseOrleansCacheSilo(silo => silo.AddCacheGrains());
+builder.UseOrleansCacheSilo(silo =>
+{
+    silo.AddCacheGrains();
+
+    // With a Redis connection string (--redis host:port, or Redis:ConnectionString), silos on many machines form one
+    // cluster through Redis and cache entries survive a silo's crash; without one, everything stays in this process.
+    if (!string.IsNullOrWhiteSpace(builder.Configuration["Redis:ConnectionString"]))
+    {
+        silo.UseRedisClustering().AddRedisCacheStorage();
+    }
+});
 
 await builder.Build().RunAsync();

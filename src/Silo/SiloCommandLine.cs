@@ -16,5 +16,7 @@ internal static class SiloCommandLine
         ["--silo-port"] = "Silo:SiloPort",
         ["--gateway-port"] = "Silo:GatewayPort",
         ["--death-timeout"] = "Membership:DeathTimeout",
+        ["--redis"] = "Redis:ConnectionString",
+        ["--redis-prefix"] = "Redis:KeyPrefix",
     };
 }

@@ -6,6 +6,7 @@ using OrleansCache.Core;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Storage;
 using OrleansCache.Runtime.Activation;
+using OrleansCache.Runtime.Placement;
 using OrleansCache.Runtime.SiloMessaging;
 
 namespace OrleansCache.Grains.Invalidation;
@@ -14,7 +15,7 @@ namespace OrleansCache.Grains.Invalidation;
 /// Each silo's part of a pattern or tag invalidation: finds the matching keys this silo holds (its storage, and its live
 /// cache-entry activations, which may be filling) and invalidates each through its grain, in bounded batches.
 /// </summary>
-internal sealed class CacheIndexTarget(ICacheEntryStorage storage, Catalog catalog, IServiceProvider services, IOptions<CacheSiloOptions> options) : ISystemTarget
+internal sealed class CacheIndexTarget(ICacheEntryStorage storage, Catalog catalog, GrainOwnership ownership, IServiceProvider services, IOptions<CacheSiloOptions> options) : ISystemTarget
 {
     public const string TargetName = "cache-index";
     public const string PatternOperation = "pattern";
@@ -32,7 +33,7 @@ internal sealed class CacheIndexTarget(ICacheEntryStorage storage, Catalog catal
             case PatternOperation:
                 await foreach (var key in storage.FindKeysByPatternAsync(argument, cancellationToken).ConfigureAwait(false))
                 {
-                    stored += keys.Add(key) ? 1 : 0;
+                    stored += OwnedHere(key) && keys.Add(key) ? 1 : 0;
                 }
 
                 // Live activations hold fills in progress that must be voided too.
@@ -48,7 +49,7 @@ internal sealed class CacheIndexTarget(ICacheEntryStorage storage, Catalog catal
             case TagOperation:
                 await foreach (var key in storage.FindKeysByTagAsync(argument, cancellationToken).ConfigureAwait(false))
                 {
-                    stored += keys.Add(key) ? 1 : 0;
+                    stored += OwnedHere(key) && keys.Add(key) ? 1 : 0;
                 }
 
                 break;
@@ -67,6 +68,9 @@ internal sealed class CacheIndexTarget(ICacheEntryStorage storage, Catalog catal
         BinaryPrimitives.WriteInt64LittleEndian(count, stored);
         return UnsafeByteOperations.UnsafeWrap(count);
     }
+
+    /// <summary>Shared storage (Redis) shows every silo every key: each silo takes only the keys it owns.</summary>
+    private bool OwnedHere(string key) => ownership.IsLocal(new GrainId(CacheGrainTypes.CacheEntry, key));
 
     public static long ReadCount(ByteString result) => BinaryPrimitives.ReadInt64LittleEndian(result.Span);
 }

@@ -1,3 +1,4 @@
+using OrleansCache.Conformance;
 using OrleansCache.Core.Membership;
 using OrleansCache.Runtime.Membership;
 

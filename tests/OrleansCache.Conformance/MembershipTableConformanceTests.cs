@@ -1,7 +1,7 @@
 using OrleansCache.Core.Membership;
 using Xunit;
 
-namespace OrleansCache.Runtime.Tests.Membership;
+namespace OrleansCache.Conformance;
 
 /// <summary>
 /// The contract every membership table keeps. Each implementation runs these through a thin subclass.

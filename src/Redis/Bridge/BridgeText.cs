@@ -1,0 +1,60 @@
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansCache.Redis.Bridge;
+
+/// <summary>
+/// Wording helpers for rejection details. Details end up in logs, so untrusted text is cut to
+/// <see cref="MaxEchoLength"/> characters and its control characters are masked (no forged log lines).
+/// </summary>
+internal static class BridgeText
+{
+    /// <summary>The most characters of untrusted input a detail may repeat.</summary>
+    public const int MaxEchoLength = 64;
+
+    /// <summary>
+    /// <paramref name="untrusted"/> cut to at most <see cref="MaxEchoLength"/> characters (marked with "..." when cut),
+    /// with control characters replaced by '?'.
+    /// </summary>
+    public static string Echo(string? untrusted)
+    {
+        if (untrusted is null)
+        {
+            return string.Empty;
+        }
+
+        var length = Math.Min(untrusted.Length, MaxEchoLength);
+
+        // Never end on half a surrogate pair: the detail must stay valid UTF-16 for whatever logs it.
+        if (length < untrusted.Length && length > 0 && char.IsHighSurrogate(untrusted[length - 1]))
+        {
+            length--;
+        }
+
+        var builder = new StringBuilder(length + 3);
+        for (var i = 0; i < length; i++)
+        {
+            var c = untrusted[i];
+            builder.Append(char.IsControl(c) ? '?' : c);
+        }
+
+        if (length < untrusted.Length)
+        {
+            builder.Append("...");
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>How a detail names a JSON type, e.g. "a number".</summary>
+    public static string Describe(JsonTokenType tokenType) => tokenType switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        _ => "an unexpected token",
+    };
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using OrleansCache.Core.Membership;
+using OrleansCache.Redis.Connection;
+using StackExchange.Redis;
+
+namespace OrleansCache.Redis.Membership;
+
+/// <summary>
+/// The membership table in one Redis hash per cluster, so silo processes on many machines form one cluster.
+/// Every change is a Lua script (atomic on the server): inserts and compare-and-set updates, never read-modify-write
+/// from the client.
+/// </summary>
+/// <remarks>
+/// Hash fields: <c>version</c> (table version), <c>etagseq</c> (ETag source), and per silo <c>row:S</c> (JSON: name,
+/// gateway, status, start time), <c>etag:S</c>, <c>hbc:S</c> (heartbeat count) and <c>hbt:S</c> (alive time, Unix ms).
+/// Heartbeats touch only <c>hbc</c>/<c>hbt</c>, so they never make a status change fail.
+/// </remarks>
+internal sealed class RedisMembershipTable(RedisConnection redis) : IMembershipTable
+{
+    private const string InsertScript = """
+        if redis.call('HEXISTS', KEYS[1], 'row:' .. ARGV[1]) == 1 then return 0 end
+        local etag = redis.call('HINCRBY', KEYS[1], 'etagseq', 1)
+        redis.call('HSET', KEYS[1], 'row:' .. ARGV[1], ARGV[2], 'etag:' .. ARGV[1], etag, 'hbc:' .. ARGV[1], 0, 'hbt:' .. ARGV[1], ARGV[3])
+        redis.call('HINCRBY', KEYS[1], 'version', 1)
+        return 1
+        """;
+
+    private const string UpdateScript = """
+        local current = redis.call('HGET', KEYS[1], 'etag:' .. ARGV[1])
+        if (not current) or current ~= ARGV[3] then return 0 end
+        local etag = redis.call('HINCRBY', KEYS[1], 'etagseq', 1)
+        redis.call('HSET', KEYS[1], 'row:' .. ARGV[1], ARGV[2], 'etag:' .. ARGV[1], etag)
+        redis.call('HINCRBY', KEYS[1], 'version', 1)
+        return 1
+        """;
+
+    private const string HeartbeatScript = """
+        if redis.call('HEXISTS', KEYS[1], 'row:' .. ARGV[1]) == 0 then return 0 end
+        redis.call('HINCRBY', KEYS[1], 'hbc:' .. ARGV[1], 1)
+        redis.call('HSET', KEYS[1], 'hbt:' .. ARGV[1], ARGV[2])
+        return 1
+        """;
+
+    private const string DeleteScript = """
+        local current = redis.call('HGET', KEYS[1], 'etag:' .. ARGV[1])
+        if (not current) or current ~= ARGV[2] then return 0 end
+        redis.call('HDEL', KEYS[1], 'row:' .. ARGV[1], 'etag:' .. ARGV[1], 'hbc:' .. ARGV[1], 'hbt:' .. ARGV[1])
+        redis.call('HINCRBY', KEYS[1], 'version', 1)
+        return 1
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private RedisKey Hash => redis.KeyPrefix + "membership";
+
+    public async Task<MembershipSnapshot> ReadAllAsync(CancellationToken cancellationToken = default)
+    {
+        var fields = await redis.RunAsync(db => db.HashGetAllAsync(Hash), cancellationToken).ConfigureAwait(false);
+        var values = fields.ToDictionary(f => (string)f.Name!, f => f.Value, StringComparer.Ordinal);
+        var version = values.TryGetValue("version", out var v) ? (long)v : 0;
+        var entries = new List<MembershipEntry>();
+        foreach (var (name, value) in values)
+        {
+            if (!name.StartsWith("row:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var silo = name["row:".Length..];
+            var row = JsonSerializer.Deserialize<Row>((string)value!, Json)!;
+            entries.Add(new MembershipEntry
+            {
+                Silo = SiloAddress.Parse(silo),
+                SiloName = row.Name,
+                GatewayEndPoint = row.Gateway,
+                Status = row.Status,
+                StartTime = row.Started,
+                ETag = values.TryGetValue("etag:" + silo, out var etag) ? (string)etag! : string.Empty,
+                HeartbeatCount = values.TryGetValue("hbc:" + silo, out var count) ? (long)count : 0,
+                IAmAliveTime = values.TryGetValue("hbt:" + silo, out var alive) ? DateTimeOffset.FromUnixTimeMilliseconds((long)alive) : row.Started,
+            });
+        }
+
+        return new MembershipSnapshot(version, entries);
+    }
+
+    public async Task<bool> TryInsertAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var result = await redis.RunAsync(
+            db => db.ScriptEvaluateAsync(InsertScript, [Hash], [entry.Silo.ToString(), RowJson(entry), entry.IAmAliveTime.ToUnixTimeMilliseconds()]),
+            cancellationToken).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public async Task<bool> TryUpdateAsync(MembershipEntry entry, string expectedETag, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var result = await redis.RunAsync(
+            db => db.ScriptEvaluateAsync(UpdateScript, [Hash], [entry.Silo.ToString(), RowJson(entry), expectedETag]),
+            cancellationToken).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public async Task<bool> HeartbeatAsync(SiloAddress silo, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var result = await redis.RunAsync(
+            db => db.ScriptEvaluateAsync(HeartbeatScript, [Hash], [silo.ToString(), now.ToUnixTimeMilliseconds()]),
+            cancellationToken).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    public async Task<int> DeleteDefunctAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default)
+    {
+        var snapshot = await ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = 0;
+        foreach (var entry in snapshot.Entries.Where(e => e.Status == SiloStatus.Dead && e.IAmAliveTime < olderThan))
+        {
+            var result = await redis.RunAsync(
+                db => db.ScriptEvaluateAsync(DeleteScript, [Hash], [entry.Silo.ToString(), entry.ETag]),
+                cancellationToken).ConfigureAwait(false);
+            deleted += (int)(long)result;
+        }
+
+        return deleted;
+    }
+
+    private static string RowJson(MembershipEntry entry) =>
+        JsonSerializer.Serialize(new Row(entry.SiloName, entry.GatewayEndPoint, entry.Status, entry.StartTime), Json);
+
+    private sealed record Row(string Name, string? Gateway, SiloStatus Status, DateTimeOffset Started);
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OrleansCache.Conformance;
+using OrleansCache.Core.Membership;
+using OrleansCache.Grains.Storage;
+using OrleansCache.Redis.Connection;
+using OrleansCache.Redis.Membership;
+using OrleansCache.Redis.Storage;
+using OrleansCache.Runtime;
+
+namespace OrleansCache.Redis.Tests;
+
+public sealed class RedisMembershipTableTests(RedisServer redis) : MembershipTableConformanceTests
+{
+    protected override Task<IMembershipTable> CreateTableAsync() =>
+        Task.FromResult<IMembershipTable>(new RedisMembershipTable(Connections.Create(redis)));
+}
+
+public sealed class RedisCacheEntryStorageTests(RedisServer redis) : CacheEntryStorageConformanceTests
+{
+    protected override Task<ICacheEntryStorage> GetStorageAsync() =>
+        Task.FromResult<ICacheEntryStorage>(new RedisCacheEntryStorage(Connections.Create(redis)));
+}
+
+internal static class Connections
+{
+    /// <summary>A connection with a key prefix of its own, so each test has an empty table and store.</summary>
+    public static RedisConnection Create(RedisServer redis) => new(
+        Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = RedisServer.UniquePrefix() }),
+        Options.Create(new SiloOptions()),
+        NullLogger<RedisConnection>.Instance);
+}
