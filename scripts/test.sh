@@ -4,18 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The Redis tests start their own redis-server on a free loopback port; make sure one is installed.
-if ! command -v redis-server >/dev/null 2>&1; then
+# The Redis tests start their own redis-server on a free loopback port and drive foreign clients: redis-cli,
+# Python with Debian's python3-redis, and Node with ioredis. Install what is missing.
+if ! command -v redis-server >/dev/null 2>&1 || ! /usr/bin/python3 -c "import redis" >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing redis-server (the Redis tests need it)..."
+    echo "Installing redis-server, redis-tools and python3-redis (the Redis tests need them)..."
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server redis-tools python3-redis >/dev/null
     # The package starts a system instance on 6379; the tests use their own, so stop it.
     (service redis-server stop || pkill -x redis-server || true) >/dev/null 2>&1
   else
-    echo "redis-server is missing: install it (apt-get install redis-server) and run again." >&2
+    echo "redis-server or python3-redis is missing: install them (apt-get install redis-server python3-redis) and run again." >&2
     exit 1
   fi
+fi
+
+interop=tests/OrleansCache.Redis.Tests/Interop
+if [ ! -d "$interop/node_modules/ioredis" ]; then
+  echo "Installing ioredis for the Node interop test..."
+  (cd "$interop" && npm install --no-audit --no-fund --no-package-lock --silent)
 fi
 
 log=$(mktemp)

@@ -28,7 +28,7 @@ public sealed class RedisServer : IAsyncLifetime
         for (var attempt = 0; attempt < 5; attempt++)
         {
             Port = FreePort();
-            var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"])
+            var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -55,6 +55,27 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         throw new InvalidOperationException("redis-server did not answer on any of five ports.");
+    }
+
+    /// <summary>Kills the server and starts it again on the same port (a Redis restart, as clients see it).</summary>
+    public async Task RestartAsync()
+    {
+        _process!.Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        if (!await AnswersPingAsync())
+        {
+            throw new InvalidOperationException("redis-server did not come back after the restart.");
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -131,6 +131,9 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
     public void OnPossibleLoss(SiloAddress from) => ResyncAll($"invalidations from {from} may have been lost");
 
+    /// <summary>Tells every client of this gateway to revalidate (e.g. an inbound source may have lost messages).</summary>
+    public void ResyncClients(string reason) => ResyncAll(reason);
+
     public void Dispose() => _membership.ViewChanged -= OnViewChanged;
 
     private void OnViewChanged(MembershipView view)

@@ -28,11 +28,12 @@ internal sealed partial class RedisConnection : IAsyncDisposable
 
     public TimeSpan OperationTimeout => _options.OperationTimeout;
 
-    public async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
-    {
-        var multiplexer = Volatile.Read(ref _multiplexer) ?? await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        return multiplexer.GetDatabase();
-    }
+    public async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken) =>
+        (await MultiplexerAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+
+    /// <summary>The shared connection, opened on first use.</summary>
+    public async Task<ConnectionMultiplexer> MultiplexerAsync(CancellationToken cancellationToken) =>
+        Volatile.Read(ref _multiplexer) ?? await ConnectAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Runs one Redis call, failing with <see cref="TimeoutException"/> past the operation timeout.</summary>
     public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> call, CancellationToken cancellationToken)

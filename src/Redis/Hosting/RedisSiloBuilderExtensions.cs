@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansCache.Core.Membership;
 using OrleansCache.Grains.Storage;
+using OrleansCache.Grains.Invalidation;
 using OrleansCache.Redis;
+using OrleansCache.Redis.Bridge;
 using OrleansCache.Redis.Connection;
 using OrleansCache.Redis.Membership;
 using OrleansCache.Redis.Storage;
@@ -42,6 +44,32 @@ public static class RedisSiloBuilderExtensions
     /// <summary>Stores cache entries in the Redis at <paramref name="connectionString"/>.</summary>
     public static ISiloBuilder AddRedisCacheStorage(this ISiloBuilder builder, string connectionString) =>
         builder.AddRedisCacheStorage(o => o.ConnectionString = connectionString);
+
+    /// <summary>
+    /// Lets non-.NET services invalidate the cache through Redis (canonical JSON and typed events on channels, keyspace
+    /// notifications) and hear of its invalidations (an outbound channel). Message formats: docs/wire-format.md.
+    /// </summary>
+    public static ISiloBuilder AddRedisInvalidationBridge(this ISiloBuilder builder, Action<RedisBridgeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddRedisConnection(builder, null);
+        builder.AddCacheGrains();
+        if (builder.Configuration is not null)
+        {
+            builder.Services.Configure<RedisBridgeOptions>(builder.Configuration.GetSection(RedisBridgeOptions.SectionName));
+        }
+
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton<BridgeMetrics>();
+        builder.Services.TryAddSingleton<InboundBridge>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundBridge>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheInvalidationObserver, OutboundBridge>());
+        return builder;
+    }
 
     private static void AddRedisConnection(ISiloBuilder builder, Action<RedisOptions>? configure)
     {

@@ -35,6 +35,10 @@ public static class SiloServiceCollectionExtensions
             services.Configure<SiloMessagingOptions>(configuration.GetSection(SiloMessagingOptions.SectionName));
         }
 
+        // The silo starts first: hosted services a provider adds (e.g. the Redis bridge) start after it has joined.
+        services.TryAddSingleton<Silo>();
+        services.AddHostedService(sp => sp.GetRequiredService<Silo>());
+
         configure?.Invoke(new SiloBuilder(services, configuration));
 
         services.AddOptions<SiloOptions>().ValidateOnStart();
@@ -63,8 +67,6 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<SiloListener>();
         services.TryAddSingleton<SiloGrainFactory>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloGrainFactory>());
-        services.TryAddSingleton<Silo>();
-        services.AddHostedService(sp => sp.GetRequiredService<Silo>());
         return services;
     }
 }
