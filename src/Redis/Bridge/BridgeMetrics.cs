@@ -13,6 +13,7 @@ internal sealed class BridgeMetrics
     private readonly Counter<long> _dropped;
     private readonly Counter<long> _published;
     private readonly Counter<long> _publishFailed;
+    private readonly Counter<long> _streamAcked;
 
     public BridgeMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +24,7 @@ internal sealed class BridgeMetrics
         _dropped = meter.CreateCounter<long>("orleanscache.bridge.messages.dropped", description: "Inbound messages dropped because the queue was full (clients resynchronize).");
         _published = meter.CreateCounter<long>("orleanscache.bridge.outbound.published", description: "Invalidations published on the outbound channel.");
         _publishFailed = meter.CreateCounter<long>("orleanscache.bridge.outbound.failed", description: "Outbound publishes or L2 deletions that failed.");
+        _streamAcked = meter.CreateCounter<long>("orleanscache.bridge.stream.acked", description: "Stream entries applied and acknowledged.");
     }
 
     public void Accepted(string path, BridgeInvalidationKind kind) =>
@@ -38,4 +40,6 @@ internal sealed class BridgeMetrics
     public void Published() => _published.Add(1);
 
     public void PublishFailed() => _publishFailed.Add(1);
+
+    public void StreamAcked() => _streamAcked.Add(1);
 }

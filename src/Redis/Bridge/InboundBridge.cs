@@ -31,6 +31,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
     private const string CanonicalPath = "canonical";
     private const string TypedPath = "typed";
     private const string KeyspacePath = "keyspace";
+    private const string StreamPath = "stream";
 
     private readonly RedisConnection _redis;
     private readonly RedisBridgeOptions _options;
@@ -45,6 +46,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
     private readonly Channel<Inbound> _queue;
     private ConnectionMultiplexer? _multiplexer;
     private Task _processing = Task.CompletedTask;
+    private int _disposed;
 
     public InboundBridge(
         RedisConnection redis,
@@ -119,14 +121,39 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         await _processing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        // Registered as itself and as a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
 
-    /// <summary>Parses and applies one message (also the entry point of the stream ingest and of tests).</summary>
-    internal async Task HandleAsync(string path, string channel, byte[] payload, string? prefix)
+    /// <summary>
+    /// Parses and applies one stream entry. Unlike pub/sub, only this silo sees it, so it applies every key (each through
+    /// its owner). Returns false if applying failed and the entry must be retried; a rejected entry is done with.
+    /// </summary>
+    internal async Task<bool> HandleStreamEntryAsync(string stream, byte[] payload)
+    {
+        try
+        {
+            await HandleAsync(StreamPath, stream, payload, null, everyKey: true).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            LogApplyFailed(_logger, StreamPath, stream, ex);
+            return false;
+        }
+    }
+
+    /// <summary>Parses and applies one message.</summary>
+    internal async Task HandleAsync(string path, string channel, byte[] payload, string? prefix, bool everyKey = false)
     {
         var result = path switch
         {
-            CanonicalPath => CanonicalMessageParser.Parse(payload, _limits),
+            CanonicalPath or StreamPath => CanonicalMessageParser.Parse(payload, _limits),
             TypedPath => TypedEventParser.Parse(payload, prefix!, _limits),
             _ => ParseKeyspace(channel),
         };
@@ -146,7 +173,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         }
 
         _metrics.Accepted(path, invalidation.Kind);
-        await ApplyAsync(invalidation, payload).ConfigureAwait(false);
+        await ApplyAsync(invalidation, payload, everyKey).ConfigureAwait(false);
     }
 
     private void Enqueue(string path, RedisChannel channel, RedisValue message, string? prefix)
@@ -177,7 +204,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(BridgeInvalidation invalidation, byte[] payload)
+    private async Task ApplyAsync(BridgeInvalidation invalidation, byte[] payload, bool everyKey)
     {
         var grains = _services.GetRequiredService<IGrainFactory>();
         switch (invalidation.Kind)
@@ -186,17 +213,17 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
             case BridgeInvalidationKind.Keys:
                 foreach (var key in invalidation.Keys)
                 {
-                    if (_ownership.IsLocal(new GrainId(CacheGrainTypes.CacheEntry, key)))
+                    if (everyKey || _ownership.IsLocal(new GrainId(CacheGrainTypes.CacheEntry, key)))
                     {
                         await grains.GetGrain<ICacheEntryGrain>(key).InvalidateAsync().ConfigureAwait(false);
                     }
                 }
 
                 break;
-            case BridgeInvalidationKind.Pattern when IsDesignated(payload):
+            case BridgeInvalidationKind.Pattern when everyKey || IsDesignated(payload):
                 await grains.GetGrain<ICacheCoordinatorGrain>("bridge").InvalidatePatternAsync(invalidation.Pattern!).ConfigureAwait(false);
                 break;
-            case BridgeInvalidationKind.All when IsDesignated(payload):
+            case BridgeInvalidationKind.All when everyKey || IsDesignated(payload):
                 await grains.GetGrain<ICacheCoordinatorGrain>("bridge").InvalidateAllAsync().ConfigureAwait(false);
                 break;
         }

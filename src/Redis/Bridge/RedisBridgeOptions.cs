@@ -31,6 +31,22 @@ public sealed class RedisBridgeOptions
     /// <summary>Also delete the Redis key of the same name on every key invalidation (for services keeping an L2 copy there).</summary>
     public bool DeleteL2Keys { get; set; }
 
+    /// <summary>
+    /// A Redis Stream of canonical JSON messages (field <c>payload</c>) read through a consumer group: for publishers that
+    /// cannot afford pub/sub's loss on disconnect. Each entry is acknowledged only after it was applied, so a cluster
+    /// that was down catches up. Null: off.
+    /// </summary>
+    public string? StreamKey { get; set; }
+
+    /// <summary>The consumer group the silos share on <see cref="StreamKey"/>. Default: <c>orleanscache-{ClusterId}</c>.</summary>
+    public string? ConsumerGroup { get; set; }
+
+    /// <summary>How long a stream entry may stay unacknowledged by a silo before another silo takes it over (the first may have died). Default 30 s.</summary>
+    public TimeSpan StreamClaimAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait before reading the stream again when it had nothing new. Default 200 ms.</summary>
+    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>The largest inbound message accepted. Default 64 KiB.</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 

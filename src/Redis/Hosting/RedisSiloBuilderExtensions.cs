@@ -67,6 +67,8 @@ public static class RedisSiloBuilderExtensions
         builder.Services.TryAddSingleton<BridgeMetrics>();
         builder.Services.TryAddSingleton<InboundBridge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundBridge>());
+        builder.Services.TryAddSingleton<StreamIngest>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StreamIngest>());
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ICacheInvalidationObserver, OutboundBridge>());
         return builder;
     }

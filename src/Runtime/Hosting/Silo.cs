@@ -40,6 +40,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
     private Task? _stopping;
     private bool _started;
     private bool _killed;
+    private int _disposed;
 
     public Silo(
         IServiceProvider services,
@@ -137,6 +138,12 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _membership.ViewChanged -= OnViewChanged;
         _membership.DeclaredDead -= OnDeclaredDead;
         await _listener.DisposeAsync().ConfigureAwait(false);
