@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using OrleansCache.Conformance;
+using OrleansCache.TestSupport.Conformance;
 using OrleansCache.Core.Membership;
 using OrleansCache.Grains.Storage;
 using OrleansCache.Redis.Connection;
@@ -24,9 +24,9 @@ public sealed class RedisCacheEntryStorageTests(RedisServer redis) : CacheEntryS
 
 internal static class Connections
 {
-    /// <summary>A connection with a key prefix of its own, so each test has an empty table and store.</summary>
-    public static RedisConnection Create(RedisServer redis) => new(
-        Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = RedisServer.UniquePrefix() }),
+    /// <summary>A connection with a key prefix of its own (or the one given), so each test has an empty table and store.</summary>
+    public static RedisConnection Create(RedisServer redis, string? prefix = null) => new(
+        Options.Create(new RedisOptions { ConnectionString = redis.ConnectionString, KeyPrefix = prefix ?? RedisServer.UniquePrefix() }),
         Options.Create(new SiloOptions()),
         NullLogger<RedisConnection>.Instance);
 }

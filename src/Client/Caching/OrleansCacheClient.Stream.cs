@@ -18,6 +18,20 @@ internal sealed partial class OrleansCacheClient
     /// <summary>Raised after each revalidation with the entries kept and dropped (tests and diagnostics).</summary>
     internal event Action<int, int>? Revalidated;
 
+    /// <summary>Completes after the next revalidation (tests).</summary>
+    internal Task NextRevalidation()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRevalidated(int kept, int dropped)
+        {
+            Revalidated -= OnRevalidated;
+            done.TrySetResult();
+        }
+
+        Revalidated += OnRevalidated;
+        return done.Task;
+    }
+
     private void OnPush(Push push, object connection)
     {
         bool gap;
@@ -191,7 +205,7 @@ internal sealed partial class OrleansCacheClient
                 var track = new Subscription();
                 track.Track.AddRange(keys);
                 await _cluster.PostAsync(CacheStreams.Subscription, track.ToByteString(), CancellationToken.None).ConfigureAwait(false);
-                var versions = await Coordinator().CheckVersionsAsync(keys).ConfigureAwait(false);
+                var versions = await IdempotentAsync(() => Coordinator().CheckVersionsAsync(keys), CancellationToken.None).ConfigureAwait(false);
                 for (var i = 0; i < keys.Length; i++)
                 {
                     if (_near.Confirm(keys[i], versions[i], epoch))

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansCache.Client.Diagnostics;
 using OrleansCache.Client.NearCaching;
+using OrleansCache.Core;
 using OrleansCache.Grains.Interfaces;
 
 namespace OrleansCache.Client.Caching;
@@ -106,7 +107,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     public async Task InvalidateAsync(string key, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
-        var version = await Entry(key).InvalidateAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var version = await IdempotentAsync(() => Entry(key).InvalidateAsync(), cancellationToken).ConfigureAwait(false);
         ApplyKey(key, version);
     }
 
@@ -121,7 +122,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
 
         foreach (var batch in all.Chunk(_options.RevalidationBatchSize))
         {
-            var versions = await Coordinator().InvalidateKeysAsync(batch).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var versions = await IdempotentAsync(() => Coordinator().InvalidateKeysAsync(batch), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < batch.Length; i++)
             {
                 ApplyKey(batch[i], versions[i]);
@@ -132,7 +133,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     public async Task<long> InvalidateByPatternAsync(string pattern, CancellationToken cancellationToken = default)
     {
         CacheInputRules.ValidatePattern(pattern, _options.MaxKeyLength);
-        var count = await Coordinator().InvalidatePatternAsync(pattern).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var count = await IdempotentAsync(() => Coordinator().InvalidatePatternAsync(pattern), cancellationToken).ConfigureAwait(false);
         ApplyPattern(pattern);
         return count;
     }
@@ -140,14 +141,14 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     public async Task<long> InvalidateByTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         CacheInputRules.ValidateTag(tag);
-        var count = await Coordinator().InvalidateTagAsync(tag).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var count = await IdempotentAsync(() => Coordinator().InvalidateTagAsync(tag), cancellationToken).ConfigureAwait(false);
         ApplyTag(tag);
         return count;
     }
 
     public async Task<long> InvalidateAllAsync(CancellationToken cancellationToken = default)
     {
-        var count = await Coordinator().InvalidateAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var count = await IdempotentAsync(() => Coordinator().InvalidateAllAsync(), cancellationToken).ConfigureAwait(false);
         ApplyAll();
         return count;
     }
@@ -193,7 +194,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         var ticket = _near.BeginFill(key);
         try
         {
-            var version = await Entry(key).SetAsync(bytes, write).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var version = await IdempotentAsync(() => Entry(key).SetAsync(bytes, write), cancellationToken).ConfigureAwait(false);
             var expiresAt = write.Ttl is { } ttl ? _time.GetUtcNow() + ttl : (DateTimeOffset?)null;
             _near.CompleteFill(ticket, new CacheEntry(bytes, version, expiresAt, write.Tags), typed);
         }
@@ -216,7 +217,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         var ticket = _near.BeginFill(key);
         try
         {
-            var entry = await Entry(key).GetAsync().ConfigureAwait(false);
+            var entry = await IdempotentAsync(() => Entry(key).GetAsync(), CancellationToken.None).ConfigureAwait(false);
             if (AfterRemoteRead is { } hook)
             {
                 await hook(key).ConfigureAwait(false);
@@ -245,7 +246,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             var ticket = _near.BeginFill(key);
             try
             {
-                var lease = await grain.GetOrLeaseAsync(_options.LeaseTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var lease = await IdempotentAsync(() => grain.GetOrLeaseAsync(_options.LeaseTimeout), cancellationToken).ConfigureAwait(false);
                 switch (lease.Outcome)
                 {
                     case LeaseOutcome.Hit:
@@ -256,7 +257,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                     default:
                         _metrics.LeaseWait();
                         var wait = lease.Remaining < _options.Cluster.ResponseTimeout / 2 ? lease.Remaining : _options.Cluster.ResponseTimeout / 2;
-                        var fill = await grain.WaitForFillAsync(lease.LeaseId, wait).WaitAsync(cancellationToken).ConfigureAwait(false);
+                        var fill = await IdempotentAsync(() => grain.WaitForFillAsync(lease.LeaseId, wait), cancellationToken).ConfigureAwait(false);
                         if (fill.Outcome == FillOutcome.Filled)
                         {
                             _near.CompleteFill(ticket, fill.Entry!);
@@ -306,7 +307,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             throw;
         }
 
-        var stored = await grain.CompleteLeaseAsync(leaseId, bytes, write).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await IdempotentAsync(() => grain.CompleteLeaseAsync(leaseId, bytes, write), cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             // The key was invalidated while the factory ran: the value is the caller's, not the cache's.
@@ -364,6 +365,33 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         var tags = options.Tags.ToArray();
         CacheInputRules.ValidateTags(tags, nameof(options));
         return new CacheWriteOptions(options.Ttl, tags);
+    }
+
+    /// <summary>
+    /// Runs an idempotent cache call, sending it again if the silo running it failed mid-call (the runtime cannot tell
+    /// whether it ran: ADR 0005) or the gateway connection dropped. Every cache operation is idempotent (reads, setting
+    /// a value, invalidating, version checks, and lease calls, which name their lease), so a failover is invisible to
+    /// cache users. Retries stay within one response timeout in all, so an unreachable cluster fails as fast as before;
+    /// timeouts are not retried.
+    /// </summary>
+    private async Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        const int Attempts = 3;
+        var started = _time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < Attempts
+                && ex is ClusterUnavailableException or ConnectionLostException
+                && !cancellationToken.IsCancellationRequested
+                && _time.GetElapsedTime(started) < _options.Cluster.ResponseTimeout)
+            {
+                // Sent again: the router waits for the membership view to move on from a dead owner.
+            }
+        }
     }
 
     private ICacheEntryGrain Entry(string key) => _cluster.GetGrain<ICacheEntryGrain>(key);

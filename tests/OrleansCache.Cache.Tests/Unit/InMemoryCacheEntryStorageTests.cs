@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using OrleansCache.Conformance;
+using OrleansCache.TestSupport.Conformance;
 using OrleansCache.Grains.Storage;
 using OrleansCache.TestingHost;
 using Xunit;

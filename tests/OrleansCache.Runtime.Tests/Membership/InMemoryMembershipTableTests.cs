@@ -1,4 +1,4 @@
-using OrleansCache.Conformance;
+using OrleansCache.TestSupport.Conformance;
 using OrleansCache.Core.Membership;
 using OrleansCache.Runtime.Membership;
 

@@ -2,7 +2,7 @@ using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Storage;
 using Xunit;
 
-namespace OrleansCache.Conformance;
+namespace OrleansCache.TestSupport.Conformance;
 
 /// <summary>
 /// The contract every cache-entry storage keeps. Each implementation runs these through a thin subclass. Keys are unique

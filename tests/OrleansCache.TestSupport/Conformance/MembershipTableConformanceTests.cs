@@ -1,7 +1,7 @@
 using OrleansCache.Core.Membership;
 using Xunit;
 
-namespace OrleansCache.Conformance;
+namespace OrleansCache.TestSupport.Conformance;
 
 /// <summary>
 /// The contract every membership table keeps. Each implementation runs these through a thin subclass.

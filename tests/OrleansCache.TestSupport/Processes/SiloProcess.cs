@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace OrleansCache.TestSupport.Processes;
+
+/// <summary>
+/// A real silo process (the built <c>src/Silo</c> executable), started with arguments and read through its log.
+/// The test project must reference <c>src/Silo</c> with <c>ReferenceOutputAssembly="false"</c> so it is built.
+/// </summary>
+public sealed partial class SiloProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly Lock _lock = new();
+    private readonly List<string> _lines = [];
+    private readonly List<(Regex Pattern, TaskCompletionSource<Match> Signal)> _waiters = [];
+
+    private SiloProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Add(e.Data);
+        process.ErrorDataReceived += (_, e) => Add(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>The gateway port the silo reported (0 until it reported it).</summary>
+    public int GatewayPort { get; private set; }
+
+    /// <summary><c>127.0.0.1:port</c> of the gateway.</summary>
+    public string Gateway => $"127.0.0.1:{GatewayPort.ToString(CultureInfo.InvariantCulture)}";
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts a silo without waiting for it (for silos expected to fail).</summary>
+    public static SiloProcess Launch(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloAssembly());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("The silo process did not start."));
+    }
+
+    /// <summary>Starts a silo and waits until it listens.</summary>
+    public static async Task<SiloProcess> StartAsync(params string[] args)
+    {
+        var silo = Launch(args);
+        try
+        {
+            var listening = await silo.WaitForOutputAsync(GatewayPortPattern());
+            silo.GatewayPort = int.Parse(listening.Groups[1].Value, CultureInfo.InvariantCulture);
+            return silo;
+        }
+        catch
+        {
+            await silo.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Completes with the first log line (so far or to come) that matches.</summary>
+    public Task<Match> WaitForOutputAsync(Regex pattern)
+    {
+        lock (_lock)
+        {
+            foreach (var line in _lines)
+            {
+                var match = pattern.Match(line);
+                if (match.Success)
+                {
+                    return Task.FromResult(match);
+                }
+            }
+
+            var signal = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((pattern, signal));
+            return signal.Task.WaitAsync(Timeout);
+        }
+    }
+
+    /// <summary>SIGKILL: the silo vanishes without a word.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(Timeout);
+    }
+
+    /// <summary>SIGTERM: the silo stops gracefully; completes when it has exited.</summary>
+    public async Task TerminateAsync()
+    {
+        using (var term = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(Timeout);
+    }
+
+    public async Task WaitForExitAsync() => await _process.WaitForExitAsync().WaitAsync(Timeout);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>The silo built alongside the calling tests, in the same configuration.</summary>
+    private static string SiloAssembly()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory);
+        var configuration = here.Parent!.Name;
+        var root = here;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OrleansCache.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("The repository root was not found."), "src", "Silo", "bin", configuration, "net10.0", "OrleansCache.Silo.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("The silo executable is not built; reference src/Silo from the test project.", path);
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _lines.Add(line);
+            foreach (var waiter in _waiters.ToList())
+            {
+                var match = waiter.Pattern.Match(line);
+                if (match.Success)
+                {
+                    waiter.Signal.TrySetResult(match);
+                    _waiters.Remove(waiter);
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"gateway port (\d+)", RegexOptions.None, 1000)]
+    private static partial Regex GatewayPortPattern();
+}
