@@ -170,10 +170,11 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every running silo sees the same membership version and exactly the running silos as active.
+    /// Waits until every running silo sees the same membership version (at least <paramref name="minimumVersion"/>) and
+    /// exactly the running silos as active.
     /// </summary>
     /// <exception cref="TimeoutException">The view did not settle in time (default: 4 death timeouts).</exception>
-    public async Task WaitForStableViewAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public async Task WaitForStableViewAsync(TimeSpan? timeout = null, long minimumVersion = 0, CancellationToken cancellationToken = default)
     {
         var limit = timeout ?? (4 * Options.DeathTimeout) + TimeSpan.FromSeconds(5);
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -183,6 +184,7 @@ public sealed class TestCluster : IAsyncDisposable
             var expected = running.Select(s => s.Address).ToHashSet();
             var views = running.Select(s => s.Silo.View).ToList();
             if (views.Count > 0
+                && views[0].Version >= minimumVersion
                 && views.All(v => v.Version == views[0].Version)
                 && views.All(v => v.Owners.Count == expected.Count && v.Owners.All(o => expected.Contains(o.Silo))))
             {

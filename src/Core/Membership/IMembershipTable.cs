@@ -29,4 +29,11 @@ public interface IMembershipTable
     /// <summary>Removes rows of dead silos whose last heartbeat is older than <paramref name="olderThan"/>.</summary>
     /// <returns>How many rows were removed.</returns>
     Task<int> DeleteDefunctAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raises the table version to at least <paramref name="version"/> (never lowers it). Silos call it when they find
+    /// the table emptied (storage lost its data), because activation epochs, and so cache versions, are built on it and
+    /// must never go backwards.
+    /// </summary>
+    Task EnsureVersionAtLeastAsync(long version, CancellationToken cancellationToken = default);
 }

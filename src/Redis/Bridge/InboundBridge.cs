@@ -114,7 +114,15 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         if (_multiplexer is { } multiplexer)
         {
             multiplexer.ConnectionRestored -= OnConnectionRestored;
-            await multiplexer.GetSubscriber().UnsubscribeAllAsync().ConfigureAwait(false);
+            try
+            {
+                await multiplexer.GetSubscriber().UnsubscribeAllAsync().WaitAsync(_redis.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Redis is unreachable: the subscriptions end with the connection anyway.
+                LogUnsubscribeFailed(_logger, ex.Message);
+            }
         }
 
         _queue.Writer.TryComplete();
@@ -268,6 +276,9 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Redis bridge listening: {Channels} canonical channels, {TypedChannels} typed channels, {KeyspacePrefixes} keyspace prefixes")]
     private static partial void LogStarted(ILogger logger, int channels, int typedChannels, int keyspacePrefixes);
+
+    [LoggerMessage(EventId = 5107, Level = LogLevel.Debug, Message = "Unsubscribing the Redis bridge failed: {Error}")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Applying a {Path} bridge message from {Channel} failed; clients revalidate")]
     private static partial void LogApplyFailed(ILogger logger, string path, string channel, Exception exception);

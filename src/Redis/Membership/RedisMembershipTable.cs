@@ -50,6 +50,12 @@ internal sealed class RedisMembershipTable(RedisConnection redis) : IMembershipT
         return 1
         """;
 
+    private const string EnsureVersionScript = """
+        local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+        if current < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'version', ARGV[1]) end
+        return 1
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private RedisKey Hash => redis.KeyPrefix + "membership";
@@ -126,6 +132,9 @@ internal sealed class RedisMembershipTable(RedisConnection redis) : IMembershipT
 
         return deleted;
     }
+
+    public async Task EnsureVersionAtLeastAsync(long version, CancellationToken cancellationToken = default) =>
+        await redis.RunAsync(db => db.ScriptEvaluateAsync(EnsureVersionScript, [Hash], [version]), cancellationToken).ConfigureAwait(false);
 
     private static string RowJson(MembershipEntry entry) =>
         JsonSerializer.Serialize(new Row(entry.SiloName, entry.GatewayEndPoint, entry.Status, entry.StartTime), Json);

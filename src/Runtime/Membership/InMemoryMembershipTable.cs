@@ -99,5 +99,15 @@ public sealed class InMemoryMembershipTable : IMembershipTable
         }
     }
 
+    /// <inheritdoc />
+    public Task EnsureVersionAtLeastAsync(long version, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _version = Math.Max(_version, version);
+            return Task.CompletedTask;
+        }
+    }
+
     private string NextETag() => (++_nextETag).ToString(CultureInfo.InvariantCulture);
 }

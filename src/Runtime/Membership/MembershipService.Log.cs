@@ -26,6 +26,6 @@ internal sealed partial class MembershipService
     [LoggerMessage(EventId = 3107, Level = LogLevel.Error, Message = "A membership view-change handler failed")]
     private static partial void LogViewHandlerFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Silo {Silo} has no row in the membership table")]
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Silo {Silo} has no row in the membership table (its storage lost data?); registering again")]
     private static partial void LogRowMissing(ILogger logger, SiloAddress silo);
 }

@@ -147,7 +147,9 @@ internal sealed partial class MembershipService : IAsyncDisposable
             }
 
             CheckSelf(snapshot);
-            if (snapshot.Version != _view.Version)
+            // A lower version means the table lost its data; keep the view until rejoining lifts the version past it,
+            // so activation epochs (built on it) never go back.
+            if (snapshot.Version > _view.Version)
             {
                 changed = new MembershipView(snapshot.Version, snapshot);
                 Volatile.Write(ref _view, changed);
@@ -207,7 +209,7 @@ internal sealed partial class MembershipService : IAsyncDisposable
             {
                 if (!await _table.HeartbeatAsync(_local.Address, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
                 {
-                    LogRowMissing(_logger, _local.Address);
+                    await RejoinAsync(cancellationToken).ConfigureAwait(false);
                 }
 
                 await RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -222,6 +224,32 @@ internal sealed partial class MembershipService : IAsyncDisposable
                 LogProbeFailed(_logger, ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Our row is gone while we are alive: the table's storage lost its data (e.g. Redis restarted without persistence).
+    /// Register again, first lifting the table version past everything we have seen, so activation epochs never go back.
+    /// A row that was deleted because we were declared dead is not a reason to rejoin: that case ends in fail-stop.
+    /// </summary>
+    private async Task RejoinAsync(CancellationToken cancellationToken)
+    {
+        if (_leaving || Volatile.Read(ref _declaredDeadRaised) != 0)
+        {
+            return;
+        }
+
+        LogRowMissing(_logger, _local.Address);
+        await _table.EnsureVersionAtLeastAsync(CurrentView.Version + 1, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        await _table.TryInsertAsync(new MembershipEntry
+        {
+            Silo = _local.Address,
+            SiloName = _siloOptions.SiloName,
+            GatewayEndPoint = _local.GatewayEndPoint,
+            Status = SiloStatus.Active,
+            StartTime = now,
+            IAmAliveTime = now,
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<bool> DeclareSilentSilosDeadAsync(MembershipSnapshot snapshot, CancellationToken cancellationToken)

@@ -142,6 +142,21 @@ public abstract class MembershipTableConformanceTests
         Assert.Equal([2, 3], left);
     }
 
+    [Fact]
+    public async Task EnsureVersionAtLeast_RaisesButNeverLowers()
+    {
+        var table = await CreateTableAsync();
+        await table.TryInsertAsync(Entry(1), TestContext.Current.CancellationToken);
+
+        await table.EnsureVersionAtLeastAsync(50, TestContext.Current.CancellationToken);
+        Assert.Equal(50, (await table.ReadAllAsync(TestContext.Current.CancellationToken)).Version);
+        await table.EnsureVersionAtLeastAsync(10, TestContext.Current.CancellationToken);
+        Assert.Equal(50, (await table.ReadAllAsync(TestContext.Current.CancellationToken)).Version);
+
+        await table.TryInsertAsync(Entry(2), TestContext.Current.CancellationToken);
+        Assert.True((await table.ReadAllAsync(TestContext.Current.CancellationToken)).Version > 50);
+    }
+
     private static MembershipEntry Entry(int n) => new()
     {
         Silo = new SiloAddress("127.0.0.1", n, 100 + n),
