@@ -13,6 +13,9 @@ internal sealed partial class ClusterClient
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Connecting to gateway {Gateway} failed: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string gateway, string reason);
 
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "The gateway list provider failed: {Reason}; using the gateways known so far")]
+    private static partial void LogGatewayListFailed(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Gateway {Gateway} is closing: {Reason}")]
     private static partial void LogGatewayClosing(ILogger logger, string gateway, string reason);
 }

@@ -27,6 +27,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     private Exception? _lastConnectError;
     private bool _everConnected;
     private Task _reconnectGate = Task.CompletedTask;
+    private string[] _providedGateways = [];
     private int _disposed;
 
     public ClusterClient(ClusterClientOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
@@ -138,6 +139,11 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         if (loop is not null)
         {
             await loop.ConfigureAwait(false);
+        }
+
+        if (_options.GatewayListProvider is IAsyncDisposable provider)
+        {
+            await provider.DisposeAsync().ConfigureAwait(false);
         }
 
         _disposing.Dispose();
@@ -257,6 +263,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
 
         while (!cancellationToken.IsCancellationRequested)
         {
+            await RefreshProvidedGatewaysAsync(cancellationToken).ConfigureAwait(false);
             foreach (var gateway in Candidates(avoid))
             {
                 try
@@ -347,13 +354,33 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
             learned = [.. _learnedGateways];
         }
 
-        var ordered = learned.Concat(_options.Gateways).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var ordered = learned.Concat(Volatile.Read(ref _providedGateways)).Concat(_options.Gateways).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (avoid is not null && ordered.Remove(avoid))
         {
             ordered.Add(avoid);
         }
 
         return ordered;
+    }
+
+    private async Task RefreshProvidedGatewaysAsync(CancellationToken cancellationToken)
+    {
+        if (_options.GatewayListProvider is not { } provider)
+        {
+            return;
+        }
+
+        try
+        {
+            var gateways = await provider.GetGatewaysAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _providedGateways, [.. gateways.Where(g => EndPointParser.TryParse(g, out _))]);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Keep what it said last time; the configured and learned gateways are still tried.
+            Volatile.Write(ref _lastConnectError, ex);
+            LogGatewayListFailed(_logger, ex.Message);
+        }
     }
 
     private void LearnGateways(IEnumerable<string> gateways)

@@ -371,7 +371,7 @@ public sealed class BridgeTests(RedisServer redis)
         }
     }
 
-    private static bool Serves(IOrleansCacheClient client, string key) => ((Client.Caching.OrleansCacheClient)client).NearCache.TryGet(key, out _);
+    private static bool Serves(IOrleansCacheClient client, string key) => ((global::OrleansCache.Client.Caching.OrleansCacheClient)client).NearCache.TryGet(key, out _);
 
     private static async Task<string?> SetAndGetAsync(IOrleansCacheClient client, string key, string value)
     {

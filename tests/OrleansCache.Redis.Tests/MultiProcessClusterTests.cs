@@ -67,7 +67,7 @@ public sealed class MultiProcessClusterTests(RedisServer redis)
             }
         }, TestContext.Current.CancellationToken);
 
-        var revalidated = ((Client.Caching.OrleansCacheClient)client).NextRevalidation();
+        var revalidated = ((global::OrleansCache.Client.Caching.OrleansCacheClient)client).NextRevalidation();
         await c.KillAsync();
         killed.SetResult();
 

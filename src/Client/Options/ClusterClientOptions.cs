@@ -1,3 +1,4 @@
+using OrleansCache.Core.Membership;
 using OrleansCache.Core.Messaging;
 
 namespace OrleansCache.Client;
@@ -13,6 +14,13 @@ public sealed class ClusterClientOptions
     /// the cluster once connected, so one reachable gateway is enough.
     /// </summary>
     public IList<string> Gateways { get; } = [];
+
+    /// <summary>
+    /// Finds gateways besides <see cref="Gateways"/>, asked before every round of connection attempts (e.g. the Redis
+    /// membership table: <c>UseRedisGatewayList</c>). With a provider, <see cref="Gateways"/> may be empty.
+    /// The client owns it: a provider that is <see cref="IAsyncDisposable"/> is disposed with the client.
+    /// </summary>
+    public IGatewayListProvider? GatewayListProvider { get; set; }
 
     /// <summary>This client's name in silo logs. Default: machine, process id and a random suffix.</summary>
     public string ClientId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";

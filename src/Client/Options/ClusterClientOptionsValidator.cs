@@ -14,9 +14,9 @@ internal sealed class ClusterClientOptionsValidator : IValidateOptions<ClusterCl
             errors.Add($"{nameof(ClusterClientOptions)}.{nameof(ClusterClientOptions.ClusterId)} must not be empty.");
         }
 
-        if (options.Gateways.Count == 0)
+        if (options.Gateways.Count == 0 && options.GatewayListProvider is null)
         {
-            errors.Add($"{nameof(ClusterClientOptions)}.{nameof(ClusterClientOptions.Gateways)} needs at least one host:port, e.g. localhost:30000.");
+            errors.Add($"{nameof(ClusterClientOptions)}.{nameof(ClusterClientOptions.Gateways)} needs at least one host:port, e.g. localhost:30000 (or set a {nameof(ClusterClientOptions.GatewayListProvider)}, e.g. UseRedisGatewayList).");
         }
 
         foreach (var gateway in options.Gateways)

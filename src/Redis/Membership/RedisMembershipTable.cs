@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text.Json;
 using OrleansCache.Core.Membership;
+using OrleansCache.Redis.Client;
 using OrleansCache.Redis.Connection;
 using StackExchange.Redis;
 
@@ -56,39 +55,12 @@ internal sealed class RedisMembershipTable(RedisConnection redis) : IMembershipT
         return 1
         """;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private RedisKey Hash => redis.KeyPrefix + "membership";
+    private RedisKey Hash => RedisMembershipLayout.Hash(redis.KeyPrefix);
 
     public async Task<MembershipSnapshot> ReadAllAsync(CancellationToken cancellationToken = default)
     {
         var fields = await redis.RunAsync(db => db.HashGetAllAsync(Hash), cancellationToken).ConfigureAwait(false);
-        var values = fields.ToDictionary(f => (string)f.Name!, f => f.Value, StringComparer.Ordinal);
-        var version = values.TryGetValue("version", out var v) ? (long)v : 0;
-        var entries = new List<MembershipEntry>();
-        foreach (var (name, value) in values)
-        {
-            if (!name.StartsWith("row:", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var silo = name["row:".Length..];
-            var row = JsonSerializer.Deserialize<Row>((string)value!, Json)!;
-            entries.Add(new MembershipEntry
-            {
-                Silo = SiloAddress.Parse(silo),
-                SiloName = row.Name,
-                GatewayEndPoint = row.Gateway,
-                Status = row.Status,
-                StartTime = row.Started,
-                ETag = values.TryGetValue("etag:" + silo, out var etag) ? (string)etag! : string.Empty,
-                HeartbeatCount = values.TryGetValue("hbc:" + silo, out var count) ? (long)count : 0,
-                IAmAliveTime = values.TryGetValue("hbt:" + silo, out var alive) ? DateTimeOffset.FromUnixTimeMilliseconds((long)alive) : row.Started,
-            });
-        }
-
-        return new MembershipSnapshot(version, entries);
+        return RedisMembershipLayout.Parse(fields);
     }
 
     public async Task<bool> TryInsertAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
@@ -136,8 +108,5 @@ internal sealed class RedisMembershipTable(RedisConnection redis) : IMembershipT
     public async Task EnsureVersionAtLeastAsync(long version, CancellationToken cancellationToken = default) =>
         await redis.RunAsync(db => db.ScriptEvaluateAsync(EnsureVersionScript, [Hash], [version]), cancellationToken).ConfigureAwait(false);
 
-    private static string RowJson(MembershipEntry entry) =>
-        JsonSerializer.Serialize(new Row(entry.SiloName, entry.GatewayEndPoint, entry.Status, entry.StartTime), Json);
-
-    private sealed record Row(string Name, string? Gateway, SiloStatus Status, DateTimeOffset Started);
+    private static string RowJson(MembershipEntry entry) => RedisMembershipLayout.RowJson(entry);
 }
