@@ -122,6 +122,30 @@ public sealed class BridgeTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task DeleteL2Keys_RemovesTheRedisKeyOfTheSameName_OnEveryKeyInvalidation()
+    {
+        var setup = new Setup { DeleteL2Keys = true };
+        await using var cluster = await StartAsync(redis, setup);
+        var key = $"product:{setup.Id}";
+        using var direct = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString).WaitAsync(TestContext.Current.CancellationToken);
+        var db = direct.GetDatabase();
+        await db.StringSetAsync(key, "l2 copy");
+        var deleted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await direct.GetSubscriber().SubscribeAsync($"__keyspace@0__:{key}", (_, e) =>
+        {
+            if (e == "del")
+            {
+                deleted.TrySetResult();
+            }
+        });
+
+        await cluster.Cache.InvalidateAsync(key, TestContext.Current.CancellationToken);
+
+        await deleted.Task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        Assert.False(await db.KeyExistsAsync(key));
+    }
+
+    [Fact]
     public async Task OwnOutboundMessages_OnAnInboundChannel_AreIgnored_NoLoop()
     {
         var setup = new Setup { SharedOutbound = true };
@@ -334,6 +358,7 @@ public sealed class BridgeTests(RedisServer redis)
                 b.KeyspacePrefixes.Add(setup.KeyspacePrefix);
                 b.OutboundChannel = setup.SharedOutbound ? setup.Channel : setup.OutboundChannel;
                 b.StreamKey = setup.StreamKey;
+                b.DeleteL2Keys = setup.DeleteL2Keys;
             });
         }, TestContext.Current.CancellationToken);
 
@@ -411,6 +436,8 @@ public sealed class BridgeTests(RedisServer redis)
         public bool SharedOutbound { get; init; }
 
         public string? StreamKey { get; init; }
+
+        public bool DeleteL2Keys { get; init; }
     }
 
     /// <summary>Completes when a client drops its copy of a key (subscribe before acting).</summary>
