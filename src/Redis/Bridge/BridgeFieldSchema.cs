@@ -26,6 +26,36 @@ internal sealed class BridgeFieldSchema
     public string NameAt(int index) => _names[index];
 
     /// <summary>
+    /// Checks the fields that depend on the message's kind: of <paramref name="kindFields"/>, exactly the
+    /// <paramref name="required"/> ones must be present (a publisher's stray field is refused, not ignored).
+    /// </summary>
+    /// <param name="values">The captured values, by field index.</param>
+    /// <param name="kindFields">The fields whose presence depends on the kind.</param>
+    /// <param name="required">Those the message's kind needs.</param>
+    /// <param name="discriminator">How the kind is called in messages, for details: "action" or "type".</param>
+    /// <param name="kind">The message's kind, for details.</param>
+    public BridgeRejection? CheckKindFields(BridgeFieldValue?[] values, int[] kindFields, int[] required, string discriminator, string kind)
+    {
+        foreach (var field in kindFields)
+        {
+            if (values[field] is not null && Array.IndexOf(required, field) < 0)
+            {
+                return new BridgeRejection(BridgeRejectionReason.UnknownField, $"field '{NameAt(field)}' is not allowed for {discriminator} '{kind}'");
+            }
+        }
+
+        foreach (var field in required)
+        {
+            if (values[field] is null)
+            {
+                return new BridgeRejection(BridgeRejectionReason.MissingField, $"field '{NameAt(field)}' is required for {discriminator} '{kind}'");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The index of the property name the reader is on, or -1 when the format does not know it. Matching goes through
     /// <see cref="Utf8JsonReader.ValueTextEquals(ReadOnlySpan{byte})"/> so an escaped spelling such as
     /// <c>"act\u0069on"</c> is the same field (and so is caught as a duplicate), exactly as any JSON library reads it.

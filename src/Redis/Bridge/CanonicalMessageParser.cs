@@ -103,24 +103,10 @@ internal static class CanonicalMessageParser
                     $"action '{BridgeText.Echo(action)}' is not one of delete, update, invalidate, batch, pattern, all");
         }
 
-        foreach (var field in ActionFields)
+        rejection = Schema.CheckKindFields(values, ActionFields, required, "action", action);
+        if (rejection is not null)
         {
-            if (values[field] is not null && Array.IndexOf(required, field) < 0)
-            {
-                return BridgeParseResult.Reject(
-                    BridgeRejectionReason.UnknownField,
-                    $"field '{Schema.NameAt(field)}' is not allowed for action '{action}'");
-            }
-        }
-
-        foreach (var field in required)
-        {
-            if (values[field] is null)
-            {
-                return BridgeParseResult.Reject(
-                    BridgeRejectionReason.MissingField,
-                    $"field '{Schema.NameAt(field)}' is required for action '{action}'");
-            }
+            return BridgeParseResult.Reject(rejection);
         }
 
         BridgeInvalidationKind kind;

@@ -123,24 +123,10 @@ internal static class TypedEventParser
                     $"type '{BridgeText.Echo(type)}' is not one of item, items, all");
         }
 
-        foreach (var field in TypeFields)
+        rejection = Schema.CheckKindFields(values, TypeFields, required, "type", type);
+        if (rejection is not null)
         {
-            if (values[field] is not null && Array.IndexOf(required, field) < 0)
-            {
-                return BridgeParseResult.Reject(
-                    BridgeRejectionReason.UnknownField,
-                    $"field '{Schema.NameAt(field)}' is not allowed for type '{type}'");
-            }
-        }
-
-        foreach (var field in required)
-        {
-            if (values[field] is null)
-            {
-                return BridgeParseResult.Reject(
-                    BridgeRejectionReason.MissingField,
-                    $"field '{Schema.NameAt(field)}' is required for type '{type}'");
-            }
+            return BridgeParseResult.Reject(rejection);
         }
 
         BridgeInvalidationKind kind;
