@@ -18,6 +18,11 @@ namespace OrleansCache.Redis.Storage;
 /// Keys: <c>{prefix}entry:{key}</c> is a hash (<c>v</c> value, <c>ver</c> version, <c>exp</c> expiry in Unix ms,
 /// <c>tags</c> JSON, <c>etag</c>); <c>{prefix}tag:{tag}</c> is the set of entry keys carrying a tag (cleaned lazily);
 /// <c>{prefix}etagseq</c> is the ETag counter. Pattern lookups use <c>SCAN</c> in bounded batches, never <c>KEYS</c>.
+/// <para>
+/// Known edge: if Redis loses its data (restart without persistence) while two activations of one key exist, the
+/// counter starts over, so the stale activation's old ETag could match a new entry once. Run Redis with persistence
+/// where that matters; the membership side of the same data loss is handled (silos rejoin, versions never go back).
+/// </para>
 /// </remarks>
 internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntryStorage
 {
