@@ -42,7 +42,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public static SiloProcess Launch(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SiloAssembly());
+        start.ArgumentList.Add(BuiltAssemblies.PathOf("src/Silo", "OrleansCache.Silo"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -118,21 +118,6 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    /// <summary>The silo built alongside the calling tests, in the same configuration.</summary>
-    private static string SiloAssembly()
-    {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = here.Parent!.Name;
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OrleansCache.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("The repository root was not found."), "src", "Silo", "bin", configuration, "net10.0", "OrleansCache.Silo.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("The silo executable is not built; reference src/Silo from the test project.", path);
     }
 
     private void Add(string? line)

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace OrleansCache.TestSupport.Redis;
+
+/// <summary>
+/// A redis-server of our own on a free loopback port (no persistence, keyspace events on), for tests and benchmarks.
+/// </summary>
+public sealed class RedisServerProcess : IAsyncDisposable
+{
+    private Process? _process;
+
+    private RedisServerProcess()
+    {
+    }
+
+    public int Port { get; private set; }
+
+    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Starts a server on a free port (trying a few, in case another process takes the one picked).</summary>
+    /// <exception cref="InvalidOperationException">redis-server is not installed or never answered.</exception>
+    public static async Task<RedisServerProcess> StartAsync()
+    {
+        var server = new RedisServerProcess();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            server.Port = FreePort();
+            server.Launch();
+            if (await server.AnswersPingAsync())
+            {
+                return server;
+            }
+
+            await server.StopAsync();
+        }
+
+        throw new InvalidOperationException("redis-server did not answer on any of five ports.");
+    }
+
+    /// <summary>Kills the server and starts it again on the same port (a Redis restart, as clients see it).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        Launch();
+        if (!await AnswersPingAsync())
+        {
+            throw new InvalidOperationException("redis-server did not come back after the restart.");
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void Launch()
+    {
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("redis-server is not installed; run through scripts/test.sh, which installs it.", ex);
+        }
+
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+    }
+
+    private async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    private async Task<bool> AnswersPingAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && _process is { HasExited: false })
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                var stream = client.GetStream();
+                await stream.WriteAsync("PING\r\n"u8.ToArray());
+                var buffer = new byte[16];
+                var read = await stream.ReadAsync(buffer);
+                if (Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (SocketException)
+            {
+                // Not listening yet: the connection attempt itself is the wait.
+                await Task.Yield();
+            }
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
