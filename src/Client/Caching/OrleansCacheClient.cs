@@ -26,6 +26,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     private readonly CacheClientMetrics _metrics;
     private readonly NearCache _near;
     private readonly ConcurrentDictionary<string, Lazy<Task<CacheEntry>>> _reads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CreatedValue>>> _creates = new(StringComparer.Ordinal);
     private int _nextCoordinator;
 
     public OrleansCacheClient(
@@ -62,10 +63,34 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     /// <summary>Test hook: awaited after a remote read returns and before its result may enter the near-cache.</summary>
     internal Func<string, Task>? AfterRemoteRead { get; set; }
 
-    public async ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default) =>
-        (await TryGetAsync<T>(key, cancellationToken).ConfigureAwait(false)).Value;
+    public ValueTask<T?> GetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        // The hot path: a hit completes synchronously, without a state machine. Only valid keys ever enter the
+        // near-cache, so a hit needs no validation; a miss (or a null key) takes the validating path.
+        if (key is not null && _near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return new ValueTask<T?>(Materialize<T>(cached));
+        }
 
-    public async ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
+        return GetRemoteAsync<T>(key!, cancellationToken);
+    }
+
+    public ValueTask<CacheLookup<T>> TryGetAsync<T>(string key, CancellationToken cancellationToken = default)
+    {
+        if (key is not null && _near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return new ValueTask<CacheLookup<T>>(new CacheLookup<T>(true, Materialize<T>(cached)));
+        }
+
+        return TryGetRemoteAsync<T>(key!, cancellationToken);
+    }
+
+    private async ValueTask<T?> GetRemoteAsync<T>(string key, CancellationToken cancellationToken) =>
+        (await TryGetRemoteAsync<T>(key, cancellationToken).ConfigureAwait(false)).Value;
+
+    private async ValueTask<CacheLookup<T>> TryGetRemoteAsync<T>(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
         if (_near.TryGet(key, out var cached))
@@ -99,8 +124,39 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         }
 
         _metrics.Miss();
-        return await CreateThroughLeaseAsync(key, factory, write, cancellationToken).ConfigureAwait(false);
+
+        // One remote get-or-create per key at a time in this client: concurrent callers share it (10 clients with 100
+        // concurrent misses each make 10 grain calls, not 1,000). The first caller's factory is the one that runs.
+        var created = new Lazy<Task<CreatedValue>>(() => CreateSharedAsync(key, factory, write, cancellationToken));
+        var shared = _creates.GetOrAdd(key, created);
+        if (ReferenceEquals(shared, created))
+        {
+            try
+            {
+                return (T)(await shared.Value.ConfigureAwait(false)).Value!;
+            }
+            finally
+            {
+                _creates.TryRemove(new KeyValuePair<string, Lazy<Task<CreatedValue>>>(key, shared));
+            }
+        }
+
+        CreatedValue result;
+        try
+        {
+            result = await shared.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not CacheFactoryException and not OperationCanceledException and not OrleansCacheException and not ArgumentException)
+        {
+            // This caller waited for another's factory, which threw: the documented outcome for waiters.
+            throw new CacheFactoryException($"The value factory for '{key}' failed in the caller that filled it: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+
+        return result.Value is T typed ? typed : _serializer.Deserialize<T>(result.Bytes)!;
     }
+
+    private async Task<CreatedValue> CreateSharedAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken) =>
+        await CreateThroughLeaseAsync(key, factory, write, cancellationToken).ConfigureAwait(false);
 
     public Task RemoveAsync(string key, CancellationToken cancellationToken = default) => InvalidateAsync(key, cancellationToken);
 
@@ -237,7 +293,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         }
     }
 
-    private async Task<T> CreateThroughLeaseAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
+    private async Task<CreatedValue> CreateThroughLeaseAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
     {
         var grain = Entry(key);
         while (true)
@@ -251,7 +307,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                 {
                     case LeaseOutcome.Hit:
                         _near.CompleteFill(ticket, lease.Entry!);
-                        return _serializer.Deserialize<T>(lease.Entry!.Value)!;
+                        return new CreatedValue(_serializer.Deserialize<T>(lease.Entry!.Value), lease.Entry.Value!);
                     case LeaseOutcome.Granted:
                         return await FillAsync(grain, ticket, lease.LeaseId, factory, write, cancellationToken).ConfigureAwait(false);
                     default:
@@ -261,7 +317,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                         if (fill.Outcome == FillOutcome.Filled)
                         {
                             _near.CompleteFill(ticket, fill.Entry!);
-                            return _serializer.Deserialize<T>(fill.Entry!.Value)!;
+                            return new CreatedValue(_serializer.Deserialize<T>(fill.Entry!.Value), fill.Entry.Value!);
                         }
 
                         _near.AbandonFill(ticket);
@@ -282,7 +338,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         }
     }
 
-    private async Task<T> FillAsync<T>(ICacheEntryGrain grain, FillTicket ticket, Guid leaseId, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
+    private async Task<CreatedValue> FillAsync<T>(ICacheEntryGrain grain, FillTicket ticket, Guid leaseId, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
     {
         _metrics.FactoryRun();
         T value;
@@ -318,7 +374,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             _near.CompleteFill(ticket, stored, new TypedValue(typeof(T), value));
         }
 
-        return value;
+        return new CreatedValue(value, bytes);
     }
 
     private T? Materialize<T>(NearCacheEntry entry)
@@ -393,6 +449,9 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             }
         }
     }
+
+    /// <summary>What a shared get-or-create produced: the value (typed for its first caller) and its bytes (for the others).</summary>
+    private sealed record CreatedValue(object? Value, byte[] Bytes);
 
     private ICacheEntryGrain Entry(string key) => _cluster.GetGrain<ICacheEntryGrain>(key);
 

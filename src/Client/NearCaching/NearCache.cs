@@ -24,6 +24,7 @@ internal sealed class NearCache
     private readonly NearCacheOptions _options;
     private readonly TimeProvider _time;
     private readonly long _defaultTtlTicks;
+    private readonly long _accessResolutionTicks;
     private long _trustEpoch;
     private int _evicting;
 
@@ -32,6 +33,9 @@ internal sealed class NearCache
         _options = options;
         _time = time;
         _defaultTtlTicks = (long)(options.DefaultTtl.TotalSeconds * time.TimestampFrequency);
+        // LRU order needs no finer clock than this; writing the access time on every hit would make threads reading
+        // the same hot entry fight over its cache line.
+        _accessResolutionTicks = time.TimestampFrequency / 10;
     }
 
     /// <summary>Raised after entries were evicted for room or expiry (count).</summary>
@@ -65,7 +69,11 @@ internal sealed class NearCache
             return false;
         }
 
-        entry.LastAccess = now;
+        if (now - entry.LastAccess > _accessResolutionTicks)
+        {
+            entry.LastAccess = now;
+        }
+
         return true;
     }
 

@@ -25,8 +25,8 @@ public sealed class SingleFlightTests
             return "computed";
         }, cancellationToken: TestContext.Current.CancellationToken)).ToList();
 
-        // Hold the fill until the other clients are waiting on it in the grain.
-        await waits.AtLeastAsync(50);
+        // Hold the fill until the other three clients are waiting on it in the grain (each client makes one call).
+        await waits.AtLeastAsync(3);
         release.SetResult();
         var results = await Task.WhenAll(calls).WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
 
@@ -54,8 +54,8 @@ public sealed class SingleFlightTests
             await release.Task;
             throw new InvalidOperationException("database down");
         }, cancellationToken: TestContext.Current.CancellationToken)).ToList();
-        // Every other call is waiting on the fill before it fails, so each must see the failure.
-        await waits.AtLeastAsync(39);
+        // The other three clients are waiting on the fill before it fails (within a client, calls share one wait).
+        await waits.AtLeastAsync(3);
         release.SetResult();
         var failures = await Task.WhenAll(calls.Select(async c => await Record.ExceptionAsync(() => c)));
 
@@ -69,6 +69,38 @@ public sealed class SingleFlightTests
 
         // Released: the next call fills.
         Assert.Equal("recovered", await clients[1].GetOrCreateAsync(key, _ => Task.FromResult("recovered"), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public async Task ConcurrentMissesInOneClient_ShareOneRemoteCreate_WaitersSeeTheFactorysFailure()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        var client = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var key = CacheClusters.Key("report");
+        var runs = 0;
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var first = client.GetOrCreateAsync<string>(key, async _ =>
+        {
+            Interlocked.Increment(ref runs);
+            entered.SetResult();
+            await release.Task;
+            throw new InvalidOperationException("database down");
+        }, cancellationToken: TestContext.Current.CancellationToken);
+        await entered.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+        var others = Enumerable.Range(0, 9).Select(_ => client.GetOrCreateAsync(key, _ => Task.FromResult("never runs"), cancellationToken: TestContext.Current.CancellationToken)).ToList();
+        release.SetResult();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        foreach (var other in others)
+        {
+            // Shared locally: the waiter's exception carries the factory's own, which only this client saw.
+            var failure = await Assert.ThrowsAsync<CacheFactoryException>(() => other);
+            Assert.IsType<InvalidOperationException>(failure.InnerException);
+        }
+
         Assert.Equal(1, runs);
     }
 
