@@ -90,15 +90,10 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     private async ValueTask<T?> GetRemoteAsync<T>(string key, CancellationToken cancellationToken) =>
         (await TryGetRemoteAsync<T>(key, cancellationToken).ConfigureAwait(false)).Value;
 
+    /// <summary>The miss path; the caller has already looked in the near-cache.</summary>
     private async ValueTask<CacheLookup<T>> TryGetRemoteAsync<T>(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
-        if (_near.TryGet(key, out var cached))
-        {
-            _metrics.Hit();
-            return new CacheLookup<T>(true, Materialize<T>(cached));
-        }
-
         _metrics.Miss();
         var entry = await ReadRemoteAsync(key, cancellationToken).ConfigureAwait(false);
         return entry.Found ? new CacheLookup<T>(true, _serializer.Deserialize<T>(entry.Value)) : default;

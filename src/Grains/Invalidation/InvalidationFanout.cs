@@ -114,20 +114,29 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
                     continue;
                 }
 
-                var relevant = batch.Items.Where(i => i.TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key || tracking.IsTracked(i.Key) || tracking.MatchesPrefix(i.Key)).ToList();
-                if (relevant.Count == batch.Items.Count)
+                // Counted first, so the common cases (all or none relevant) allocate nothing per client.
+                var relevant = 0;
+                foreach (var item in batch.Items)
+                {
+                    relevant += IsRelevant(tracking, item) ? 1 : 0;
+                }
+
+                if (relevant == batch.Items.Count)
                 {
                     PushLocked(session, tracking, CacheStreams.Invalidations, payload);
                 }
-                else if (relevant.Count > 0)
+                else if (relevant > 0)
                 {
                     var filtered = new InvalidationBatch();
-                    filtered.Items.AddRange(relevant);
+                    filtered.Items.AddRange(batch.Items.Where(i => IsRelevant(tracking, i)));
                     PushLocked(session, tracking, CacheStreams.Invalidations, filtered.ToByteString());
                 }
             }
         }
     }
+
+    private static bool IsRelevant(ClientTracking tracking, Interfaces.Protocol.Invalidation item) =>
+        item.TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key || tracking.IsTracked(item.Key) || tracking.MatchesPrefix(item.Key);
 
     public void OnPossibleLoss(SiloAddress from) => ResyncAll($"invalidations from {from} may have been lost");
 

@@ -114,48 +114,43 @@ internal sealed partial class Catalog : IAsyncDisposable
         }
 
         var item = new WorkItem(request, deadlineTimestamp);
-        while (true)
+        if (_creationStopped && !_activations.ContainsKey(grainId))
         {
-            if (_creationStopped && !_activations.ContainsKey(grainId))
+            // The caller routes again, with a view that no longer names this silo as the owner.
+            return null;
+        }
+
+        var activation = GetOrCreate(grainId, type);
+        if (activation is null)
+        {
+            _metrics.CallRejected("activation_limit");
+            return Failures.Overloaded($"The silo holds {_options.MaxActivations} activations, none idle; retry later or raise {nameof(GrainCollectionOptions.MaxActivations)}.");
+        }
+
+        switch (activation.TryEnqueue(item))
+        {
+            case EnqueueResult.Accepted:
+                return await item.Completion.Task.ConfigureAwait(false);
+            case EnqueueResult.QueueFull:
+                _metrics.CallRejected("queue_full");
+                return Failures.Overloaded($"{grainId} has {_options.MaxQueuedCallsPerActivation} calls queued; retry later.");
+        }
+
+        // Deactivating: let the old activation finish before the caller decides again where this call goes.
+        var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadlineTimestamp);
+        try
+        {
+            if (remaining > TimeSpan.Zero)
             {
-                // The caller routes again, with a view that no longer names this silo as the owner.
+                await activation.Deactivated.WaitAsync(remaining, _time).ConfigureAwait(false);
                 return null;
             }
-
-            var activation = GetOrCreate(grainId, type);
-            if (activation is null)
-            {
-                _metrics.CallRejected("activation_limit");
-                return Failures.Overloaded($"The silo holds {_options.MaxActivations} activations, none idle; retry later or raise {nameof(GrainCollectionOptions.MaxActivations)}.");
-            }
-
-            switch (activation.TryEnqueue(item))
-            {
-                case EnqueueResult.Accepted:
-                    return await item.Completion.Task.ConfigureAwait(false);
-                case EnqueueResult.QueueFull:
-                    _metrics.CallRejected("queue_full");
-                    return Failures.Overloaded($"{grainId} has {_options.MaxQueuedCallsPerActivation} calls queued; retry later.");
-                default:
-                    // Let the old activation finish before the caller decides again where this call goes.
-                    var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadlineTimestamp);
-                    if (remaining <= TimeSpan.Zero)
-                    {
-                        return Failures.Timeout($"{grainId} was deactivating until the call's deadline.");
-                    }
-
-                    try
-                    {
-                        await activation.Deactivated.WaitAsync(remaining, _time).ConfigureAwait(false);
-                    }
-                    catch (TimeoutException)
-                    {
-                        return Failures.Timeout($"{grainId} was deactivating until the call's deadline.");
-                    }
-
-                    return null;
-            }
         }
+        catch (TimeoutException)
+        {
+        }
+
+        return Failures.Timeout($"{grainId} was deactivating until the call's deadline.");
     }
 
     /// <summary>Deactivates every activation whose grain <paramref name="stillOwned"/> says this silo no longer owns.</summary>

@@ -10,9 +10,6 @@ internal sealed class ClientSession(string clientId, FramedConnection connection
     /// <summary>The id the client gave in its handshake.</summary>
     public string ClientId { get; } = clientId;
 
-    /// <summary>Whatever a session observer keeps per client (e.g. the keys it tracks).</summary>
-    public object? State { get; set; }
-
     public bool IsClosed => connection.IsClosed;
 
     /// <summary>
