@@ -78,7 +78,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
     private async Task<Latencies> RemoteReadsAsync(TestCluster cluster, IDatabase redis, EchoServer echo, byte[] value)
     {
         log.WriteLine("P2: remote reads");
-        var key = KeyOwnedBy(cluster, cluster.Silos[0], "p2");
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(cluster.Silos[0], "p2");
         var client = await cluster.CreateClientAsync(gateway: cluster.Silos[0]);
         var grain = client.GetGrain<ICacheEntryGrain>(key);
         await grain.SetAsync(value, CacheWriteOptions.Default);
@@ -112,7 +112,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
     {
         log.WriteLine("P6: forwarded calls");
         var owner = cluster.Silos[0];
-        var key = KeyOwnedBy(cluster, owner, "p6");
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(owner, "p6");
         var viaOther = await cluster.CreateClientAsync(gateway: cluster.Silos[1]);
         var grain = viaOther.GetGrain<ICacheEntryGrain>(key);
         await grain.SetAsync(value, CacheWriteOptions.Default);
@@ -144,18 +144,6 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
         foreach (var client in clients)
         {
             await client.DisposeAsync();
-        }
-    }
-
-    private static string KeyOwnedBy(TestCluster cluster, TestSilo silo, string prefix)
-    {
-        for (var i = 0; ; i++)
-        {
-            var key = $"{prefix}:{i}";
-            if (ReferenceEquals(cluster.OwnerOf<ICacheEntryGrain>(key), silo))
-            {
-                return key;
-            }
         }
     }
 }

@@ -202,6 +202,20 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>A new key, <c>{prefix}:{unique}</c>, whose grain <paramref name="silo"/> owns (as the first running silo sees it).</summary>
+    public string KeyOwnedBy<TGrainInterface>(TestSilo silo, string prefix = "key") where TGrainInterface : IGrainWithStringKey
+    {
+        EnsureMember(silo);
+        while (true)
+        {
+            var key = $"{prefix}:{Guid.NewGuid():N}";
+            if (ReferenceEquals(OwnerOf<TGrainInterface>(key), silo))
+            {
+                return key;
+            }
+        }
+    }
+
     /// <summary>The running silo that owns the grain, as the first running silo sees it.</summary>
     public TestSilo OwnerOf<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey =>
         OwnerOf(new GrainId(GrainInterfaceDescriptor.For(typeof(TGrainInterface)).GrainType, key));

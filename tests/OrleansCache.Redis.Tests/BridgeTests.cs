@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using OrleansCache.Client;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.TestingHost;
+using OrleansCache.TestSupport.Metrics;
 using StackExchange.Redis;
 using Xunit;
 
@@ -78,7 +78,7 @@ public sealed class BridgeTests(RedisServer redis)
         var before = await grain.GetVersionAsync();
         // One barrier key per silo: each silo handles its messages in order, so once every barrier is applied,
         // every silo has handled the five messages before it.
-        var barriers = cluster.Silos.Select(s => KeyOwnedBy(cluster, s)).ToList();
+        var barriers = cluster.Silos.Select(s => cluster.KeyOwnedBy<ICacheEntryGrain>(s, "barrier")).ToList();
         var reader = cluster.Cache;
         await HoldAsync(cluster, [reader], [.. barriers]);
         var barrierWatches = barriers.Select(b => new KeyWatch(reader, b)).ToList();
@@ -149,7 +149,7 @@ public sealed class BridgeTests(RedisServer redis)
     public async Task OwnOutboundMessages_OnAnInboundChannel_AreIgnored_NoLoop()
     {
         var setup = new Setup { SharedOutbound = true };
-        using var counts = new BridgeCounts();
+        using var counts = new MetricTotals("OrleansCache.Redis", "reason");
         await using var cluster = await StartAsync(redis, setup);
         var key = $"user:{setup.Id}";
         var clients = await ClientsHoldingAsync(cluster, 1, key);
@@ -166,7 +166,7 @@ public sealed class BridgeTests(RedisServer redis)
     public async Task TenThousandMalformedMessages_OnEveryPath_AreCountedByReason_AndValidOnesInBetweenAllApply()
     {
         var setup = new Setup();
-        using var counts = new BridgeCounts();
+        using var counts = new MetricTotals("OrleansCache.Redis", "reason");
         await using var cluster = await StartAsync(redis, setup);
         var valid = Enumerable.Range(0, 60).Select(i => $"user:{setup.Id}-{i}").ToList();
         await HoldAsync(cluster, [cluster.Cache], [.. valid]);
@@ -193,8 +193,8 @@ public sealed class BridgeTests(RedisServer redis)
 
         // Three silos each see every message, so each rejection is counted three times.
         await counts.WhenAsync("orleanscache.bridge.messages.rejected", 3L * bad.Count);
-        TestContext.Current.SendDiagnosticMessage($"{bad.Count} malformed messages; rejected by reason: {counts.Describe()}");
-        Assert.True(counts.Reasons.Count >= 8, $"Only {counts.Reasons.Count} rejection reasons seen: {counts.Describe()}");
+        TestContext.Current.SendDiagnosticMessage($"{bad.Count} malformed messages; rejected by reason: {counts.DescribeByTag()}");
+        Assert.True(counts.ByTag.Count >= 8, $"Only {counts.ByTag.Count} rejection reasons seen: {counts.DescribeByTag()}");
         Assert.Equal("still serving", await SetAndGetAsync(cluster.Cache, $"user:{setup.Id}-after", "still serving"));
     }
 
@@ -207,7 +207,7 @@ public sealed class BridgeTests(RedisServer redis)
         using var publisher = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString).WaitAsync(TestContext.Current.CancellationToken);
         var db = publisher.GetDatabase();
         await Task.WhenAll(keys.Select(k => db.ScriptEvaluateAsync("return redis.call('XADD', KEYS[1], '*', 'payload', ARGV[1])", [setup.StreamKey], [$$"""{"action":"batch","entity_ids":["{{k}}"]}"""])));
-        using var counts = new BridgeCounts();
+        using var counts = new MetricTotals("OrleansCache.Redis", "reason");
 
         await using var cluster = await StartAsync(redis, setup);
         await counts.WhenAsync("orleanscache.bridge.stream.acked", keys.Count);
@@ -228,7 +228,7 @@ public sealed class BridgeTests(RedisServer redis)
     {
         var id = Guid.NewGuid().ToString("N");
         var setup = new Setup { StreamKey = $"cache:invalidate:stream:{id}" };
-        using var counts = new BridgeCounts();
+        using var counts = new MetricTotals("OrleansCache.Redis", "reason");
         await using var cluster = await StartAsync(redis, setup);
         var valid = Enumerable.Range(0, 20).Select(i => $"user:{id}-{i}").ToList();
         await HoldAsync(cluster, [cluster.Cache], [.. valid]);
@@ -404,18 +404,6 @@ public sealed class BridgeTests(RedisServer redis)
         return await client.GetAsync<string>(key, TestContext.Current.CancellationToken);
     }
 
-    private static string KeyOwnedBy(TestCluster cluster, TestSilo silo)
-    {
-        while (true)
-        {
-            var key = $"barrier:{Guid.NewGuid():N}";
-            if (ReferenceEquals(cluster.OwnerOf<ICacheEntryGrain>(key), silo))
-            {
-                return key;
-            }
-        }
-    }
-
     /// <summary>Names unique to one test: channels, prefixes, ids.</summary>
     private sealed class Setup
     {
@@ -476,86 +464,5 @@ public sealed class BridgeTests(RedisServer redis)
         }
 
         public Task Seen => _seen.Task.WaitAsync(TimeSpan.FromSeconds(60));
-    }
-
-    /// <summary>Sums the bridge's counters (every silo in the process) and waits for totals.</summary>
-    private sealed class BridgeCounts : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Lock _lock = new();
-        private readonly Dictionary<string, long> _totals = [];
-        private readonly Dictionary<string, long> _reasons = [];
-        private readonly List<(string Name, long Target, TaskCompletionSource Signal)> _waiters = [];
-
-        public BridgeCounts()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "OrleansCache.Redis")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-            {
-                lock (_lock)
-                {
-                    _totals[instrument.Name] = _totals.GetValueOrDefault(instrument.Name) + value;
-                    foreach (var tag in tags)
-                    {
-                        if (tag.Key == "reason")
-                        {
-                            var reason = (string)tag.Value!;
-                            _reasons[reason] = _reasons.GetValueOrDefault(reason) + value;
-                        }
-                    }
-
-                    foreach (var waiter in _waiters.Where(w => _totals.GetValueOrDefault(w.Name) >= w.Target).ToList())
-                    {
-                        waiter.Signal.TrySetResult();
-                        _waiters.Remove(waiter);
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public Dictionary<string, long> Reasons
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return new Dictionary<string, long>(_reasons);
-                }
-            }
-        }
-
-        public long Get(string name)
-        {
-            lock (_lock)
-            {
-                return _totals.GetValueOrDefault(name);
-            }
-        }
-
-        public Task WhenAsync(string name, long target)
-        {
-            lock (_lock)
-            {
-                if (_totals.GetValueOrDefault(name) >= target)
-                {
-                    return Task.CompletedTask;
-                }
-
-                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((name, target, signal));
-                return signal.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            }
-        }
-
-        public string Describe() => string.Join(", ", Reasons.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}={r.Value}"));
-
-        public void Dispose() => _listener.Dispose();
     }
 }

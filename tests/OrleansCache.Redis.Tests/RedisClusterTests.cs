@@ -20,7 +20,7 @@ public sealed class RedisClusterTests(RedisServer redis)
         var joined = await cluster.Silos[0].Services.GetRequiredService<IMembershipTable>().ReadAllAsync(TestContext.Current.CancellationToken);
         Assert.Equal(3, joined.Entries.Count(e => e.Status == SiloStatus.Active));
         var owner = cluster.Silos[1];
-        var key = KeyOwnedBy(cluster, owner);
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(owner, "user");
         var survivor = cluster.Silos[0];
         var reader = await cluster.CreateCacheClientAsync(gateway: survivor, cancellationToken: TestContext.Current.CancellationToken);
         await cluster.Cache.SetAsync(key, "durable", cancellationToken: TestContext.Current.CancellationToken);
@@ -41,17 +41,5 @@ public sealed class RedisClusterTests(RedisServer redis)
         Assert.True(await reader.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync() > version);
         var table = await cluster.Silos[0].Services.GetRequiredService<IMembershipTable>().ReadAllAsync(TestContext.Current.CancellationToken);
         Assert.Equal(SiloStatus.Dead, table.Entries.Single(e => e.Silo.Equals(owner.Address)).Status);
-    }
-
-    private static string KeyOwnedBy(TestCluster cluster, TestSilo silo)
-    {
-        while (true)
-        {
-            var key = $"user:{Guid.NewGuid():N}";
-            if (ReferenceEquals(cluster.OwnerOf<ICacheEntryGrain>(key), silo))
-            {
-                return key;
-            }
-        }
     }
 }

@@ -12,7 +12,7 @@ public sealed class FailoverTests
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 3);
         var owner = cluster.Silos[0];
-        var key = CacheClusters.KeyOwnedBy(cluster, owner);
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(owner, "user");
         var survivors = cluster.Silos.Where(s => s != owner).ToList();
         var a = await cluster.CreateCacheClientAsync(gateway: survivors[0], cancellationToken: TestContext.Current.CancellationToken);
         var b = await cluster.CreateCacheClientAsync(gateway: survivors[1], cancellationToken: TestContext.Current.CancellationToken);

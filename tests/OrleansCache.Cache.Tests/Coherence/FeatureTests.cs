@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using OrleansCache.Cache.Tests.Infrastructure;
 using OrleansCache.Client;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.TestingHost;
+using OrleansCache.TestSupport.Metrics;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Coherence;
@@ -140,35 +140,16 @@ public sealed class FeatureTests
     [Fact]
     public async Task Metrics_CountHitsMissesAndFactoryRuns()
     {
-        var measurements = new Dictionary<string, long>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == "OrleansCache.Client")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-        {
-            lock (measurements)
-            {
-                measurements[instrument.Name] = measurements.GetValueOrDefault(instrument.Name) + value;
-            }
-        });
-        listener.Start();
+        using var totals = new MetricTotals("OrleansCache.Client");
         await using var cluster = await CacheClusters.StartAsync(silos: 1);
         var key = CacheClusters.Key();
 
         await cluster.Cache.GetOrCreateAsync(key, _ => Task.FromResult("v"), cancellationToken: TestContext.Current.CancellationToken);
         await cluster.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken);
 
-        lock (measurements)
-        {
-            Assert.True(measurements.GetValueOrDefault("orleanscache.client.factory_runs") >= 1);
-            Assert.True(measurements.GetValueOrDefault("orleanscache.client.near_cache.hits") >= 1);
-            Assert.True(measurements.GetValueOrDefault("orleanscache.client.near_cache.misses") >= 1);
-        }
+        Assert.True(totals.Get("orleanscache.client.factory_runs") >= 1);
+        Assert.True(totals.Get("orleanscache.client.near_cache.hits") >= 1);
+        Assert.True(totals.Get("orleanscache.client.near_cache.misses") >= 1);
     }
 
 }

@@ -1,6 +1,6 @@
-using System.Diagnostics.Metrics;
 using OrleansCache.Cache.Tests.Infrastructure;
 using OrleansCache.Client;
+using OrleansCache.TestSupport.Metrics;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Coherence;
@@ -16,7 +16,7 @@ public sealed class SingleFlightTests
         var key = CacheClusters.Key("report");
         var runs = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var waits = new LeaseWaitCounter();
+        using var waits = new MetricTotals("OrleansCache.Client");
 
         var calls = Enumerable.Range(0, 200).Select(i => clients[i % 4].GetOrCreateAsync(key, async ct =>
         {
@@ -26,7 +26,7 @@ public sealed class SingleFlightTests
         }, cancellationToken: TestContext.Current.CancellationToken)).ToList();
 
         // Hold the fill until the other three clients are waiting on it in the grain (each client makes one call).
-        await waits.AtLeastAsync(3);
+        await waits.WhenAsync("orleanscache.client.lease_waits", 3, Watch.Timeout);
         release.SetResult();
         var results = await Task.WhenAll(calls).WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
 
@@ -46,7 +46,7 @@ public sealed class SingleFlightTests
         var key = CacheClusters.Key("report");
         var runs = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var waits = new LeaseWaitCounter();
+        using var waits = new MetricTotals("OrleansCache.Client");
 
         var calls = Enumerable.Range(0, 40).Select(i => clients[i % 4].GetOrCreateAsync<string>(key, async ct =>
         {
@@ -55,7 +55,7 @@ public sealed class SingleFlightTests
             throw new InvalidOperationException("database down");
         }, cancellationToken: TestContext.Current.CancellationToken)).ToList();
         // The other three clients are waiting on the fill before it fails (within a client, calls share one wait).
-        await waits.AtLeastAsync(3);
+        await waits.WhenAsync("orleanscache.client.lease_waits", 3, Watch.Timeout);
         release.SetResult();
         var failures = await Task.WhenAll(calls.Select(async c => await Record.ExceptionAsync(() => c)));
 
@@ -138,54 +138,5 @@ public sealed class SingleFlightTests
         await Assert.ThrowsAsync<ArgumentException>(() => small.GetOrCreateAsync(key, _ => Task.FromResult(new string('v', 2000)), cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal("fits", await small.GetOrCreateAsync(key, _ => Task.FromResult("fits"), cancellationToken: TestContext.Current.CancellationToken));
-    }
-
-    /// <summary>Counts the clients' lease waits (every client in the process).</summary>
-    private sealed class LeaseWaitCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Lock _lock = new();
-        private readonly List<(long Target, TaskCompletionSource Signal)> _waiters = [];
-        private long _count;
-
-        public LeaseWaitCounter()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "orleanscache.client.lease_waits")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-            {
-                var now = Interlocked.Add(ref _count, value);
-                lock (_lock)
-                {
-                    foreach (var (target, signal) in _waiters.Where(w => now >= w.Target))
-                    {
-                        signal.TrySetResult();
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public Task AtLeastAsync(long target)
-        {
-            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_lock)
-            {
-                _waiters.Add((target, signal));
-                if (Interlocked.Read(ref _count) >= target)
-                {
-                    signal.TrySetResult();
-                }
-            }
-
-            return signal.Task.WaitAsync(Watch.Timeout);
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -23,17 +23,4 @@ internal static class CacheClusters
     }
 
     public static string Key(string prefix = "user") => $"{prefix}:{Guid.NewGuid():N}";
-
-    /// <summary>A key whose cache-entry grain <paramref name="silo"/> owns.</summary>
-    public static string KeyOwnedBy(TestCluster cluster, TestSilo silo, string prefix = "user")
-    {
-        while (true)
-        {
-            var key = Key(prefix);
-            if (ReferenceEquals(cluster.OwnerOf<ICacheEntryGrain>(key), silo))
-            {
-                return key;
-            }
-        }
-    }
 }

@@ -14,7 +14,7 @@ public sealed class ClientFailoverTests
         await using var cluster = await Clusters.StartAsync(silos: 3);
         var gateway = cluster.Silos[0];
         var owner = cluster.Silos[1];
-        var key = Clusters.KeyOwnedBy(cluster, owner);
+        var key = cluster.KeyOwnedBy<ISequenceGrain>(owner);
         var client = await cluster.CreateClientAsync(gateway: gateway, cancellationToken: TestContext.Current.CancellationToken);
         var reconnected = new TaskCompletionSource<GatewayConnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         client.Connected += (_, e) => reconnected.TrySetResult(e);
@@ -44,7 +44,7 @@ public sealed class ClientFailoverTests
         await using var cluster = await Clusters.StartAsync(silos: 2);
         var gateway = cluster.Silos[0];
         var client = await cluster.CreateClientAsync(gateway: gateway, cancellationToken: TestContext.Current.CancellationToken);
-        var key = Clusters.KeyOwnedBy(cluster, cluster.Silos[1]);
+        var key = cluster.KeyOwnedBy<ISequenceGrain>(cluster.Silos[1]);
         await client.GetGrain<ISequenceGrain>(key).NextAsync();
 
         await cluster.StopSiloAsync(gateway, TestContext.Current.CancellationToken);

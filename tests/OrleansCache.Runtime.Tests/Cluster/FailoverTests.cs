@@ -60,7 +60,7 @@ public sealed class FailoverTests
             await cluster.CreateClientAsync(gateway: victim, cancellationToken: TestContext.Current.CancellationToken),
             await cluster.CreateClientAsync(gateway: cluster.Silos[2], cancellationToken: TestContext.Current.CancellationToken),
         };
-        var keys = Enumerable.Range(0, 12).Select(_ => Clusters.KeyOwnedBy(cluster, victim)).ToList();
+        var keys = Enumerable.Range(0, 12).Select(_ => cluster.KeyOwnedBy<ISequenceGrain>(victim)).ToList();
         foreach (var key in keys)
         {
             await cluster.Client.GetGrain<ISequenceGrain>(key).NextAsync();
@@ -125,7 +125,7 @@ public sealed class FailoverTests
 
         Assert.Equal(old.Address.EndPoint, restarted.Address.EndPoint);
         Assert.True(restarted.Address.Generation > old.Address.Generation);
-        var key = Clusters.KeyOwnedBy(cluster, restarted);
+        var key = cluster.KeyOwnedBy<ISequenceGrain>(restarted);
         var result = await cluster.Client.GetGrain<ISequenceGrain>(key).NextAsync();
         Assert.Equal(restarted.Address.ToString(), result.Silo);
     }

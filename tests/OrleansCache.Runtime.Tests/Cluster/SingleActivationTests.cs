@@ -53,8 +53,8 @@ public sealed class SingleActivationTests
         await using var cluster = await Clusters.StartAsync(silos: 3);
         var first = cluster.Silos[0];
         var second = cluster.Silos[1];
-        var caller = Clusters.KeyOwnedBy(cluster, first);
-        var callee = Clusters.KeyOwnedBy(cluster, second);
+        var caller = cluster.KeyOwnedBy<ISequenceGrain>(first);
+        var callee = cluster.KeyOwnedBy<ISequenceGrain>(second);
 
         var result = await cluster.Client.GetGrain<ISequenceGrain>(caller).CallOtherAsync(callee);
 

@@ -23,17 +23,4 @@ internal static class Clusters
         };
         return TestCluster.StartAsync(options, TestContext.Current.CancellationToken);
     }
-
-    /// <summary>A key whose grain the given silo owns.</summary>
-    public static string KeyOwnedBy(TestCluster cluster, TestSilo silo, string prefix = "key")
-    {
-        while (true)
-        {
-            var key = Keys.Unique(prefix);
-            if (ReferenceEquals(cluster.OwnerOf<ISequenceGrain>(key), silo))
-            {
-                return key;
-            }
-        }
-    }
 }

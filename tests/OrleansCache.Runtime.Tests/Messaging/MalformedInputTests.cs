@@ -1,11 +1,11 @@
 using System.Buffers;
-using System.Diagnostics.Metrics;
 using System.Text;
 using Google.Protobuf;
 using OrleansCache.Core.Messaging;
 using OrleansCache.Core.Protocol;
 using OrleansCache.Runtime.Tests.Grains;
 using OrleansCache.Runtime.Tests.Infrastructure;
+using OrleansCache.TestSupport.Metrics;
 using Microsoft.Extensions.Hosting;
 using Xunit;
 
@@ -42,9 +42,9 @@ public sealed class MalformedInputTests
     [Fact]
     public async Task BadBytes_OnSiloPort_CloseOnlyThatConnection_AndAreCounted()
     {
-        using var rejected = new RejectionCounter();
+        using var rejected = new MetricTotals("OrleansCache.Runtime");
         await using var cluster = await Clusters.StartAsync(silos: 2);
-        var grain = cluster.Client.GetGrain<ISequenceGrain>(Clusters.KeyOwnedBy(cluster, cluster.Silos[1]));
+        var grain = cluster.Client.GetGrain<ISequenceGrain>(cluster.KeyOwnedBy<ISequenceGrain>(cluster.Silos[1]));
         var siloPort = cluster.Silos[1].Address.EndPoint;
 
         foreach (var input in BadInputs)
@@ -54,7 +54,7 @@ public sealed class MalformedInputTests
             await grain.NextAsync();
         }
 
-        Assert.True(rejected.Total >= BadInputs.Count, $"{rejected.Total} rejections counted for {BadInputs.Count} bad connections.");
+        Assert.True(rejected.Get("orleanscache.connections.rejected") >= BadInputs.Count, $"{rejected.Get("orleanscache.connections.rejected")} rejections counted for {BadInputs.Count} bad connections.");
     }
 
     [Fact]
@@ -85,29 +85,5 @@ public sealed class MalformedInputTests
         var buffer = new ArrayBufferWriter<byte>();
         FrameCodec.Write(buffer, envelope, 1 << 20);
         return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>Sums the silos' rejected-connection counter (every silo in the process).</summary>
-    private sealed class RejectionCounter : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _total;
-
-        public RejectionCounter()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Name == "orleanscache.connections.rejected")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _total, value));
-            _listener.Start();
-        }
-
-        public long Total => Interlocked.Read(ref _total);
-
-        public void Dispose() => _listener.Dispose();
     }
 }
