@@ -102,9 +102,20 @@ public sealed class FeatureTests
         var readByTracking = prefix + "read";
         await tracking.GetAsync<string>(readByTracking, TestContext.Current.CancellationToken);
 
-        // The subscription travels on the connection; a first write confirms it is in place.
-        await cluster.Cache.SetAsync(prefix + "probe", 0, cancellationToken: TestContext.Current.CancellationToken);
-        await broadcastWatch.ForKeyAsync(prefix + "probe");
+        // The subscription reaches the gateway shortly after connecting, with no acknowledgement: a change made before
+        // then is not broadcast. So write a probe (idempotently) until the broadcast client hears one.
+        for (var attempt = 0; ; attempt++)
+        {
+            await cluster.Cache.SetAsync(prefix + "probe", attempt, cancellationToken: TestContext.Current.CancellationToken);
+            try
+            {
+                await broadcastWatch.ForKeyAsync(prefix + "probe").WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+                break;
+            }
+            catch (TimeoutException) when (attempt < 30)
+            {
+            }
+        }
         await cluster.Cache.SetAsync(prefix + "never-read", 1, cancellationToken: TestContext.Current.CancellationToken);
         await cluster.Cache.SetAsync(readByTracking, 2, cancellationToken: TestContext.Current.CancellationToken);
 
