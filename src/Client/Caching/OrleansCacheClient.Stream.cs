@@ -67,12 +67,7 @@ internal sealed partial class OrleansCacheClient
 
     private void ApplyBatch(ByteString payload)
     {
-        InvalidationBatch batch;
-        try
-        {
-            batch = InvalidationBatch.Parser.ParseFrom(payload);
-        }
-        catch (InvalidProtocolBufferException)
+        if (!PeerMessageParser<InvalidationBatch>.TryParse(payload, out var batch, out _))
         {
             // Cannot tell what changed: treat everything as suspect.
             StartRevalidation("malformed_push");
