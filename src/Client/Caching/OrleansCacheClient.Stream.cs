@@ -32,7 +32,8 @@ internal sealed partial class OrleansCacheClient
         return done.Task;
     }
 
-    private void OnPush(Push push, object connection)
+    /// <summary>Handles one push from the gateway (internal so the fuzz suite can feed it pushes directly).</summary>
+    internal void OnPush(Push push, object connection)
     {
         bool gap;
         lock (_streamLock)
