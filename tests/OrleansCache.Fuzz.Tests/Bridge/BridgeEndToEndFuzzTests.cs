@@ -59,7 +59,7 @@ public sealed class BridgeEndToEndFuzzTests
         using var publisher = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString).WaitAsync(token);
         var db = publisher.GetDatabase();
         var expected = new Expected();
-        var options = new FuzzOptions("bridge-end-to-end", ciInputs: 1200) { Parallelism = 1 };
+        var options = new FuzzOptions("bridge-end-to-end", ciInputs: 4000) { Parallelism = 1 };
 
         var report = await Fuzzer.RunAsync(options, (random, index, _) => PublishAsync(publisher, names, random, expected), token);
 

@@ -34,7 +34,7 @@ public sealed class PushFuzzTests
         }
 
         var fakeConnection = new object();
-        var options = new FuzzOptions("client-pushes", ciInputs: 10_000)
+        var options = new FuzzOptions("client-pushes", ciInputs: 40_000)
         {
             // Generous fixed part: a push may start a revalidation, whose task and timer bookkeeping land on this thread.
             // What must never show is an allocation out of proportion to the push.

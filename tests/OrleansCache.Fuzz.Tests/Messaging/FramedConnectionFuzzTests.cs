@@ -23,7 +23,7 @@ public sealed class FramedConnectionFuzzTests
     [Fact]
     public async Task ReadLoop_FuzzedStreamsInRandomPieces_CloseAsTheDecoderPredicts_NeverHang()
     {
-        var options = new FuzzOptions("framed-connection", ciInputs: 3000) { Parallelism = 2 };
+        var options = new FuzzOptions("framed-connection", ciInputs: 8000) { Parallelism = 2 };
 
         var report = await Fuzzer.RunAsync(options, RunCaseAsync, TestContext.Current.CancellationToken);
 

@@ -5,7 +5,10 @@ using OrleansCache.Core.Protocol;
 
 namespace OrleansCache.Fuzz.Tests.Silo;
 
-/// <summary>A socket that speaks the wire protocol by hand, so a test can send a silo what no client library would.</summary>
+/// <summary>
+/// A socket that speaks the wire protocol by hand, so a test can send a silo what no client would, or play a gateway
+/// that sends a client what no silo would.
+/// </summary>
 internal sealed class RawPeer : IAsyncDisposable
 {
     private readonly Socket _socket;
@@ -34,7 +37,10 @@ internal sealed class RawPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends bytes; false if the silo already closed the connection.</summary>
+    /// <summary>Wraps a connection a test accepted (playing the silo's side).</summary>
+    public static RawPeer Accepted(Socket socket) => new(socket);
+
+    /// <summary>Sends bytes; false if the peer already closed the connection.</summary>
     public async Task<bool> SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         try
@@ -61,7 +67,7 @@ internal sealed class RawPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>The next envelope from the silo, or null once it closed the connection.</summary>
+    /// <summary>The next envelope from the peer, or null once it closed the connection.</summary>
     public async Task<Envelope?> ReceiveAsync(CancellationToken cancellationToken)
     {
         while (true)

@@ -38,7 +38,7 @@ public sealed class SiloInputFuzzTests
             await using var cluster = await TestCluster.StartAsync(silos: 2, o => o.LoggerFactory = logs.Factory, TestContext.Current.CancellationToken);
             await AssertClusterStillServesAsync(cluster);
             var openBefore = runtime.Get("orleanscache.connections.open");
-            var options = new FuzzOptions("silo-connections", ciInputs: 400) { Parallelism = 3, CaseTimeout = TimeSpan.FromSeconds(60) };
+            var options = new FuzzOptions("silo-connections", ciInputs: 2000) { Parallelism = 3, CaseTimeout = TimeSpan.FromSeconds(60) };
 
             var report = await Fuzzer.RunAsync(options, (random, index, token) => RunCaseAsync(cluster, random, index, token), TestContext.Current.CancellationToken);
 

@@ -99,21 +99,27 @@ public static class Fuzzer
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(options.CaseTimeout);
+            var run = runCase(FuzzRandom.ForCase(options.Seed, options.Target, i), i, timeout.Token);
+            using var hang = CancellationTokenSource.CreateLinkedTokenSource(token);
+            if (await Task.WhenAny(run, Task.Delay(options.CaseTimeout, hang.Token)).ConfigureAwait(false) != run)
+            {
+                token.ThrowIfCancellationRequested();
+                throw Failure(options, i, $"the case ran longer than {options.CaseTimeout.TotalSeconds:0} s (a hang)", null, null, null);
+            }
+
+            await hang.CancelAsync().ConfigureAwait(false);
             string outcome;
             try
             {
-                outcome = await runCase(FuzzRandom.ForCase(options.Seed, options.Target, i), i, timeout.Token).WaitAsync(options.CaseTimeout, token).ConfigureAwait(false);
+                outcome = await run.ConfigureAwait(false);
             }
-            catch (TimeoutException ex)
-            {
-                throw Failure(options, i, $"the case ran longer than {options.CaseTimeout.TotalSeconds:0} s (a hang)", null, null, ex);
-            }
-            catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
+            catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !token.IsCancellationRequested)
             {
                 throw Failure(options, i, $"the case ran longer than {options.CaseTimeout.TotalSeconds:0} s (a hang)", null, null, ex);
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not FuzzFailureException)
             {
+                // A TimeoutException here is the case's own wait giving up: reported as what it is, with its stack.
                 throw Failure(options, i, $"{ex.GetType().Name}: {ex.Message}", null, null, ex);
             }
 
