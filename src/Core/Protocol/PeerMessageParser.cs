@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace OrleansCache.Core.Protocol;
 
@@ -10,24 +11,33 @@ namespace OrleansCache.Core.Protocol;
 /// rather than kept.
 /// </summary>
 /// <remarks>
-/// Both rules come from the fuzz suite (docs/fuzzing.md). Google.Protobuf 3.25.1 overflows its int arithmetic on
-/// declared lengths near 2 GiB and throws <see cref="ArgumentOutOfRangeException"/> or
-/// <see cref="IndexOutOfRangeException"/> instead of <see cref="InvalidProtocolBufferException"/>. And kept unknown
-/// fields amplify memory: an empty group is 2 bytes on the wire and about 70 in memory, so one 16 MiB frame of them
-/// made a silo allocate over a gigabyte. Skipping them loses nothing: peers of this protocol version send no fields it
+/// All three rules come from the fuzz suite (docs/fuzzing.md). Google.Protobuf 3.25.1 overflows its int arithmetic on
+/// declared lengths near 2 GiB: it throws <see cref="ArgumentOutOfRangeException"/> or
+/// <see cref="IndexOutOfRangeException"/> instead of <see cref="InvalidProtocolBufferException"/>, and can allocate up
+/// to 2 GiB for a few bytes; so every length is first checked against its container (<see cref="WireLengthCheck"/>).
+/// And kept unknown fields amplify memory: an empty group is 2 bytes on the wire and about 70 in memory, so one 16 MiB
+/// frame of them made a silo allocate over a gigabyte. Skipping them loses nothing: peers of this protocol version send no fields it
 /// does not know, and a peer of another version is refused at the handshake.
 /// </remarks>
 internal static class PeerMessageParser<T> where T : IMessage<T>, new()
 {
     private static readonly MessageParser<T> Parser = new MessageParser<T>(static () => new T()).WithDiscardUnknownFields(true);
+    private static readonly MessageDescriptor Descriptor = new T().Descriptor;
 
     /// <summary>Parses <paramref name="bytes"/>; false, with the reason in <paramref name="error"/>, if they are not a <typeparamref name="T"/>.</summary>
     public static bool TryParse(ReadOnlySequence<byte> bytes, [NotNullWhen(true)] out T? message, [NotNullWhen(false)] out string? error)
     {
+        message = default;
+        // Every declared length must fit in its container before the library sees the bytes.
+        error = WireLengthCheck.Check(bytes, Descriptor);
+        if (error is not null)
+        {
+            return false;
+        }
+
         try
         {
             message = Parser.ParseFrom(bytes);
-            error = null;
             return true;
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or ArgumentOutOfRangeException or IndexOutOfRangeException)

@@ -37,12 +37,25 @@ internal static class FrameStreamGenerator
         };
     }
 
-    /// <summary>One frame's payload: a valid envelope, a mutated one, a random-field one, or random bytes.</summary>
-    public static byte[] Payload(Random random) => random.Next(5) switch
+    /// <summary>One frame's payload: a valid envelope, a mutated one, a random-field one, a length bomb, or random bytes.</summary>
+    public static byte[] Payload(Random random) => random.Next(11) switch
     {
-        0 => random.Pick(EnvelopeCorpus.SampleBytes),
-        1 or 2 => ByteMutator.Mutate(random, random.Pick(EnvelopeCorpus.SampleBytes), EnvelopeCorpus.SampleBytes),
-        3 => EnvelopeCorpus.RandomEnvelope(random).ToByteArray(),
+        0 or 1 => random.Pick(EnvelopeCorpus.SampleBytes),
+        2 or 3 or 4 or 5 => ByteMutator.Mutate(random, random.Pick(EnvelopeCorpus.SampleBytes), EnvelopeCorpus.SampleBytes),
+        6 or 7 => EnvelopeCorpus.RandomEnvelope(random).ToByteArray(),
+        8 => LengthBomb(random),
         _ => ByteMutator.RandomBytes(random, random.SkewedLength(256)),
     };
+
+    /// <summary>
+    /// A sub-message declaring nearly 2 GiB (or 4 GiB, or 2^63) with a length-delimited field inside declaring as much
+    /// again: the shape that once made a few bytes cost gigabytes (docs/fuzzing.md). Random bytes may follow.
+    /// </summary>
+    private static byte[] LengthBomb(Random random)
+    {
+        long[] huge = [int.MaxValue, int.MaxValue - 1, int.MaxValue - 16, uint.MaxValue, 1L << 31, long.MaxValue, 1_811_904, 135_000_000];
+        byte[] outer = [(byte)((random.Next(1, 10) << 3) | 2), .. ByteMutator.Varint(random.Pick(huge))];
+        byte[] inner = [(byte)((random.Next(1, 6) << 3) | 2), .. ByteMutator.Varint(random.Pick(huge))];
+        return [.. outer, .. inner, .. ByteMutator.RandomBytes(random, random.Next(0, 16))];
+    }
 }
