@@ -16,6 +16,9 @@ namespace OrleansCache.TestSupport.Fuzzing;
 /// </remarks>
 public static class JsonMutator
 {
+    // The most characters a growing mutation (repetition, copies) makes of one value.
+    private const int MaxGrownLength = 100_000;
+
     private static readonly string[] NumberLiterals =
     [
         "0", "-0", "1", "-1", "0.5", "1e3", "1E-400", "1e400", "-1e400", "9223372036854775807", "9223372036854775808",
@@ -183,7 +186,8 @@ public static class JsonMutator
             case 1 when array.Count > 0:
                 // Many copies: batch limits (1000) and message size limits (64 KiB) sit just around here.
                 var item = array[random.Next(array.Count)];
-                var copies = random.Pick([2, 999, 1000, 1001, 5000]);
+                var itemLength = Math.Max(1, item?.ToJsonString().Length ?? 4);
+                var copies = Math.Min(random.Pick([2, 999, 1000, 1001, 5000]), Math.Max(1, MaxGrownLength / itemLength));
                 for (var i = 0; i < copies; i++)
                 {
                     array.Add(item?.DeepClone());
@@ -210,7 +214,8 @@ public static class JsonMutator
         2 => s + random.Pick(["*", "?", ":", "[", "\\", " ", "\0", "\n", "\u00e9", "\ud83d\ude00"]),
         3 => s.ToUpperInvariant(),
         4 => " " + s + " ",
-        5 => string.Concat(Enumerable.Repeat(s.Length == 0 ? "x" : s, random.Next(2, 400))),
+        // Repeated, but never past about 100,000 characters: mutations stack, and unbounded growth ends in OutOfMemory.
+        5 => string.Concat(Enumerable.Repeat(s.Length == 0 ? "x" : s, Math.Max(1, Math.Min(random.Next(2, 400), MaxGrownLength / Math.Max(1, s.Length))))),
         6 => s.Insert(random.Next(s.Length + 1), ((char)random.Next(0, 0x20)).ToString()),
         _ => random.Pick(InterestingValues.Strings),
     };
