@@ -62,6 +62,7 @@ public sealed class GatewayFuzzTests
                 {
                     report.Add("call:" + outcome.Key, outcome.Count());
                 }
+
                 try
                 {
                     await firstConnect;
@@ -72,6 +73,7 @@ public sealed class GatewayFuzzTests
                 }
 
                 report.Publish();
+
                 // Both ends of a session happen (the client keeps a connection through odd frames, and drops a broken
                 // one), and calls end in several typed ways, successes included.
                 Assert.True(report.Count("alive") > 0 && report.Count("closed-by-client") > 0, report.ToString());

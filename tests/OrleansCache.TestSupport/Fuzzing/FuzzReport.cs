@@ -8,6 +8,8 @@ namespace OrleansCache.TestSupport.Fuzzing;
 /// <summary>What one fuzz run tried and how the target answered, by outcome label.</summary>
 public sealed class FuzzReport
 {
+    private static readonly Lock ReportFileLock = new();
+
     private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
     private long _tried;
@@ -65,7 +67,7 @@ public sealed class FuzzReport
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         if (FuzzSettings.ReportPath is { } path)
         {
-            lock (typeof(FuzzReport))
+            lock (ReportFileLock)
             {
                 File.AppendAllText(path, line + Environment.NewLine);
             }
