@@ -9,6 +9,8 @@ using OrleansCache.Runtime.Activation;
 using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Grains;
 using OrleansCache.Runtime.Hosting;
+using OrleansCache.Runtime.Management;
+using OrleansCache.Core.Management;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Messaging;
 using OrleansCache.Runtime.Placement;
@@ -67,6 +69,11 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<SiloListener>();
         services.TryAddSingleton<SiloGrainFactory>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloGrainFactory>());
+
+        // Every silo answers management calls (members, statistics) for operators' tools and the dashboard.
+        services.TryAddSingleton<SiloMetricsCollector>();
+        services.AddSingleton<ISystemTarget, ManagementTarget>();
+        services.AddSingleton(new GrainRegistration(typeof(IManagementGrain), typeof(ManagementGrain)));
         return services;
     }
 }
