@@ -33,7 +33,19 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     }
 
     /// <exception cref="SiloUnreachableException">No connection could be made; nothing was sent.</exception>
-    public async Task<FramedConnection> GetAsync(SiloAddress target, CancellationToken cancellationToken)
+    public Task<FramedConnection> GetAsync(SiloAddress target, CancellationToken cancellationToken)
+    {
+        // Every forwarded call asks: hand back the completed task of an open connection, which costs no allocation.
+        if (_connections.TryGetValue(target, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully
+            && entry.Value.Result is { IsClosed: false, IsDraining: false } && !_closed)
+        {
+            return entry.Value;
+        }
+
+        return ConnectOrReuseAsync(target, cancellationToken);
+    }
+
+    private async Task<FramedConnection> ConnectOrReuseAsync(SiloAddress target, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
