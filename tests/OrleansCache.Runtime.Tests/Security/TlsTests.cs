@@ -125,6 +125,20 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task SiloWithoutTls_CannotJoinATlsCluster()
+    {
+        using var certificate = TestCertificates.CreateSelfSigned();
+        await using var cluster = await Clusters.StartAsync(silos: 1, o => o.ServerCertificate = certificate);
+
+        var refused = await Assert.ThrowsAsync<ClusterAuthenticationException>(() => cluster.StartAdditionalSiloAsync(
+            s => s.ConfigureSecurity(o => o.Tls.Certificate = null),
+            TestContext.Current.CancellationToken));
+
+        Assert.Contains("requires TLS", refused.Message, StringComparison.Ordinal);
+        Assert.Single(cluster.Silos);
+    }
+
+    [Fact]
     public async Task SiloTrustingAPrivateRoot_JoinsAClusterWhoseCertificateChainsToIt()
     {
         using var certificate = TestCertificates.CreateSelfSigned();
