@@ -266,7 +266,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
 
         state.PendingHello = hello;
-        state.PeerSilo = peerSilo;
+        state.PendingPeerSilo = peerSilo;
         state.AcceptingNonce = HandshakeProof.NewNonce();
         connection.TrySend(new Envelope { AuthChallenge = new AuthChallenge { Nonce = ByteString.CopyFrom(state.AcceptingNonce) } });
     }
@@ -283,7 +283,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
             return;
         }
 
-        Accept(connection, state, hello, state.PeerSilo, HandshakeProof.Accepting(key, hello, nonce));
+        Accept(connection, state, hello, state.PendingPeerSilo, HandshakeProof.Accepting(key, hello, nonce));
     }
 
     private void Refuse(FramedConnection connection, InboundState state, string rejection, RejectionCode code, string reason)
@@ -359,6 +359,9 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         public Hello? PendingHello { get; set; }
 
         public byte[]? AcceptingNonce { get; set; }
+
+        /// <summary>The silo a pending Hello claims to be; it becomes <see cref="PeerSilo"/> only once proven.</summary>
+        public SiloAddress? PendingPeerSilo { get; set; }
     }
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Debug, Message = "Accepted {Connection} from {Peer}")]
