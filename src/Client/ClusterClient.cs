@@ -5,6 +5,7 @@ using OrleansCache.Core;
 using OrleansCache.Core.Messaging;
 using OrleansCache.Core.Protocol;
 using OrleansCache.Core.Proxies;
+using OrleansCache.Core.Security;
 
 namespace OrleansCache.Client;
 
@@ -15,6 +16,7 @@ namespace OrleansCache.Client;
 internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker, IEnvelopeHandler
 {
     private readonly ClusterClientOptions _options;
+    private readonly OutboundSecurity _security;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly GrainReferenceFactory _references;
@@ -35,6 +37,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         ArgumentNullException.ThrowIfNull(options);
         ClusterClientOptionsValidator.ThrowIfInvalid(options);
         _options = options;
+        _security = CreateSecurity(options.Security);
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterClient>();
         _references = new GrainReferenceFactory(this);
@@ -152,15 +155,13 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     void IEnvelopeHandler.OnEnvelope(FramedConnection connection, Envelope envelope)
     {
         var state = (GatewayState)connection.PeerState!;
+        if (state.TryAcceptHandshake(envelope))
+        {
+            return;
+        }
+
         switch (envelope.BodyCase)
         {
-            case Envelope.BodyOneofCase.Welcome:
-                if (!state.Welcome.TrySetResult(envelope.Welcome))
-                {
-                    throw new ProtocolViolationException("A second Welcome arrived.");
-                }
-
-                break;
             case Envelope.BodyOneofCase.ClusterView:
                 LearnGateways(envelope.ClusterView.Gateways);
                 break;
@@ -218,6 +219,13 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 return current;
             }
 
+            if (_connected.Task.IsFaulted && _reconnectLoop is { IsCompleted: true } && Volatile.Read(ref _disposed) == 0)
+            {
+                // The last round was refused for authentication. Each call tries once more (the silos' settings may
+                // have been fixed meanwhile) and fails as fast if they refuse again.
+                _connected = new TaskCompletionSource<FramedConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             connected = _connected.Task;
             if (_reconnectLoop is null || _reconnectLoop.IsCompleted)
             {
@@ -228,6 +236,11 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         try
         {
             return await connected.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterAuthenticationException ex)
+        {
+            // One exception per caller: the round's failure is shared by everyone who waited on it.
+            throw new ClusterAuthenticationException(ex.Message, ex);
         }
         catch (TimeoutException)
         {
@@ -264,6 +277,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         while (!cancellationToken.IsCancellationRequested)
         {
             await RefreshProvidedGatewaysAsync(cancellationToken).ConfigureAwait(false);
+            ClusterAuthenticationException? refused = null;
             foreach (var gateway in Candidates(avoid))
             {
                 try
@@ -292,11 +306,29 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 {
                     return;
                 }
+                catch (ClusterAuthenticationException ex)
+                {
+                    refused = ex;
+                    Volatile.Write(ref _lastConnectError, ex);
+                    LogAuthenticationFailed(_logger, gateway, ex.Message);
+                }
                 catch (Exception ex)
                 {
                     Volatile.Write(ref _lastConnectError, ex);
                     LogConnectFailed(_logger, gateway, ex.Message);
                 }
+            }
+
+            if (refused is not null)
+            {
+                // A refused key or an untrusted certificate is a configuration error: retrying in the background would
+                // only hide it behind a timeout. Waiting calls fail with it now; the next call tries again.
+                lock (_lock)
+                {
+                    _connected.TrySetException(refused);
+                }
+
+                return;
             }
 
             try
@@ -323,6 +355,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 $"gateway {gateway}",
                 new GatewayState(gateway),
                 new Hello { ClusterId = _options.ClusterId, Role = PeerRole.Client, PeerName = _options.ClientId },
+                _security,
                 this,
                 _options.Connection,
                 _options.ConnectTimeout,
@@ -391,6 +424,24 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
             _learnedGateways.Clear();
             _learnedGateways.AddRange(valid);
         }
+    }
+
+    private static OutboundSecurity CreateSecurity(ClientSecurityOptions security)
+    {
+        var credential = ClusterCredential.From(security.SharedSecret, security.KeyId);
+        var tls = security.Tls;
+        if (!tls.Enabled)
+        {
+            return credential is null ? OutboundSecurity.None : new OutboundSecurity(credential, null);
+        }
+
+        IEnumerable<System.Security.Cryptography.X509Certificates.X509Certificate2> trusted = tls.TrustedCertificates;
+        if (tls.TrustedCertificatePath is { } path)
+        {
+            trusted = trusted.Concat(CertificateFiles.LoadTrusted(path));
+        }
+
+        return new OutboundSecurity(credential, new TlsClientSettings(tls.TargetHost, trusted, tls.RemoteCertificateValidation));
     }
 
     private sealed class GatewayState(string gateway) : OutboundPeerState
