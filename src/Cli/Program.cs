@@ -1,15 +1,20 @@
+using System.Runtime.InteropServices;
 using OrleansCache.Cli;
 
-// Ctrl+C cancels the running command (watch ends cleanly on it); a second Ctrl+C ends the process at once.
+// Ctrl+C (SIGINT) and SIGTERM cancel the running command: watch ends on them with exit code 0, other commands with
+// 130. A second signal is left to the runtime, which ends the process at once.
 using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void OnSignal(PosixSignalContext context)
 {
     if (!cancellation.IsCancellationRequested)
     {
-        e.Cancel = true;
+        context.Cancel = true;
         cancellation.Cancel();
     }
-};
+}
+
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
 var console = new CliConsole(Console.Out, Console.Error, ErrorIsTerminal: !Console.IsErrorRedirected);
 return await CliApp.RunAsync(args, console, cancellation.Token);

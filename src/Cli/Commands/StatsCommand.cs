@@ -45,7 +45,7 @@ internal static class StatsCommand
                     row.Silo,
                     Count(row.ReadHits),
                     Count(row.ReadMisses),
-                    row.HitRatio is { } ratio ? ratio.ToString("P1", CultureInfo.InvariantCulture) : "-",
+                    row.HitRatio is { } ratio ? (ratio * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-",
                     Count(row.InvalidationsPublished),
                     Count(row.InvalidationsPushed),
                     Count(row.CallsHandled),

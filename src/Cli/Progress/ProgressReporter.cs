@@ -19,19 +19,19 @@ internal sealed class ProgressReporter : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private ProgressReporter(TextWriter error, string label, bool terminal)
+    private ProgressReporter(TextWriter error, string label, bool terminal, bool show)
     {
         _error = error;
         _label = label;
-        _terminal = terminal;
-        _loop = RunAsync();
+        _terminal = terminal && show;
+        _loop = show ? RunAsync() : Task.CompletedTask;
     }
 
     public TimeSpan Elapsed => _elapsed.Elapsed;
 
     /// <summary>Starts showing progress if <paramref name="show"/>; otherwise returns a reporter that only measures time.</summary>
     public static ProgressReporter Start(CliConsole console, bool show, string label) =>
-        new(show ? console.Error : TextWriter.Null, label, console.ErrorIsTerminal);
+        new(console.Error, label, console.ErrorIsTerminal, show);
 
     public async ValueTask DisposeAsync()
     {

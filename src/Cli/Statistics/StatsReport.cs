@@ -69,6 +69,7 @@ internal static class StatsReport
         return merged;
     }
 
+    /// <summary>Rounded to microseconds: bucket interpolation is no more precise than that.</summary>
     private static double? Quantile(HistogramSample? histogram, double quantile) =>
-        histogram is { Count: > 0 } ? histogram.Quantile(quantile) : null;
+        histogram is { Count: > 0 } ? Math.Round(histogram.Quantile(quantile), 3) : null;
 }

@@ -136,6 +136,7 @@ public sealed class CacheCommandTests(ClusterFixture fixture)
         using var removed = JsonDocument.Parse(remove.Out);
         Assert.Equal("removed", removed.RootElement.GetProperty("action").GetString());
         Assert.Equal(key, removed.RootElement.GetProperty("target").GetString());
+        Assert.Empty(all.Error); // no progress unasked when stderr is not a terminal
         using var invalidated = JsonDocument.Parse(all.Out);
         Assert.Equal("all", invalidated.RootElement.GetProperty("kind").GetString());
         Assert.True(invalidated.RootElement.GetProperty("count").GetInt64() >= 1);

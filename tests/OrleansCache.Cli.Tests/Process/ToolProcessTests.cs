@@ -36,6 +36,34 @@ public sealed class ToolProcessTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Watch_StreamsInvalidationsLineByLine_AndExitsZeroOnSigterm()
+    {
+        var prefix = ClusterFixture.Key("process") + ":";
+        await using var watch = new RunningToolProcess([.. fixture.Connection, "watch", prefix]);
+        await watch.Error.LineContainingAsync("watching invalidations", TimeSpan.FromMinutes(1));
+
+        // The subscription has no acknowledgement: change a probe key until the tool prints it.
+        for (var attempt = 0; ; attempt++)
+        {
+            await fixture.Cluster.Cache.SetAsync(prefix + "probe", attempt, cancellationToken: TestContext.Current.CancellationToken);
+            try
+            {
+                await watch.Out.LineContainingAsync(prefix + "probe", TimeSpan.FromSeconds(1));
+                break;
+            }
+            catch (TimeoutException) when (attempt < 60)
+            {
+            }
+        }
+
+        await fixture.Cluster.Cache.InvalidateAsync(prefix + "gone", TestContext.Current.CancellationToken);
+        await watch.Out.LineContainingAsync($"key      {prefix}gone  version ");
+
+        Assert.Equal(0, await watch.TerminateAsync());
+        Assert.Single(watch.Error.Lines);
+    }
+
+    [Fact]
     public async Task SetThenGet_AgainstTheCluster()
     {
         var key = ClusterFixture.Key();
