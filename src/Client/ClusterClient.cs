@@ -245,7 +245,9 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         catch (TimeoutException)
         {
             var last = Volatile.Read(ref _lastConnectError);
-            var message = $"No gateway of cluster '{_options.ClusterId}' accepted the client within {timeout.TotalMilliseconds:0} ms (tried {string.Join(", ", Candidates(null))})"
+            var candidates = Candidates(null);
+            var tried = candidates.Count > 0 ? $"tried {string.Join(", ", candidates)}" : "no gateway known yet";
+            var message = $"No gateway of cluster '{_options.ClusterId}' accepted the client within {timeout.TotalMilliseconds:0} ms ({tried})"
                 + (last is null ? "." : $"; last error: {last.Message}");
             throw last is null ? new ClusterUnavailableException(message) : new ClusterUnavailableException(message, last);
         }
@@ -276,7 +278,16 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            await RefreshProvidedGatewaysAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RefreshProvidedGatewaysAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Disposed while the provider was asked (e.g. an unreachable Redis): disposal must not fail for it.
+                return;
+            }
+
             ClusterAuthenticationException? refused = null;
             foreach (var gateway in Candidates(avoid))
             {

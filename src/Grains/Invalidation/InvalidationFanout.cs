@@ -82,7 +82,8 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
         lock (tracking.Lock)
         {
-            tracking.Subscribe(subscription.Prefixes.Where(p => p.Length > 0));
+            // The empty prefix is a prefix of every key: a subscription to everything (e.g. orleans-cache watch).
+            tracking.Subscribe(subscription.Prefixes);
             foreach (var key in subscription.Track)
             {
                 TrackLocked(session, tracking, key);
