@@ -18,5 +18,9 @@ internal static class SiloCommandLine
         ["--death-timeout"] = "Membership:DeathTimeout",
         ["--redis"] = "Redis:ConnectionString",
         ["--redis-prefix"] = "Redis:KeyPrefix",
+        ["--http"] = "Http:Enabled",
+        ["--http-listen"] = "Http:ListenAddress",
+        ["--http-port"] = "Http:Port",
+        ["--dashboard"] = "Http:Dashboard",
     };
 }

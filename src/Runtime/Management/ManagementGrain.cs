@@ -40,6 +40,17 @@ internal sealed class ManagementGrain(MembershipService membership, SiloMessenge
         return [.. entries.Select((e, i) => answers[i].Value ?? new SiloStatistics { Address = e.Silo.ToString(), Error = answers[i].Error })];
     }
 
+    public async Task<RejectedMessage[]> GetRecentRejectionsAsync()
+    {
+        var entries = membership.CurrentView.Snapshot.Entries.Where(IsLive).ToArray();
+        var answers = await Task.WhenAll(entries.Select(e => AskAsync<RejectedMessage[]>(e, ManagementTarget.RejectionsOperation)));
+        // A silo that did not answer contributes nothing: this is a sample for operators, not an audit log.
+        return [.. answers
+            .SelectMany(a => a.Value ?? [])
+            .OrderByDescending(r => r.Time)
+            .Take(IManagementGrain.MaxRecentRejections)];
+    }
+
     private static bool IsLive(MembershipEntry entry) => entry.Status is SiloStatus.Active or SiloStatus.ShuttingDown;
 
     private async Task<(T? Value, string? Error)> AskAsync<T>(MembershipEntry entry, string operation)
