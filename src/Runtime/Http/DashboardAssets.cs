@@ -13,6 +13,7 @@ internal static class DashboardAssets
         ["/"] = ("text/html; charset=utf-8", Read("index.html")),
         ["/dashboard.js"] = ("text/javascript; charset=utf-8", Read("dashboard.js")),
         ["/dashboard.css"] = ("text/css; charset=utf-8", Read("dashboard.css")),
+        ["/favicon.svg"] = ("image/svg+xml", Read("favicon.svg")),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static byte[] Read(string name)

@@ -49,6 +49,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Several silo processes run side by side: if one turns its HTTP endpoints on, it takes a free port, not 8080.
+        start.Environment["ORLEANSCACHE_Http__Port"] = "0";
         return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("The silo process did not start."));
     }
 

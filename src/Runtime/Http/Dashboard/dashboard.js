@@ -10,6 +10,7 @@
 
   // One entry per successful poll: { t, silos: Map(address -> silo figures) }.
   const history = [];
+  const names = new Map();
   let polls = 0;
 
   const $ = (id) => document.getElementById(id);
@@ -122,6 +123,10 @@
 
   function record(data) {
     const now = Date.now();
+    for (const member of data.members) {
+      names.set(member.address, member.name || member.address);
+    }
+
     const silos = new Map();
     for (const silo of data.silos) {
       if (!silo.error) {
@@ -305,26 +310,37 @@
       g.fillText(label, x(end - seconds * 1000), top + plotHeight + 14);
     }
 
-    // Lines; a null value (nothing measured in that interval) breaks the line.
+    // Lines; a null value (nothing measured in that interval) breaks the line, and a point alone is drawn as a dot.
     series.forEach((s, index) => {
-      g.strokeStyle = s.color || COLORS[index % COLORS.length];
+      const color = s.color || COLORS[index % COLORS.length];
+      g.strokeStyle = color;
+      g.fillStyle = color;
       g.lineWidth = 2;
       g.beginPath();
-      let drawing = false;
+      let run = [];
+      const finishRun = () => {
+        if (run.length === 1) {
+          g.fillRect(x(run[0].t) - 2, y(run[0].v) - 2, 4, 4);
+        }
+
+        run = [];
+      };
       for (const p of s.points) {
         if (p.v === null || p.t < start) {
-          drawing = false;
+          finishRun();
           continue;
         }
 
-        if (drawing) {
+        if (run.length > 0) {
           g.lineTo(x(p.t), y(p.v));
         } else {
           g.moveTo(x(p.t), y(p.v));
-          drawing = true;
         }
+
+        run.push(p);
       }
 
+      finishRun();
       g.stroke();
     });
 
@@ -348,7 +364,7 @@
       { name: "p99", points: series.p99, color: COLORS[1] },
     ], 2);
     const perSilo = [];
-    series.activations.forEach((points, address) => perSilo.push({ name: address, points: points }));
+    series.activations.forEach((points, address) => perSilo.push({ name: names.get(address) || address, points: points }));
     drawChart($("chart-activations"), perSilo, 0);
   }
 
