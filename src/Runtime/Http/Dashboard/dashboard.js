@@ -206,11 +206,11 @@
     const rows = document.createDocumentFragment();
     for (const rejection of data.rejections) {
       const row = document.createElement("tr");
-      cell(row, new Date(rejection.time).toLocaleTimeString("en-GB"));
-      cell(row, rejection.silo);
-      cell(row, rejection.source);
-      cell(row, rejection.channel);
-      cell(row, rejection.reason);
+      cell(row, new Date(rejection.time).toLocaleTimeString("en-GB"), "nowrap");
+      cell(row, rejection.silo, "wrap");
+      cell(row, rejection.source, "nowrap");
+      cell(row, rejection.channel, "wrap");
+      cell(row, rejection.reason, "nowrap");
       cell(row, rejection.detail);
       cell(row, rejection.preview, "preview");
       rows.appendChild(row);
