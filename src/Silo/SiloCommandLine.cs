@@ -22,5 +22,11 @@ internal static class SiloCommandLine
         ["--http-listen"] = "Http:ListenAddress",
         ["--http-port"] = "Http:Port",
         ["--dashboard"] = "Http:Dashboard",
+        // Command lines are visible to other users of the machine (ps); prefer ORLEANSCACHE_Security__SharedSecret.
+        ["--shared-secret"] = "Security:SharedSecret",
+        ["--tls-certificate"] = "Security:Tls:CertificatePath",
+        ["--tls-certificate-password"] = "Security:Tls:CertificatePassword",
+        ["--tls-certificate-key"] = "Security:Tls:CertificateKeyPath",
+        ["--tls-trusted"] = "Security:Tls:TrustedCertificatePath",
     };
 }

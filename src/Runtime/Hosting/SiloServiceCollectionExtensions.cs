@@ -15,6 +15,7 @@ using OrleansCache.Core.Management;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Messaging;
 using OrleansCache.Runtime.Placement;
+using OrleansCache.Runtime.Security;
 using OrleansCache.Runtime.SiloMessaging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,7 @@ public static class SiloServiceCollectionExtensions
     /// <summary>
     /// Adds a silo: it starts with the host and leaves the cluster gracefully when the host stops.
     /// Options bind from the configuration sections <c>Silo</c>, <c>Membership</c>, <c>GrainCollection</c>,
-    /// <c>Messaging</c> and <c>Http</c> when <paramref name="configuration"/> is given; <paramref name="configure"/> runs after.
+    /// <c>Messaging</c>, <c>Security</c> and <c>Http</c> when <paramref name="configuration"/> is given; <paramref name="configure"/> runs after.
     /// </summary>
     public static IServiceCollection AddOrleansCacheSilo(this IServiceCollection services, IConfiguration? configuration = null, Action<ISiloBuilder>? configure = null)
     {
@@ -36,6 +37,7 @@ public static class SiloServiceCollectionExtensions
             services.Configure<MembershipOptions>(configuration.GetSection(MembershipOptions.SectionName));
             services.Configure<GrainCollectionOptions>(configuration.GetSection(GrainCollectionOptions.SectionName));
             services.Configure<SiloMessagingOptions>(configuration.GetSection(SiloMessagingOptions.SectionName));
+            services.Configure<SiloSecurityOptions>(configuration.GetSection(SiloSecurityOptions.SectionName));
             services.Configure<SiloHttpOptions>(configuration.GetSection(SiloHttpOptions.SectionName));
         }
 
@@ -49,11 +51,13 @@ public static class SiloServiceCollectionExtensions
         services.AddOptions<MembershipOptions>().ValidateOnStart();
         services.AddOptions<GrainCollectionOptions>().ValidateOnStart();
         services.AddOptions<SiloMessagingOptions>().ValidateOnStart();
+        services.AddOptions<SiloSecurityOptions>().ValidateOnStart();
         services.AddOptions<SiloHttpOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MembershipOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainCollectionOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloMessagingOptions>, SiloOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloSecurityOptions>, SiloSecurityOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloHttpOptions>, SiloHttpOptionsValidator>());
 
         services.AddMetrics();
@@ -61,6 +65,7 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<IMembershipTable, InMemoryMembershipTable>();
         services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton<LocalSiloDetails>();
+        services.TryAddSingleton<SiloSecurity>();
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<MembershipService>();
         services.TryAddSingleton<Catalog>();
