@@ -11,6 +11,7 @@ using Xunit;
 namespace OrleansCache.Redis.Tests;
 
 /// <summary>Rejected bridge messages, as operators see them: counted in /metrics, listed by the management grain and the dashboard.</summary>
+[Collection(BrowserTests.Collection)]
 public sealed class BridgeDashboardTests(RedisServer redis)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -49,20 +50,21 @@ public sealed class BridgeDashboardTests(RedisServer redis)
         var subscriber = publisher.GetSubscriber();
         Assert.Equal(3, await subscriber.PublishAsync(channel, $$"""{"action":"{{Hostile.Replace("\"", "\\\"", StringComparison.Ordinal)}}"}"""));
         Assert.Equal(3, await subscriber.PublishAsync(channel, """{"action":"all","surprise":1}"""));
-        Assert.Equal(3, await subscriber.PublishAsync(channel, $$"""{"action":"delete","entity_type":"User","entity_id":"{{id}}"}"""));
 
-        // Every silo hears every message: each counts it, by path and reason.
+        // Every silo hears every message: each counts it, by path and reason. (No valid message here: other tests of
+        // this assembly count accepted bridge messages across the process and expect only their own.)
         string[] endPoints = [.. cluster.Silos.Select(s => s.HttpEndPoint!)];
         var scrapes = await SiloHttp.ScrapeUntilAsync(
             endPoints,
-            s => s.All(m => m.Sum("orleanscache_bridge_messages_rejected_total") == 2 && m.Sum("orleanscache_bridge_messages_accepted_total") == 1),
-            "two rejected and one accepted message on every silo",
+            s => s.All(m => m.Sum("orleanscache_bridge_messages_rejected_total") == 2),
+            "two rejected messages on every silo",
             Token);
         Assert.All(scrapes, s =>
         {
             Assert.Equal(1, s.Sum("orleanscache_bridge_messages_rejected_total", ("path", "canonical"), ("reason", "UnknownAction")));
             Assert.Equal(1, s.Sum("orleanscache_bridge_messages_rejected_total", ("path", "canonical"), ("reason", "UnknownField")));
-            Assert.Equal(1, s.Sum("orleanscache_bridge_messages_accepted_total", ("path", "canonical"), ("kind", "Key")));
+            Assert.Equal("counter", s.Families["orleanscache_bridge_messages_accepted_total"].Type);
+            Assert.Equal(0, s.Sum("orleanscache_bridge_messages_accepted_total"));
         });
 
         // The management grain lists each silo's rejections, newest first.

@@ -7,6 +7,7 @@ using Xunit;
 namespace OrleansCache.Runtime.Tests.Http;
 
 /// <summary>The dashboard in a real headless Chromium, against a running three-silo cluster.</summary>
+[Collection(BrowserTests.Collection)]
 public sealed class DashboardBrowserTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
