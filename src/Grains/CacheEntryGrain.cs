@@ -157,6 +157,20 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     public async Task<FillResult> WaitForFillAsync(Guid leaseId, TimeSpan timeout)
     {
+        // Every wait is measured, a lease that had already ended as a wait of (almost) nothing.
+        var waitStarted = _time.GetTimestamp();
+        try
+        {
+            return await WaitForLeaseEndAsync(leaseId, timeout);
+        }
+        finally
+        {
+            _metrics.LeaseWaited(_time.GetElapsedTime(waitStarted).TotalMilliseconds);
+        }
+    }
+
+    private async Task<FillResult> WaitForLeaseEndAsync(Guid leaseId, TimeSpan timeout)
+    {
         var lease = _lease;
         if (lease is null || lease.Id != leaseId)
         {

@@ -281,6 +281,12 @@ public sealed class TestCluster : IAsyncDisposable
                 o.SiloPort = siloPort;
                 o.GatewayPort = gatewayPort;
             });
+            silo.ConfigureHttp(h =>
+            {
+                h.Enabled = Options.EnableHttp;
+                h.ListenAddress = "127.0.0.1";
+                h.Port = 0;
+            });
             silo.ConfigureMembership(m =>
             {
                 m.ProbeInterval = Options.ProbeInterval;

@@ -25,6 +25,12 @@ public sealed class TestClusterOptions
     /// <summary>The clock of every silo; set a <see cref="ManualTimeProvider"/> to drive timers from the test.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Serve the HTTP endpoints (health, readiness, metrics, dashboard) on every silo, each on a free loopback port
+    /// (<see cref="TestSilo.HttpEndPoint"/>). Default false.
+    /// </summary>
+    public bool EnableHttp { get; set; }
+
     /// <summary>Extra configuration of each silo (grains, options), applied after the cluster's own.</summary>
     public Action<ISiloBuilder>? ConfigureSilo { get; set; }
 

@@ -33,7 +33,7 @@ internal static class FrameCodec
         var length = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (length > (uint)maxFrameBytes)
         {
-            throw new ProtocolViolationException($"Frame declares {length} bytes; the limit is {maxFrameBytes}.");
+            throw new ProtocolViolationException($"Frame declares {length} bytes; the limit is {maxFrameBytes}.") { Reason = "oversized" };
         }
 
         if (buffer.Length - HeaderLength < length)
@@ -57,12 +57,12 @@ internal static class FrameCodec
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw new ProtocolViolationException("Frame payload is not a valid envelope.", ex);
+            throw new ProtocolViolationException("Frame payload is not a valid envelope.", ex) { Reason = "malformed" };
         }
 
         if (envelope.BodyCase == Envelope.BodyOneofCase.None)
         {
-            throw new ProtocolViolationException("Frame carries an empty or unknown envelope.");
+            throw new ProtocolViolationException("Frame carries an empty or unknown envelope.") { Reason = "malformed" };
         }
 
         return envelope;

@@ -30,15 +30,17 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
     private readonly MembershipService _membership;
     private readonly CacheSiloOptions _options;
     private readonly CacheSiloMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _cacheEntryType = CacheGrainTypes.CacheEntry;
     private HashSet<SiloAddress> _owners = [];
 
-    public InvalidationFanout(MembershipService membership, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, ILogger<InvalidationFanout> logger)
+    public InvalidationFanout(MembershipService membership, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, TimeProvider time, ILogger<InvalidationFanout> logger)
     {
         _membership = membership;
         _options = options.Value;
         _metrics = metrics;
+        _time = time;
         _logger = logger;
         _membership.ViewChanged += OnViewChanged;
     }
@@ -112,6 +114,12 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
             broad = items[i].TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key;
         }
 
+        for (var i = 0; i < items.Count; i++)
+        {
+            _metrics.InvalidationReceived(KindOf(items[i]));
+        }
+
+        var pushed = false;
         foreach (var (session, tracking) in _clients)
         {
             lock (tracking.Lock)
@@ -119,6 +127,7 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
                 if (broad)
                 {
                     PushLocked(session, tracking, CacheStreams.Invalidations, payload);
+                    pushed = true;
                     continue;
                 }
 
@@ -135,13 +144,31 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
                 }
                 else if (relevant > 0)
                 {
-                    var filtered = new InvalidationBatch();
+                    var filtered = new InvalidationBatch { PublishedAtUnixUs = batch.PublishedAtUnixUs };
                     filtered.Items.AddRange(items.Where(i => IsRelevant(tracking, i)));
                     PushLocked(session, tracking, CacheStreams.Invalidations, filtered.ToByteString());
                 }
+
+                pushed |= relevant > 0;
             }
         }
+
+        if (pushed && batch.PublishedAtUnixUs > 0)
+        {
+            // Clocks of two machines may disagree; a negative latency is skew, not time travel.
+            var microseconds = InvalidationClock.UnixMicroseconds(_time) - batch.PublishedAtUnixUs;
+            _metrics.FanoutCompleted(Math.Max(0, microseconds) / 1000.0);
+        }
     }
+
+    private static string KindOf(Interfaces.Protocol.Invalidation item) => item.TargetCase switch
+    {
+        Interfaces.Protocol.Invalidation.TargetOneofCase.Key => "key",
+        Interfaces.Protocol.Invalidation.TargetOneofCase.Pattern => "pattern",
+        Interfaces.Protocol.Invalidation.TargetOneofCase.Tag => "tag",
+        Interfaces.Protocol.Invalidation.TargetOneofCase.All => "all",
+        _ => "none",
+    };
 
     private static bool IsRelevant(ClientTracking tracking, Interfaces.Protocol.Invalidation item) =>
         item.TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key || tracking.IsTracked(item.Key) || tracking.MatchesPrefix(item.Key);

@@ -52,7 +52,15 @@ internal sealed class InstrumentAggregate
 
     public IEnumerable<MetricSample> Samples()
     {
-        foreach (var series in Volatile.Read(ref _series))
+        // Nothing recorded yet: one zero series without tags, so /metrics lists every instrument from the start and
+        // scrapers see counters begin at 0 rather than appear from nowhere.
+        var all = Volatile.Read(ref _series);
+        if (all.Length == 0)
+        {
+            all = [new MetricSeries([], _kind == MetricKind.Histogram)];
+        }
+
+        foreach (var series in all)
         {
             yield return new MetricSample
             {

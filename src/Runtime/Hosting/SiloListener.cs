@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansCache.Runtime.Diagnostics;
@@ -63,8 +62,7 @@ internal sealed class SiloListener : IAsyncDisposable
             listen.Run(clients.OnConnectedAsync);
         });
 
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggerFactory);
-        _server = new KestrelServer(Options.Create(kestrel), transport, _loggerFactory);
+        _server = KestrelServers.Create(kestrel, _loggerFactory);
         await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
         return (BoundPort(siloListen), BoundPort(gatewayListen));
     }
@@ -73,17 +71,7 @@ internal sealed class SiloListener : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Stops listening and aborts every connection at once (crash).</summary>
-    public async Task AbortAsync()
-    {
-        if (_server is null)
-        {
-            return;
-        }
-
-        using var now = new CancellationTokenSource();
-        await now.CancelAsync().ConfigureAwait(false);
-        await _server.StopAsync(now.Token).ConfigureAwait(false);
-    }
+    public Task AbortAsync() => KestrelServers.AbortAsync(_server);
 
     public ValueTask DisposeAsync()
     {

@@ -12,13 +12,13 @@ namespace OrleansCache.Runtime.Management;
 /// within <see cref="SiloTimeout"/> is reported without figures rather than failing the call: operators ask exactly
 /// when something is wrong.
 /// </summary>
-internal sealed class ManagementGrain(MembershipService membership, SiloMessenger messenger) : Grain, IManagementGrain
+internal sealed class ManagementGrain(MembershipService membership, IMembershipTable table, SiloMessenger messenger) : Grain, IManagementGrain
 {
     private static readonly TimeSpan SiloTimeout = TimeSpan.FromSeconds(5);
 
     public async Task<ClusterMember[]> GetMembersAsync()
     {
-        var entries = membership.CurrentView.Snapshot.Entries;
+        var entries = await CurrentEntriesAsync();
         var activations = await Task.WhenAll(entries.Select(e => AskAsync<int?>(e, ManagementTarget.ActivationsOperation)));
         return [.. entries.Select((e, i) => new ClusterMember
         {
@@ -38,6 +38,36 @@ internal sealed class ManagementGrain(MembershipService membership, SiloMessenge
         var entries = membership.CurrentView.Snapshot.Entries.Where(IsLive).ToArray();
         var answers = await Task.WhenAll(entries.Select(e => AskAsync<SiloStatistics>(e, ManagementTarget.StatisticsOperation)));
         return [.. entries.Select((e, i) => answers[i].Value ?? new SiloStatistics { Address = e.Silo.ToString(), Error = answers[i].Error })];
+    }
+
+    public async Task<RejectedMessage[]> GetRecentRejectionsAsync()
+    {
+        var entries = membership.CurrentView.Snapshot.Entries.Where(IsLive).ToArray();
+        var answers = await Task.WhenAll(entries.Select(e => AskAsync<RejectedMessage[]>(e, ManagementTarget.RejectionsOperation)));
+        // A silo that did not answer contributes nothing: this is a sample for operators, not an audit log.
+        return [.. answers
+            .SelectMany(a => a.Value ?? [])
+            .OrderByDescending(r => r.Time)
+            .Take(IManagementGrain.MaxRecentRejections)];
+    }
+
+    /// <summary>
+    /// The table's rows as of now: the view changes only with membership, so its heartbeat times are as old as the last
+    /// change. If the table cannot be read in time, the view is the next best answer.
+    /// </summary>
+    private async Task<IReadOnlyList<MembershipEntry>> CurrentEntriesAsync()
+    {
+        using var deadline = new CancellationTokenSource(SiloTimeout);
+        try
+        {
+            return (await table.ReadAllAsync(deadline.Token).WaitAsync(SiloTimeout)).Entries;
+        }
+#pragma warning disable CA1031 // Any failure to read the table falls back to the view; members are still answered.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return membership.CurrentView.Snapshot.Entries;
+        }
     }
 
     private static bool IsLive(MembershipEntry entry) => entry.Status is SiloStatus.Active or SiloStatus.ShuttingDown;

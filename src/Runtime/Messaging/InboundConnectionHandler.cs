@@ -215,9 +215,10 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
 
         _metrics.ConnectionClosed(_roleName);
-        if (reason is ProtocolViolationException)
+        if (reason is ProtocolViolationException violation)
         {
             _metrics.ConnectionRejected("protocol_violation");
+            _metrics.FrameRejected(violation.Reason);
         }
     }
 

@@ -64,6 +64,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Several silo processes run side by side: if one turns its HTTP endpoints on, it takes a free port, not 8080.
+        start.Environment["ORLEANSCACHE_Http__Port"] = "0";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
