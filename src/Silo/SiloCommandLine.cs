@@ -18,5 +18,6 @@ internal static class SiloCommandLine
         ["--death-timeout"] = "Membership:DeathTimeout",
         ["--redis"] = "Redis:ConnectionString",
         ["--redis-prefix"] = "Redis:KeyPrefix",
+        ["--redis-bridge"] = "RedisBridge:Enabled",
     };
 }

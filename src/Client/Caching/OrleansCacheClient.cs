@@ -155,11 +155,36 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
 
     public Task RemoveAsync(string key, CancellationToken cancellationToken = default) => InvalidateAsync(key, cancellationToken);
 
-    public async Task InvalidateAsync(string key, CancellationToken cancellationToken = default)
+    public Task InvalidateAsync(string key, CancellationToken cancellationToken = default) => InvalidateVersionedAsync(key, cancellationToken);
+
+    /// <summary>
+    /// <see cref="InvalidateAsync(string, CancellationToken)"/>, returning the version the key's grain gave the change
+    /// (for history checkers that compare versions across clients).
+    /// </summary>
+    internal async Task<CacheVersion> InvalidateVersionedAsync(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
         var version = await IdempotentAsync(() => Entry(key).InvalidateAsync(), cancellationToken).ConfigureAwait(false);
         ApplyKey(key, version);
+        return version;
+    }
+
+    /// <summary>
+    /// <see cref="TryGetAsync{T}"/> for raw bytes, returning the version of what it returned (a missing entry has a
+    /// version too). Same path: the near-cache first, then the key's grain.
+    /// </summary>
+    internal async ValueTask<(bool Found, byte[]? Value, CacheVersion Version)> TryGetVersionedAsync(string key, CancellationToken cancellationToken)
+    {
+        if (key is not null && _near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return (true, cached.Bytes, cached.Version);
+        }
+
+        ValidateKey(key!);
+        _metrics.Miss();
+        var entry = await ReadRemoteAsync(key!, cancellationToken).ConfigureAwait(false);
+        return (entry.Found, entry.Value, entry.Version);
     }
 
     public async Task InvalidateAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
@@ -218,8 +243,8 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         return (await ReadRemoteAsync(key, cancellationToken).ConfigureAwait(false)).Value;
     }
 
-    /// <summary>Stores raw bytes (for <see cref="OrleansDistributedCache"/>).</summary>
-    internal Task SetBytesAsync(string key, byte[] value, TimeSpan? ttl, CancellationToken cancellationToken)
+    /// <summary>Stores raw bytes (for <see cref="OrleansDistributedCache"/>); returns the version the key's grain gave them.</summary>
+    internal Task<CacheVersion> SetBytesAsync(string key, byte[] value, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -240,7 +265,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         _metrics.Dispose();
     }
 
-    private async Task SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, CancellationToken cancellationToken)
+    private async Task<CacheVersion> SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, CancellationToken cancellationToken)
     {
         var ticket = _near.BeginFill(key);
         try
@@ -248,6 +273,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             var version = await IdempotentAsync(() => Entry(key).SetAsync(bytes, write), cancellationToken).ConfigureAwait(false);
             var expiresAt = write.Ttl is { } ttl ? _time.GetUtcNow() + ttl : (DateTimeOffset?)null;
             _near.CompleteFill(ticket, new CacheEntry(bytes, version, expiresAt, write.Tags), typed);
+            return version;
         }
         catch
         {

@@ -89,6 +89,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The last <paramref name="count"/> lines of its log.</summary>
+    public IReadOnlyList<string> LastLines(int count)
+    {
+        lock (_lock)
+        {
+            return [.. _lines.TakeLast(count)];
+        }
+    }
+
     /// <summary>SIGKILL: the silo vanishes without a word.</summary>
     public async Task KillAsync()
     {
