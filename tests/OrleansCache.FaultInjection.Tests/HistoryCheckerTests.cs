@@ -77,6 +77,23 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void Check_BackwardsReadWhileOwnershipMoves_IsAKnownIssue_NotAViolation()
+    {
+        Write(0, 0, 10, 1, "a");
+        Write(0, 20, 30, 2, "b");
+        Read(1, 40, 50, 2, "b");
+        Read(1, 60, 70, 1, "a");
+        _finals[Key] = new FinalState(true, "b", V(2));
+        _history.Faults.Enqueue(new FaultWindow(FaultKind.SiloRestart, "slot 1", Ms(0), Ms(100), TimeSpan.FromSeconds(1.5)));
+
+        var report = Check();
+
+        Assert.Empty(report.Violations);
+        Assert.Contains("split ownership", Assert.Single(report.KnownIssues), StringComparison.Ordinal);
+        Assert.Equal(1, report.Kinds.Single(k => k.Kind == nameof(FaultKind.SiloRestart)).Backwards);
+    }
+
+    [Fact]
     public void Check_LastAcknowledgedWriteMissingAfterwards_IsLost_UnlessALaterFailedWriteExplainsIt()
     {
         Write(0, 0, 10, 1, "a");

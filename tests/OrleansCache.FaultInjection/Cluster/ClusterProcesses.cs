@@ -31,6 +31,9 @@ internal sealed class ClusterProcesses : IAsyncDisposable
             $"--RedisBridge:StreamKey={StreamKey}",
             "--RedisBridge:StreamClaimAfter=00:00:05",
             "--RedisBridge:StreamPollInterval=00:00:00.100",
+            "--Logging:Console:FormatterName=simple",
+            "--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ",
+            "--Logging:Console:FormatterOptions:SingleLine=true",
         ];
     }
 
@@ -46,6 +49,20 @@ internal sealed class ClusterProcesses : IAsyncDisposable
     public string StreamKey { get; }
 
     public IReadOnlyList<string> SiloArgs => _siloArgs;
+
+    /// <summary>Writes every silo's log (each slot, each generation) to files under <paramref name="directory"/>.</summary>
+    public async Task WriteLogsAsync(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var slot in Slots)
+        {
+            foreach (var (generation, lines) in slot.Logs())
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"slot{slot.Index}-gen{generation}.log");
+                await File.WriteAllLinesAsync(Path.Combine(directory, name), lines).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Starts Redis and a silo in every slot.</summary>
     public static async Task<ClusterProcesses> StartAsync(FaultRunOptions options, Func<int, IPAddress> slotAddress)

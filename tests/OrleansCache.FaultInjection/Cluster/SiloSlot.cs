@@ -13,6 +13,8 @@ namespace OrleansCache.FaultInjection.Cluster;
 /// </summary>
 internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
 {
+    private readonly List<(int Generation, IReadOnlyList<string> Lines)> _pastLogs = [];
+
     public int Index { get; } = index;
 
     /// <summary>The address the silo advertises and the proxies listen on.</summary>
@@ -33,6 +35,11 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
     /// <summary>Starts a silo here with <paramref name="commonArgs"/>, on fresh ports behind fresh proxies.</summary>
     public async Task StartAsync(IReadOnlyList<string> commonArgs)
     {
+        if (Silo is not null)
+        {
+            await ForgetSiloAsync().ConfigureAwait(false);
+        }
+
         await DisposeProxiesAsync().ConfigureAwait(false);
         var siloPort = FreePortOnBoth();
         SiloProxy = FaultProxy.Start(Address, siloPort, new IPEndPoint(IPAddress.Loopback, siloPort));
@@ -55,8 +62,7 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
     public async Task KillAsync()
     {
         await Silo!.KillAsync().ConfigureAwait(false);
-        await Silo.DisposeAsync().ConfigureAwait(false);
-        Silo = null;
+        await ForgetSiloAsync().ConfigureAwait(false);
     }
 
     /// <summary>SIGTERM, waiting for the graceful stop to finish; returns the silo's last log lines.</summary>
@@ -64,20 +70,31 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
     {
         await Silo!.TerminateAsync().ConfigureAwait(false);
         var log = Silo.LastLines(12);
-        await Silo.DisposeAsync().ConfigureAwait(false);
-        Silo = null;
+        await ForgetSiloAsync().ConfigureAwait(false);
         return log;
     }
 
+    /// <summary>The log of every silo this slot ran, by generation.</summary>
+    public IReadOnlyList<(int Generation, IReadOnlyList<string> Lines)> Logs() =>
+        Silo is { } silo ? [.. _pastLogs, (Generation, silo.LastLines(int.MaxValue))] : _pastLogs;
+
     public async ValueTask DisposeAsync()
     {
-        if (Silo is { } silo)
+        if (Silo is not null)
         {
-            await silo.DisposeAsync().ConfigureAwait(false);
-            Silo = null;
+            await ForgetSiloAsync().ConfigureAwait(false);
         }
 
         await DisposeProxiesAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Disposes the current silo process (killing it if it still runs), keeping its log.</summary>
+    private async Task ForgetSiloAsync()
+    {
+        var silo = Silo!;
+        _pastLogs.Add((Generation, silo.LastLines(int.MaxValue)));
+        Silo = null;
+        await silo.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task DisposeProxiesAsync()

@@ -6,10 +6,10 @@ using OrleansCache.FaultInjection.Network;
 namespace OrleansCache.FaultInjection.Faults;
 
 /// <summary>
-/// Injects one fault at a time and undoes it, recording its window. Silo faults never touch slot 0: its silo lives
+/// Injects one fault at a time and undoes it, returning its window. Silo faults never touch slot 0: its silo lives
 /// through the whole run, so the soak mode can watch one process from start to end.
 /// </summary>
-internal sealed class FaultInjector(ClusterProcesses cluster, RunHistory history, RunClock clock, FaultRunOptions options)
+internal sealed class FaultInjector(ClusterProcesses cluster, RunClock clock, FaultRunOptions options, List<string> violations)
 {
     /// <summary>G4 without faults: the stress test's documented bound.</summary>
     public static readonly TimeSpan NoFaultBound = TimeSpan.FromSeconds(1);
@@ -24,6 +24,9 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunHistory history
     private static readonly TimeSpan SlowStop = TimeSpan.FromSeconds(10);
 
     private int _nextVictim;
+
+    /// <summary>Promises broken while injecting (a graceful stop that never finished).</summary>
+    private List<string> Violations => violations;
 
     /// <summary>
     /// Longer than the death timeout and than the silos' Redis operation timeout (5 s): heartbeats and table reads fail
@@ -52,9 +55,7 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunHistory history
             FaultKind.RedisPause => await RedisPauseAsync().ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
-        var window = new FaultWindow(kind, detail, start, clock.Now, bound);
-        history.Faults.Enqueue(window);
-        return window;
+        return new FaultWindow(kind, detail, start, clock.Now, bound);
     }
 
     private SiloSlot NextVictim()
@@ -76,7 +77,18 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunHistory history
     {
         var slot = NextVictim();
         var stopping = clock.Now;
-        var log = await slot.StopGracefullyAsync().ConfigureAwait(false);
+        IReadOnlyList<string> log;
+        try
+        {
+            log = await slot.StopGracefullyAsync().ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Violations.Add(string.Create(CultureInfo.InvariantCulture, $"the graceful stop of slot {slot.Index} at t={stopping.TotalSeconds:0.0}s did not finish within 60 s; it was killed"));
+            log = [];
+            await slot.KillAsync().ConfigureAwait(false);
+        }
+
         var stopped = clock.Now - stopping;
         await slot.StartAsync(cluster.SiloArgs).ConfigureAwait(false);
         var detail = string.Create(CultureInfo.InvariantCulture, $"slot {slot.Index}, stopped in {stopped.TotalSeconds:0.0} s");

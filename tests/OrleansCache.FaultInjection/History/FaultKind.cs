@@ -23,4 +23,10 @@ internal enum FaultKind
 
     /// <summary>redis-server SIGSTOPped, then SIGCONTed.</summary>
     RedisPause,
+
+    /// <summary>
+    /// Not injected: a silo the others declared dead (its heartbeats were late past the death timeout, e.g. on a
+    /// starved machine) stopped itself, as designed (fail-stop), and was replaced.
+    /// </summary>
+    SiloFailStop,
 }

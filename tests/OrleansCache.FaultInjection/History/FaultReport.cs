@@ -12,6 +12,12 @@ public sealed class FaultReport
     /// <summary>Each broken promise, with the operation that broke it.</summary>
     public required IReadOnlyList<string> Violations { get; init; }
 
+    /// <summary>
+    /// Broken promises of a known, documented, not yet fixed kind (split ownership while silos' views differ); listed,
+    /// not counted as violations.
+    /// </summary>
+    public IReadOnlyList<string> KnownIssues { get; init; } = [];
+
     /// <summary>Context: counts, durations, how the network faults were made, soak samples.</summary>
     public List<string> Notes { get; } = [];
 
@@ -34,6 +40,16 @@ public sealed class FaultReport
         foreach (var violation in Violations)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"- {violation}");
+        }
+
+        if (KnownIssues.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Known issues (docs/reliability.md, not counted as violations): {KnownIssues.Count}");
+            foreach (var known in KnownIssues.Take(10))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- {known}");
+            }
         }
 
         text.AppendLine();

@@ -25,6 +25,14 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
     private readonly Dictionary<string, KindFigures> _kinds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _violations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TimeSpan>> _staleness = new(StringComparer.Ordinal);
+    private readonly List<string> _known = [];
+
+    /// <summary>
+    /// Faults that move keys between silos. While the silos' views differ, the old and the new owner of a key may both
+    /// serve it (reads are not fenced, writes are: G1), so a read there may go back or be staler than the bound: the
+    /// known limitation documented in docs/consistency.md and docs/reliability.md, reported apart from violations.
+    /// </summary>
+    private static readonly string[] OwnershipMoves = [nameof(FaultKind.SiloKill), nameof(FaultKind.SiloRestart), nameof(FaultKind.SiloFailStop)];
 
     public FaultReport Check()
     {
@@ -67,7 +75,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
         }
 
         var violations = _violations.SelectMany(v => v.Value.Take(ExamplesPerViolation).Append(v.Value.Count > ExamplesPerViolation ? $"... and {v.Value.Count - ExamplesPerViolation} more of kind '{v.Key}'" : null).OfType<string>()).ToList();
-        var report = new FaultReport { Kinds = [.. _kinds.Values.OrderBy(k => k.Kind == None ? 0 : 1).ThenBy(k => k.Kind, StringComparer.Ordinal)], Violations = violations };
+        var report = new FaultReport { Kinds = [.. _kinds.Values.OrderBy(k => k.Kind == None ? 0 : 1).ThenBy(k => k.Kind, StringComparer.Ordinal)], Violations = violations, KnownIssues = _known };
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations), {history.Bursts.Count} get-or-create bursts, {history.BridgeMessages.Count} bridge messages, {_faults.Count} faults."));
         return report;
     }
@@ -109,7 +117,11 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
                 Staleness(kind).Add(staleness);
             }
 
-            if (staleness > bound)
+            if (staleness > bound && kinds.Intersect(OwnershipMoves, StringComparer.Ordinal).Any())
+            {
+                _known.Add($"split ownership: client {read.Client} read {key} at {At(read.Start)}, {Ms(staleness)} stale (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
+            }
+            else if (staleness > bound)
             {
                 Violate("staleness", $"client {read.Client} read {key} at {At(read.Start)} and got version {version}, {Ms(staleness)} older than a change acknowledged at {At(newerSince!.Value)} (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
             }
@@ -133,9 +145,16 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
 
                 if (latest is not null && read.Version!.Value < latest.Version!.Value)
                 {
-                    foreach (var kind in KindsOver(latest.End, read.End))
+                    var kinds = KindsOver(latest.End, read.End);
+                    foreach (var kind in kinds)
                     {
                         Figures(kind).Backwards++;
+                    }
+
+                    if (kinds.Intersect(OwnershipMoves, StringComparer.Ordinal).Any())
+                    {
+                        _known.Add($"split ownership: client {read.Client} read {key} at {At(read.Start)}: version {read.Version} after its {latest.Kind} of version {latest.Version} (faults: {string.Join(", ", kinds)})");
+                        continue;
                     }
 
                     Violate("backwards", $"client {read.Client} read {key} at {At(read.Start)}: version {read.Version} after its {latest.Kind} of version {latest.Version} ended at {At(latest.End)}");

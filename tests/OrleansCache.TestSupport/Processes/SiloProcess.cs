@@ -38,6 +38,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>When it exited (local time).</summary>
+    public DateTime ExitTime => _process.ExitTime;
+
     /// <summary>Starts a silo without waiting for it (for silos expected to fail).</summary>
     public static SiloProcess Launch(params string[] args)
     {
