@@ -65,10 +65,11 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
         await ForgetSiloAsync().ConfigureAwait(false);
     }
 
-    /// <summary>SIGTERM, waiting for the graceful stop to finish; returns the silo's last log lines.</summary>
-    public async Task<IReadOnlyList<string>> StopGracefullyAsync()
+    /// <summary>SIGTERM, waiting at most <paramref name="timeout"/> for the graceful stop to finish; returns the silo's last log lines.</summary>
+    /// <exception cref="TimeoutException">It did not stop in time.</exception>
+    public async Task<IReadOnlyList<string>> StopGracefullyAsync(TimeSpan timeout)
     {
-        await Silo!.TerminateAsync().ConfigureAwait(false);
+        await Silo!.TerminateAsync(timeout).ConfigureAwait(false);
         var log = Silo.LastLines(12);
         await ForgetSiloAsync().ConfigureAwait(false);
         return log;

@@ -109,14 +109,18 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the silo stops gracefully; completes when it has exited.</summary>
-    public async Task TerminateAsync()
+    public Task TerminateAsync() => TerminateAsync(Timeout);
+
+    /// <summary>SIGTERM, waiting at most <paramref name="timeout"/> for the silo to exit.</summary>
+    /// <exception cref="TimeoutException">It did not exit in time.</exception>
+    public async Task TerminateAsync(TimeSpan timeout)
     {
         using (var term = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync();
         }
 
-        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
     public async Task WaitForExitAsync() => await _process.WaitForExitAsync().WaitAsync(Timeout);
