@@ -16,8 +16,11 @@ namespace OrleansCache.FaultInjection.History;
 /// exactly once; a stream message never applied, whatever the faults (durable ingest).
 /// Measured only: failed calls, staleness within bounds, factory and pub/sub figures under faults.
 /// </remarks>
-internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan bridgeSettle, TimeSpan checkedAt)
+internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan bridgeSettle, TimeSpan checkedAt, IReadOnlyList<(string Key, TimeSpan At)>? staleActivations = null)
 {
+    /// <summary>How close to a read a silo's "stale activation" log line for its key must be to explain it.</summary>
+    private static readonly TimeSpan EvidenceWindow = TimeSpan.FromSeconds(5);
+
     private const string None = "none";
     private const int ExamplesPerViolation = 5;
 
@@ -117,7 +120,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
                 Staleness(kind).Add(staleness);
             }
 
-            if (staleness > bound && kinds.Intersect(OwnershipMoves, StringComparer.Ordinal).Any())
+            if (staleness > bound && IsSplitOwnership(key, kinds, newerSince ?? read.Start, read.End))
             {
                 _known.Add($"split ownership: client {read.Client} read {key} at {At(read.Start)}, {Ms(staleness)} stale (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
             }
@@ -151,7 +154,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
                         Figures(kind).Backwards++;
                     }
 
-                    if (kinds.Intersect(OwnershipMoves, StringComparer.Ordinal).Any())
+                    if (IsSplitOwnership(key, kinds, latest.End, read.End))
                     {
                         _known.Add($"split ownership: client {read.Client} read {key} at {At(read.Start)}: version {read.Version} after its {latest.Kind} of version {latest.Version} (faults: {string.Join(", ", kinds)})");
                         continue;
@@ -254,6 +257,14 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
             }
         }
     }
+
+    /// <summary>
+    /// Two activations of the key may have served it: a fault that moves keys was around, or a silo logged that an
+    /// activation of this key found itself stale (its state behind storage) close to that time.
+    /// </summary>
+    private bool IsSplitOwnership(string key, List<string> kinds, TimeSpan from, TimeSpan to) =>
+        kinds.Intersect(OwnershipMoves, StringComparer.Ordinal).Any()
+        || (staleActivations ?? []).Any(s => string.Equals(s.Key, key, StringComparison.Ordinal) && s.At >= from - EvidenceWindow && s.At <= to + EvidenceWindow);
 
     private List<string> KindsOver(TimeSpan from, TimeSpan to)
     {
