@@ -69,7 +69,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public async Task<CacheEntry> GetAsync()
     {
         await ExpireIfDueAsync();
-        return _entry;
+        var entry = _entry;
+        _metrics.Read(entry.Found);
+        return entry;
     }
 
     public async Task<CacheVersion> GetVersionAsync()
@@ -102,6 +104,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         await ExpireIfDueAsync();
         var entry = _entry;
+        _metrics.Read(entry.Found);
         if (entry.Found)
         {
             _metrics.Lease("hit");

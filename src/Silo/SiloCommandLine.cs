@@ -19,5 +19,11 @@ internal static class SiloCommandLine
         ["--redis"] = "Redis:ConnectionString",
         ["--redis-prefix"] = "Redis:KeyPrefix",
         ["--redis-bridge"] = "RedisBridge:Enabled",
+        // Command lines are visible to other users of the machine (ps); prefer ORLEANSCACHE_Security__SharedSecret.
+        ["--shared-secret"] = "Security:SharedSecret",
+        ["--tls-certificate"] = "Security:Tls:CertificatePath",
+        ["--tls-certificate-password"] = "Security:Tls:CertificatePassword",
+        ["--tls-certificate-key"] = "Security:Tls:CertificateKeyPath",
+        ["--tls-trusted"] = "Security:Tls:TrustedCertificatePath",
     };
 }

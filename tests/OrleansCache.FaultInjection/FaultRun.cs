@@ -184,7 +184,7 @@ public sealed partial class FaultRun
             {
                 // Exit time on the run clock: the process reports local wall-clock time.
                 var exited = _clock.Now - (DateTime.Now - silo.ExitTime);
-                var log = silo.LastLines(int.MaxValue);
+                var log = silo.Output;
                 var generation = slot.Generation;
                 await slot.StartAsync(_cluster.SiloArgs).ConfigureAwait(false);
                 if (silo.ExitCode == 0 && log.Any(l => l.Contains("was declared dead by the cluster; stopping", StringComparison.Ordinal)))

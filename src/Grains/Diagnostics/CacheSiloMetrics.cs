@@ -13,6 +13,7 @@ internal sealed class CacheSiloMetrics
     private readonly Counter<long> _leases;
     private readonly Counter<long> _fills;
     private readonly Counter<long> _trackingEvictions;
+    private readonly Counter<long> _reads;
 
     public CacheSiloMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +24,7 @@ internal sealed class CacheSiloMetrics
         _leases = meter.CreateCounter<long>("orleanscache.cache.leases", description: "Get-or-create outcomes: hit, granted, wait.");
         _fills = meter.CreateCounter<long>("orleanscache.cache.fills", description: "Lease completions: stored, voided, failed.");
         _trackingEvictions = meter.CreateCounter<long>("orleanscache.cache.tracking.evictions", description: "Keys a gateway stopped tracking for a client (the client was told to drop them).");
+        _reads = meter.CreateCounter<long>("orleanscache.cache.reads", description: "Reads that reached a cache-entry grain (gets and get-or-creates; near-cache hits never do), by result: hit or miss.");
     }
 
     public void InvalidationPublished(string kind) => _invalidationsPublished.Add(1, new KeyValuePair<string, object?>("kind", kind));
@@ -36,4 +38,6 @@ internal sealed class CacheSiloMetrics
     public void Fill(string outcome) => _fills.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void TrackingEvicted(int count) => _trackingEvictions.Add(count);
+
+    public void Read(bool hit) => _reads.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 }

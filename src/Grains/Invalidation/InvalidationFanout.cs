@@ -82,7 +82,8 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
         lock (tracking.Lock)
         {
-            tracking.Subscribe(subscription.Prefixes.Where(p => p.Length > 0));
+            // The empty prefix is a prefix of every key: a subscription to everything (e.g. orleans-cache watch).
+            tracking.Subscribe(subscription.Prefixes);
             foreach (var key in subscription.Track)
             {
                 TrackLocked(session, tracking, key);
@@ -103,7 +104,14 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
             return;
         }
 
-        var broad = batch.Items.All(i => i.TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key);
+        // Indexed loops: a RepeatedField's enumerator is an allocation, and this runs per batch per client.
+        var items = batch.Items;
+        var broad = true;
+        for (var i = 0; i < items.Count && broad; i++)
+        {
+            broad = items[i].TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key;
+        }
+
         foreach (var (session, tracking) in _clients)
         {
             lock (tracking.Lock)
@@ -116,19 +124,19 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
                 // Counted first, so the common cases (all or none relevant) allocate nothing per client.
                 var relevant = 0;
-                foreach (var item in batch.Items)
+                for (var i = 0; i < items.Count; i++)
                 {
-                    relevant += IsRelevant(tracking, item) ? 1 : 0;
+                    relevant += IsRelevant(tracking, items[i]) ? 1 : 0;
                 }
 
-                if (relevant == batch.Items.Count)
+                if (relevant == items.Count)
                 {
                     PushLocked(session, tracking, CacheStreams.Invalidations, payload);
                 }
                 else if (relevant > 0)
                 {
                     var filtered = new InvalidationBatch();
-                    filtered.Items.AddRange(batch.Items.Where(i => IsRelevant(tracking, i)));
+                    filtered.Items.AddRange(items.Where(i => IsRelevant(tracking, i)));
                     PushLocked(session, tracking, CacheStreams.Invalidations, filtered.ToByteString());
                 }
             }

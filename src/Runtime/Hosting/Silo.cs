@@ -89,6 +89,10 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         _local.Bind(AdvertisedHost(), siloPort, gatewayPort);
         _membership.ViewChanged += OnViewChanged;
         _membership.DeclaredDead += OnDeclaredDead;
+        // A silo with a missing or wrong secret, or an untrusted certificate, must not join: the others could not call
+        // it, nor it them. The connections made here are kept for later calls.
+        await _pool.EnsureAdmittedAsync(await _membership.ReadActiveSilosAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
         await _membership.JoinAsync(cancellationToken).ConfigureAwait(false);
         _catalog.StartCollector();
         _messenger.Start();

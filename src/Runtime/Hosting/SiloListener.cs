@@ -6,26 +6,41 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Messaging;
+using OrleansCache.Runtime.Security;
 
 namespace OrleansCache.Runtime.Hosting;
 
 /// <summary>
 /// Kestrel with raw TCP connection handlers on the silo and gateway ports. Kestrel is created here rather than through
 /// the web host so a silo runs under any generic host, and several silos can share one process (the testing host).
+/// With a certificate configured, both ports speak TLS only.
 /// </summary>
 internal sealed class SiloListener : IAsyncDisposable
 {
     private readonly SiloOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
+    private readonly TlsConnectionMiddleware? _tls;
     private KestrelServer? _server;
 
-    public SiloListener(IOptions<SiloOptions> options, ILoggerFactory loggerFactory, IServiceProvider services)
+    public SiloListener(
+        IOptions<SiloOptions> options,
+        IOptions<SiloMessagingOptions> messaging,
+        SiloSecurity security,
+        RuntimeMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
     {
         _options = options.Value;
         _loggerFactory = loggerFactory;
         _services = services;
+        if (security.ServerCertificate is { } certificate)
+        {
+            _tls = new TlsConnectionMiddleware(certificate, messaging.Value.Connection.HandshakeTimeout, metrics, time, loggerFactory.CreateLogger<TlsConnectionMiddleware>());
+        }
     }
 
     /// <summary>Starts listening; returns the bound ports (which differ from the configured ones when those are 0).</summary>
@@ -38,11 +53,13 @@ internal sealed class SiloListener : IAsyncDisposable
         kestrel.Listen(address, _options.SiloPort, listen =>
         {
             siloListen = listen;
+            UseTls(listen);
             listen.Run(silos.OnConnectedAsync);
         });
         kestrel.Listen(address, _options.GatewayPort, listen =>
         {
             gatewayListen = listen;
+            UseTls(listen);
             listen.Run(clients.OnConnectedAsync);
         });
 
@@ -72,6 +89,14 @@ internal sealed class SiloListener : IAsyncDisposable
     {
         _server?.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void UseTls(ListenOptions listen)
+    {
+        if (_tls is { } tls)
+        {
+            listen.Use(next => context => tls.OnConnectionAsync(context, next));
+        }
     }
 
     private static int BoundPort(ListenOptions? listen) =>

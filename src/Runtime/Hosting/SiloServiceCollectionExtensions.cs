@@ -9,9 +9,12 @@ using OrleansCache.Runtime.Activation;
 using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Grains;
 using OrleansCache.Runtime.Hosting;
+using OrleansCache.Runtime.Management;
+using OrleansCache.Core.Management;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Messaging;
 using OrleansCache.Runtime.Placement;
+using OrleansCache.Runtime.Security;
 using OrleansCache.Runtime.SiloMessaging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,8 +24,8 @@ public static class SiloServiceCollectionExtensions
 {
     /// <summary>
     /// Adds a silo: it starts with the host and leaves the cluster gracefully when the host stops.
-    /// Options bind from the configuration sections <c>Silo</c>, <c>Membership</c>, <c>GrainCollection</c> and
-    /// <c>Messaging</c> when <paramref name="configuration"/> is given; <paramref name="configure"/> runs after.
+    /// Options bind from the configuration sections <c>Silo</c>, <c>Membership</c>, <c>GrainCollection</c>,
+    /// <c>Messaging</c> and <c>Security</c> when <paramref name="configuration"/> is given; <paramref name="configure"/> runs after.
     /// </summary>
     public static IServiceCollection AddOrleansCacheSilo(this IServiceCollection services, IConfiguration? configuration = null, Action<ISiloBuilder>? configure = null)
     {
@@ -33,6 +36,7 @@ public static class SiloServiceCollectionExtensions
             services.Configure<MembershipOptions>(configuration.GetSection(MembershipOptions.SectionName));
             services.Configure<GrainCollectionOptions>(configuration.GetSection(GrainCollectionOptions.SectionName));
             services.Configure<SiloMessagingOptions>(configuration.GetSection(SiloMessagingOptions.SectionName));
+            services.Configure<SiloSecurityOptions>(configuration.GetSection(SiloSecurityOptions.SectionName));
         }
 
         // The silo starts first: hosted services a provider adds (e.g. the Redis bridge) start after it has joined.
@@ -45,16 +49,19 @@ public static class SiloServiceCollectionExtensions
         services.AddOptions<MembershipOptions>().ValidateOnStart();
         services.AddOptions<GrainCollectionOptions>().ValidateOnStart();
         services.AddOptions<SiloMessagingOptions>().ValidateOnStart();
+        services.AddOptions<SiloSecurityOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MembershipOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrainCollectionOptions>, SiloOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloMessagingOptions>, SiloOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiloSecurityOptions>, SiloSecurityOptionsValidator>());
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IMembershipTable, InMemoryMembershipTable>();
         services.TryAddSingleton<RuntimeMetrics>();
         services.TryAddSingleton<LocalSiloDetails>();
+        services.TryAddSingleton<SiloSecurity>();
         services.TryAddSingleton<GrainTypeRegistry>();
         services.TryAddSingleton<MembershipService>();
         services.TryAddSingleton<Catalog>();
@@ -67,6 +74,11 @@ public static class SiloServiceCollectionExtensions
         services.TryAddSingleton<SiloListener>();
         services.TryAddSingleton<SiloGrainFactory>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloGrainFactory>());
+
+        // Every silo answers management calls (members, statistics) for operators' tools and the dashboard.
+        services.TryAddSingleton<SiloMetricsCollector>();
+        services.AddSingleton<ISystemTarget, ManagementTarget>();
+        services.AddSingleton(new GrainRegistration(typeof(IManagementGrain), typeof(ManagementGrain)));
         return services;
     }
 }

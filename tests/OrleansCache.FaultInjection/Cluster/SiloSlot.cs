@@ -77,7 +77,7 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
 
     /// <summary>The log of every silo this slot ran, by generation.</summary>
     public IReadOnlyList<(int Generation, IReadOnlyList<string> Lines)> Logs() =>
-        Silo is { } silo ? [.. _pastLogs, (Generation, silo.LastLines(int.MaxValue))] : _pastLogs;
+        Silo is { } silo ? [.. _pastLogs, (Generation, silo.Output)] : _pastLogs;
 
     public async ValueTask DisposeAsync()
     {
@@ -93,7 +93,7 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
     private async Task ForgetSiloAsync()
     {
         var silo = Silo!;
-        _pastLogs.Add((Generation, silo.LastLines(int.MaxValue)));
+        _pastLogs.Add((Generation, silo.Output));
         Silo = null;
         await silo.DisposeAsync().ConfigureAwait(false);
     }

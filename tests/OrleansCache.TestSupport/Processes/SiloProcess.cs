@@ -41,8 +41,23 @@ public sealed partial class SiloProcess : IAsyncDisposable
     /// <summary>When it exited (local time).</summary>
     public DateTime ExitTime => _process.ExitTime;
 
+    /// <summary>Everything the silo printed so far, one entry per line.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
     /// <summary>Starts a silo without waiting for it (for silos expected to fail).</summary>
-    public static SiloProcess Launch(params string[] args)
+    public static SiloProcess Launch(params string[] args) => Launch(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a silo with extra environment variables, without waiting for it.</summary>
+    public static SiloProcess Launch(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(BuiltAssemblies.PathOf("src/Silo", "OrleansCache.Silo"));
@@ -52,13 +67,21 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("The silo process did not start."));
     }
 
     /// <summary>Starts a silo and waits until it listens.</summary>
-    public static async Task<SiloProcess> StartAsync(params string[] args)
+    public static Task<SiloProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a silo with extra environment variables and waits until it listens.</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var silo = Launch(args);
+        var silo = Launch(environment, args);
         try
         {
             var listening = await silo.WaitForOutputAsync(GatewayPortPattern());

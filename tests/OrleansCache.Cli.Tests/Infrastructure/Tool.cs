@@ -1,0 +1,23 @@
+using Xunit;
+
+namespace OrleansCache.Cli.Tests.Infrastructure;
+
+/// <summary>Runs the tool in this process, through its real entry point, with captured output.</summary>
+internal static class Tool
+{
+    /// <summary>Runs one command line to its end.</summary>
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        var output = new CapturedWriter();
+        var error = new CapturedWriter();
+        var exitCode = await CliApp.RunAsync(args, output, error, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        return new CliResult(exitCode, output.Text, error.Text);
+    }
+
+    /// <summary>Starts a command that runs until cancelled (watch); read its output while it runs.</summary>
+    public static RunningCli Start(params string[] args) => new(args);
+
+    /// <summary>The connection options for a test cluster: its cluster id and the given gateways.</summary>
+    public static string[] Connect(string clusterId, params string[] gateways) =>
+        ["--cluster-id", clusterId, .. gateways.SelectMany(g => new[] { "--gateway", g })];
+}
