@@ -185,9 +185,12 @@ public sealed partial class FaultRun
                 // Exit time on the run clock: the process reports local wall-clock time.
                 var exited = _clock.Now - (DateTime.Now - silo.ExitTime);
                 var log = silo.Output;
+                var exitCode = silo.ExitCode;
                 var generation = slot.Generation;
+
+                // Replacing it disposes the old process object: everything about it is read before.
                 await slot.StartAsync(_cluster.SiloArgs).ConfigureAwait(false);
-                if (silo.ExitCode == 0 && log.Any(l => l.Contains("was declared dead by the cluster; stopping", StringComparison.Ordinal)))
+                if (exitCode == 0 && log.Any(l => l.Contains("was declared dead by the cluster; stopping", StringComparison.Ordinal)))
                 {
                     // Fail-stop by design: attributed like a crash, from when its heartbeats may have stopped.
                     var window = new FaultWindow(FaultKind.SiloFailStop, $"slot {slot.Index} generation {generation}", exited - _options.DeathTimeout - TimeSpan.FromSeconds(2), _clock.Now, _options.DeathTimeout + _options.ProbeInterval + FaultInjector.NoFaultBound);
@@ -196,7 +199,7 @@ public sealed partial class FaultRun
                 }
                 else
                 {
-                    _violations.Add($"silo in slot {slot.Index} (generation {generation}) exited by itself (exit code {silo.ExitCode.ToString(CultureInfo.InvariantCulture)}) during {after}: {string.Join(" | ", log.TakeLast(8))}");
+                    _violations.Add($"silo in slot {slot.Index} (generation {generation}) exited by itself (exit code {exitCode.ToString(CultureInfo.InvariantCulture)}) during {after}: {string.Join(" | ", log.TakeLast(8))}");
                 }
             }
         }
