@@ -142,8 +142,9 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
     private async Task ThroughputAsync(TestCluster cluster, IDatabase redis, byte[] value)
     {
         log.WriteLine("P3: throughput");
-        var client = await cluster.CreateClientAsync();
-        var grain = client.GetGrain<ICacheEntryGrain>("p3");
+        // The key is owned by the client's gateway, as in P2, so every run measures the same path (P6 measures a forwarded one).
+        var client = await cluster.CreateClientAsync(gateway: cluster.Silos[0]);
+        var grain = client.GetGrain<ICacheEntryGrain>(cluster.KeyOwnedBy<ICacheEntryGrain>(cluster.Silos[0], "p3"));
         await grain.SetAsync(value, CacheWriteOptions.Default);
         await redis.StringSetAsync("p3", value);
         var ours = await Measure.ProfiledThroughputAsync(() => grain.GetAsync(), inFlight: 64, settings.ThroughputDuration);

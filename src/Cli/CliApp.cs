@@ -16,11 +16,19 @@ internal static class CliApp
         RunAsync(args, new CliConsole(output, error), cancellationToken);
 
     /// <inheritdoc cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/>
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken) =>
+        RunAsync(args, console, Environment.GetEnvironmentVariable, cancellationToken);
+
+    /// <summary>
+    /// Runs one command line, reading environment variables (<c>ORLEANSCACHE_SHARED_SECRET</c>) through
+    /// <paramref name="environment"/>: tests running in parallel in one process must not share the real environment.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
-        var root = BuildRootCommand(console);
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = BuildRootCommand(console, environment);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -41,9 +49,9 @@ internal static class CliApp
         return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static RootCommand BuildRootCommand(CliConsole console)
+    internal static RootCommand BuildRootCommand(CliConsole console, Func<string, string?> environment)
     {
-        var global = new GlobalOptions();
+        var global = new GlobalOptions(environment);
         var runner = new CommandRunner(console, global);
         var root = new RootCommand("orleans-cache: read, write and invalidate an OrleansCache cluster, watch its invalidations, list its members and statistics.");
         global.AddTo(root);

@@ -4,8 +4,9 @@ using OrleansCache.Cli.Parsing;
 
 namespace OrleansCache.Cli.Commands;
 
-/// <summary>The options every command takes: how to reach the cluster, how long to wait, and how to print.</summary>
-internal sealed class GlobalOptions
+/// <summary>The options every command takes: how to reach the cluster and prove the tool may, how long to wait, and how to print.</summary>
+/// <param name="environment">Reads an environment variable (the secret's fallback); tests pass their own instead of changing the process's.</param>
+internal sealed class GlobalOptions(Func<string, string?> environment)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
@@ -58,6 +59,41 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    // No default value: help would print it. The environment is read in Read, never shown.
+    private readonly Option<string?> _sharedSecret = new("--shared-secret")
+    {
+        Description = $"The cluster's shared secret, or this client's key with --key-id. Prefer the environment variable {SecuritySettings.SharedSecretVariable}, read when this is absent: other users of the machine can read command lines (ps).",
+        HelpName = "secret",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _keyId = new("--key-id")
+    {
+        Description = "The id of this client's own key (the silos' Security:ClientKeys); the secret is then that key.",
+        HelpName = "id",
+        Recursive = true,
+    };
+
+    private readonly Option<bool> _tls = new("--tls")
+    {
+        Description = "Connect over TLS, as silos with a certificate (Security:Tls) require.",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _tlsTrusted = new("--tls-trusted")
+    {
+        Description = "A PEM or DER certificate file to trust besides the system's roots: the cluster's CA or its self-signed certificate. Implies --tls.",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _tlsHost = new("--tls-host")
+    {
+        Description = "The name the silos' certificate must carry. Default: each gateway's host. Implies --tls.",
+        HelpName = "name",
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
         root.Add(_gateway);
@@ -67,6 +103,11 @@ internal sealed class GlobalOptions
         root.Add(_timeout);
         root.Add(_json);
         root.Add(_progress);
+        root.Add(_sharedSecret);
+        root.Add(_keyId);
+        root.Add(_tls);
+        root.Add(_tlsTrusted);
+        root.Add(_tlsHost);
     }
 
     public ConnectionSettings Read(ParseResult parse) => new(
@@ -76,5 +117,13 @@ internal sealed class GlobalOptions
         ClusterId: parse.GetValue(_clusterId) ?? "dev",
         Timeout: parse.GetValue(_timeout),
         Json: parse.GetValue(_json),
-        Progress: parse.GetValue(_progress));
+        Progress: parse.GetValue(_progress),
+        Security: new SecuritySettings(
+            SharedSecret: NullIfEmpty(parse.GetValue(_sharedSecret)) ?? NullIfEmpty(environment(SecuritySettings.SharedSecretVariable)),
+            KeyId: parse.GetValue(_keyId),
+            Tls: parse.GetValue(_tls),
+            TlsTrusted: parse.GetValue(_tlsTrusted),
+            TlsHost: parse.GetValue(_tlsHost)));
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

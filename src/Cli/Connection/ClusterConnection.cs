@@ -1,3 +1,6 @@
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
 using OrleansCache.Cli.Output;
 using OrleansCache.Cli.Values;
 using OrleansCache.Client;
@@ -16,12 +19,30 @@ internal static class ClusterConnection
     /// <summary>How long closing the connection may take before the tool exits anyway.</summary>
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>Ends a refusal of the tool's secret: the client's own advice names its settings, not the tool's options.</summary>
+    private const string SecretHint =
+        $"(the tool's secret comes from {SecuritySettings.SharedSecretVariable} or --shared-secret, a client key's id from --key-id; --tls turns TLS on)";
+
+    /// <summary>Ends a refusal of the silos' certificate, in the tool's options.</summary>
+    private const string CertificateHint =
+        "(the tool trusts the certificates in the --tls-trusted file besides the system's, and expects the name given by --tls-host, by default the gateway's host)";
+
+    private const string ClientSecurity = $"{nameof(ClusterClientOptions)}.{nameof(ClusterClientOptions.Security)}";
+
+    /// <summary>The client's settings its validation errors name, and the tool's option for each.</summary>
+    private static readonly (string Setting, string Option)[] SecurityOptionNames =
+    [
+        ($"{ClientSecurity}.{nameof(ClientSecurityOptions.SharedSecret)}", $"the shared secret ({SecuritySettings.SharedSecretVariable} or --shared-secret)"),
+        ($"{ClientSecurity}.{nameof(ClientSecurityOptions.KeyId)}", "--key-id"),
+        ($"{ClientSecurity}.{nameof(ClientSecurityOptions.Tls)}.{nameof(ClientTlsOptions.TrustedCertificatePath)}", "--tls-trusted"),
+    ];
+
     /// <summary>
     /// Connects a cache client within <see cref="ConnectionSettings.Timeout"/>. Calls then time out after
     /// <paramref name="callTimeout"/> (default: the same timeout).
     /// </summary>
-    /// <exception cref="CliUsageException">A gateway is not host:port.</exception>
-    /// <exception cref="ClusterUnreachableException">No gateway accepted the tool in time.</exception>
+    /// <exception cref="CliUsageException">A gateway is not host:port, or the secret or TLS settings cannot work.</exception>
+    /// <exception cref="ClusterUnreachableException">No gateway accepted the tool in time, or they refused its secret, or their certificate is not trusted.</exception>
     public static async Task<IOrleansCacheClient> ConnectAsync(
         ConnectionSettings settings,
         CancellationToken cancellationToken,
@@ -60,12 +81,20 @@ internal static class ClusterConnection
             options.BroadcastPrefixes.Add(prefix);
         }
 
-        var client = OrleansCacheFactory.Create(options, new RawValueSerializer());
+        ApplySecurity(settings.Security, options.Cluster);
+        var client = Create(options, settings.Security);
         try
         {
             // The client's own budget ends first and says why (e.g. connection refused); this bound is a backstop.
             await client.Cluster.ConnectAsync(cancellationToken).WaitAsync(settings.Timeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             return client;
+        }
+        catch (ClusterAuthenticationException ex)
+        {
+            // Refused at once (the client does not retry a configuration error), so the tool says so rather than time out.
+            await CloseAsync(client).ConfigureAwait(false);
+            var (what, hint) = IsCertificateFailure(ex) ? ("TLS failed", CertificateHint) : ("authentication failed", SecretHint);
+            throw new ClusterUnreachableException($"{what} with {settings.Describe()}: {ex.Message} {hint}", ex);
         }
         catch (Exception ex) when (ex is ClusterUnavailableException or TimeoutException)
         {
@@ -78,6 +107,63 @@ internal static class ClusterConnection
             await CloseAsync(client).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Turns the tool's secret and TLS options into the client's.</summary>
+    private static void ApplySecurity(SecuritySettings security, ClusterClientOptions options)
+    {
+        if (security.SharedSecret is { } secret)
+        {
+            options.UseSharedSecret(secret, security.KeyId);
+        }
+        else if (security.KeyId is not null)
+        {
+            throw new CliUsageException($"--key-id needs the key itself: set {SecuritySettings.SharedSecretVariable} (or --shared-secret).");
+        }
+
+        if (security.UsesTls)
+        {
+            options.UseTls(targetHost: security.TlsHost);
+            options.Security.Tls.TrustedCertificatePath = security.TlsTrusted;
+        }
+    }
+
+    /// <summary>
+    /// Creates the client; its validation errors name its own settings, so they are reworded in the tool's terms (none
+    /// of them shows the secret).
+    /// </summary>
+    private static IOrleansCacheClient Create(OrleansCacheClientOptions options, SecuritySettings security)
+    {
+        try
+        {
+            return OrleansCacheFactory.Create(options, new RawValueSerializer());
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new CliUsageException(string.Join(" ", ex.Failures.Select(InToolTerms)));
+        }
+        catch (Exception ex) when (security.TlsTrusted is { } path && ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            // The client reads the file when it is created.
+            throw new CliUsageException($"--tls-trusted '{path}' is not a PEM or DER certificate the tool can read: {ex.Message}");
+        }
+    }
+
+    private static string InToolTerms(string failure) =>
+        SecurityOptionNames.Aggregate(failure, (text, name) => text.Replace(name.Setting, name.Option, StringComparison.Ordinal));
+
+    /// <summary>The silo's certificate was refused, as opposed to the tool's secret (the TLS stack's exception is inside).</summary>
+    private static bool IsCertificateFailure(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 namespace OrleansCache.Cli.Connection;
 
-/// <summary>What the global options say about reaching the cluster and printing.</summary>
+/// <summary>What the global options say about reaching the cluster, proving the tool may use it, and printing.</summary>
 internal sealed record ConnectionSettings(
     IReadOnlyList<string> Gateways,
     string? Redis,
@@ -8,7 +8,8 @@ internal sealed record ConnectionSettings(
     string ClusterId,
     TimeSpan Timeout,
     bool Json,
-    bool Progress)
+    bool Progress,
+    SecuritySettings Security)
 {
     /// <summary>Where <c>dotnet run --project src/Silo</c> listens for clients.</summary>
     public const string DefaultGateway = "localhost:30000";

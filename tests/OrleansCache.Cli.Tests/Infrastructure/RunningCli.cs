@@ -8,7 +8,7 @@ internal sealed class RunningCli : IAsyncDisposable
 
     public RunningCli(string[] args)
     {
-        _run = Task.Run(() => CliApp.RunAsync(args, Out, Error, _stop.Token));
+        _run = Task.Run(() => CliApp.RunAsync(args, new CliConsole(Out, Error), name => Tool.NoEnvironment.GetValueOrDefault(name), _stop.Token));
     }
 
     public CapturedWriter Out { get; } = new();

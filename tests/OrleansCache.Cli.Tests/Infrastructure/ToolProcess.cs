@@ -8,9 +8,17 @@ internal static class ToolProcess
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(Tool.NoEnvironment, args);
+
+    /// <summary>Runs the tool with <paramref name="environment"/> added to the environment it inherits.</summary>
+    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(BuiltAssemblies.PathOf("src/Cli", "orleans-cache"));
         foreach (var arg in args)
         {

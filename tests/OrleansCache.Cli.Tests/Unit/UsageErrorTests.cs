@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansCache.Cli.Connection;
 using OrleansCache.Cli.Tests.Infrastructure;
 using Xunit;
 
@@ -23,6 +24,9 @@ public sealed class UsageErrorTests
         { ["invalidate", "k", "--all"], "invalidate needs exactly one of KEY, --pattern P, --tag T or --all" },
         { ["invalidate", "--pattern", "user:[0-9]"], "Patterns support * and ? only" },
         { ["members", "--gateway", "no-port"], "--gateway 'no-port' is not host:port" },
+        { ["members", "--shared-secret", "abc123"], "the shared secret (ORLEANSCACHE_SHARED_SECRET or --shared-secret) is too short: it has 6 characters and needs at least 32" },
+        { ["members", "--key-id", "billing"], "--key-id needs the key itself: set ORLEANSCACHE_SHARED_SECRET (or --shared-secret)" },
+        { ["members", "--tls-trusted", "/nonexistent/ca.crt"], "--tls-trusted '/nonexistent/ca.crt' does not exist" },
     };
 
     [Theory]
@@ -47,6 +51,53 @@ public sealed class UsageErrorTests
         foreach (var command in new[] { "get", "set", "remove", "invalidate", "watch", "members", "stats" })
         {
             Assert.Contains($"  {command} ", result.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Help_NamesTheSecretVariableAndTheTlsOptions_AndNeverShowsTheSecret()
+    {
+        const string Secret = "help-must-never-show-this-secret-0123456789";
+
+        var result = await Tool.RunAsync(new Dictionary<string, string> { [SecuritySettings.SharedSecretVariable] = Secret }, "set", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--shared-secret", SecuritySettings.SharedSecretVariable, "--key-id", "--tls ", "--tls-trusted", "--tls-host" })
+        {
+            Assert.Contains(option, result.Out, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(Secret, result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShortSecretFromTheEnvironment_ExitsTwo_WithoutShowingIt()
+    {
+        const string Secret = "too-short-7d1e";
+
+        var result = await Tool.RunAsync(new Dictionary<string, string> { [SecuritySettings.SharedSecretVariable] = Secret }, "members");
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.Contains("is too short", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TrustedFileWithoutACertificate_ExitsTwo_WithOneLine()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"orleanscache-test-{Guid.NewGuid():N}.crt");
+        await File.WriteAllTextAsync(path, "not a certificate", TestContext.Current.CancellationToken);
+        try
+        {
+            var result = await Tool.RunAsync("members", "--tls-trusted", path);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.StartsWith($"error: --tls-trusted '{path}' is not a PEM or DER certificate the tool can read", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 
