@@ -18,6 +18,12 @@ builder.UseOrleansCacheSilo(silo =>
     if (!string.IsNullOrWhiteSpace(builder.Configuration["Redis:ConnectionString"]))
     {
         silo.UseRedisClustering().AddRedisCacheStorage();
+
+        // The inbound/outbound bridge for non-.NET services (--redis-bridge true), configured by the RedisBridge section.
+        if (builder.Configuration.GetValue<bool>("RedisBridge:Enabled"))
+        {
+            silo.AddRedisInvalidationBridge();
+        }
     }
 });
 

@@ -22,6 +22,7 @@ internal static class SiloCommandLine
         ["--http-listen"] = "Http:ListenAddress",
         ["--http-port"] = "Http:Port",
         ["--dashboard"] = "Http:Dashboard",
+        ["--redis-bridge"] = "RedisBridge:Enabled",
         // Command lines are visible to other users of the machine (ps); prefer ORLEANSCACHE_Security__SharedSecret.
         ["--shared-secret"] = "Security:SharedSecret",
         ["--tls-certificate"] = "Security:Tls:CertificatePath",

@@ -38,6 +38,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>When it exited (local time).</summary>
+    public DateTime ExitTime => _process.ExitTime;
+
     /// <summary>Everything the silo printed so far, one entry per line.</summary>
     public IReadOnlyList<string> Output
     {
@@ -114,6 +117,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The last <paramref name="count"/> lines of its log.</summary>
+    public IReadOnlyList<string> LastLines(int count)
+    {
+        lock (_lock)
+        {
+            return [.. _lines.TakeLast(count)];
+        }
+    }
+
     /// <summary>SIGKILL: the silo vanishes without a word.</summary>
     public async Task KillAsync()
     {
@@ -122,14 +134,18 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the silo stops gracefully; completes when it has exited.</summary>
-    public async Task TerminateAsync()
+    public Task TerminateAsync() => TerminateAsync(Timeout);
+
+    /// <summary>SIGTERM, waiting at most <paramref name="timeout"/> for the silo to exit.</summary>
+    /// <exception cref="TimeoutException">It did not exit in time.</exception>
+    public async Task TerminateAsync(TimeSpan timeout)
     {
         using (var term = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync();
         }
 
-        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
     public async Task WaitForExitAsync() => await _process.WaitForExitAsync().WaitAsync(Timeout);
