@@ -32,7 +32,8 @@ internal sealed partial class OrleansCacheClient
         return done.Task;
     }
 
-    private void OnPush(Push push, object connection)
+    /// <summary>Handles one push from the gateway (internal so the fuzz suite can feed it pushes directly).</summary>
+    internal void OnPush(Push push, object connection)
     {
         bool gap;
         lock (_streamLock)
@@ -67,12 +68,7 @@ internal sealed partial class OrleansCacheClient
 
     private void ApplyBatch(ByteString payload)
     {
-        InvalidationBatch batch;
-        try
-        {
-            batch = InvalidationBatch.Parser.ParseFrom(payload);
-        }
-        catch (InvalidProtocolBufferException)
+        if (!PeerMessageParser<InvalidationBatch>.TryParse(payload, out var batch, out _))
         {
             // Cannot tell what changed: treat everything as suspect.
             StartRevalidation("malformed_push");

@@ -50,14 +50,9 @@ internal static class FrameCodec
     /// <exception cref="ProtocolViolationException">The payload is not a valid envelope.</exception>
     public static Envelope Parse(in ReadOnlySequence<byte> payload)
     {
-        Envelope envelope;
-        try
+        if (!PeerMessageParser<Envelope>.TryParse(payload, out var envelope, out var error))
         {
-            envelope = Envelope.Parser.ParseFrom(payload);
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            throw new ProtocolViolationException("Frame payload is not a valid envelope.", ex) { Reason = "malformed" };
+            throw new ProtocolViolationException($"Frame payload is not a valid envelope: {error}") { Reason = "malformed" };
         }
 
         if (envelope.BodyCase == Envelope.BodyOneofCase.None)

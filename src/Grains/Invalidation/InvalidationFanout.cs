@@ -71,12 +71,7 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
             return;
         }
 
-        Subscription subscription;
-        try
-        {
-            subscription = Subscription.Parser.ParseFrom(message.Payload);
-        }
-        catch (InvalidProtocolBufferException)
+        if (!PeerMessageParser<Subscription>.TryParse(message.Payload, out var subscription, out _))
         {
             LogBadSubscription(_logger, session.ClientId);
             return;
@@ -95,12 +90,7 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
     public void OnMessage(SiloAddress from, ByteString payload)
     {
-        InvalidationBatch batch;
-        try
-        {
-            batch = InvalidationBatch.Parser.ParseFrom(payload);
-        }
-        catch (InvalidProtocolBufferException)
+        if (!PeerMessageParser<InvalidationBatch>.TryParse(payload, out var batch, out _))
         {
             LogBadBatch(_logger, from);
             return;

@@ -80,6 +80,74 @@ public sealed class ClientFailoverTests
     }
 
     [Fact]
+    public async Task GatewayThatNeverAnswersTheHello_ConnectTimesOut_AndLeavesNoUnobservedException()
+    {
+        // Found by the gateway fuzzer (docs/fuzzing.md): when the handshake had stopped waiting (it timed out), closing
+        // the connection failed the Welcome it no longer awaited, and nobody ever looked at it.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var unobserved = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            await ConnectToSilentGatewayAsync(((System.Net.IPEndPoint)listener.LocalEndpoint).Port);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+
+        Assert.DoesNotContain(unobserved, e => e.ToString().Contains("during the handshake", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DisposingAClientNobodyWaitsOn_LeavesNoUnobservedException()
+    {
+        // Found by the fuzz suite (docs/fuzzing.md): disposing failed the "connected" signal with ObjectDisposedException
+        // even when no call was waiting for a connection, and nobody ever looked at it.
+        var unobserved = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e) => unobserved.Enqueue(e.Exception);
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+            await CreateAndDisposeAsync();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+
+        Assert.DoesNotContain(unobserved, e => e.InnerException is ObjectDisposedException { ObjectName: nameof(ClusterClient) });
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task CreateAndDisposeAsync()
+    {
+        var client = ClusterClientFactory.Create(new ClusterClientOptions { Gateways = { "127.0.0.1:1" } });
+        await client.DisposeAsync();
+    }
+
+    // Not inlined: the client and its connections must be unreachable when the test collects garbage.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task ConnectToSilentGatewayAsync(int port)
+    {
+        await using var client = ClusterClientFactory.Create(new ClusterClientOptions
+        {
+            Gateways = { $"127.0.0.1:{port}" },
+            ConnectTimeout = TimeSpan.FromMilliseconds(200),
+        });
+
+        await Assert.ThrowsAsync<ClusterUnavailableException>(() => client.ConnectAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public void ClientOptions_WithoutGateways_AreRejected()
     {
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => ClusterClientFactory.Create(new ClusterClientOptions()));
