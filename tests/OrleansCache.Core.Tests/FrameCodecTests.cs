@@ -85,39 +85,4 @@ public sealed class FrameCodecTests
         var big = new Envelope { Push = new Push { Payload = Google.Protobuf.ByteString.CopyFrom(new byte[2048]) } };
         Assert.Throws<MessageTooLargeException>(() => FrameCodec.Write(new ArrayBufferWriter<byte>(), big, 1024));
     }
-
-    [Theory]
-    // Found by the frame fuzzer (docs/fuzzing.md); Google.Protobuf 3.25.1 overflows on lengths near 2 GiB and throws
-    // ArgumentOutOfRangeException or IndexOutOfRangeException, which the read loop did not count as a violation.
-    [InlineData("Ov/////3////ASIiIreX7CJpbmfj1FsAAAAQMgIIkwIAQgr1An12nwAA")] // a Pong's unknown field declaring 2^63 bytes
-    [InlineData("Cv////8HehgAAAABMjcuMC4wLjE6MTExMTFAMQAAABMiCggB")] // a Hello declaring 2^31 - 1 bytes
-    [InlineData("Cv////8HCPA2ZoCAgID4")]
-    [InlineData("Ev////8HJgoRMTI3Lg==")] // a Welcome declaring 2^31 - 1 bytes
-    public void Parse_FieldDeclaringAHugeLength_ThrowsProtocolViolation(string payloadBase64)
-    {
-        var payload = Convert.FromBase64String(payloadBase64);
-
-        Assert.Throws<ProtocolViolationException>(() => FrameCodec.Parse(new ReadOnlySequence<byte>(payload)));
-    }
-
-    [Fact]
-    public void Parse_MegabyteOfEmptyUnknownGroups_AllocatesNextToNothing()
-    {
-        // Found by the frame fuzzer: kept unknown fields cost about 70 bytes per 2 bytes of input (an empty group),
-        // so one 16 MiB frame could make a silo allocate a gigabyte. Unknown fields are skipped instead.
-        var payload = new byte[(1 << 20) + 2];
-        for (var i = 0; i < payload.Length - 2; i += 2)
-        {
-            payload[i] = 0x5B; // field 11, start group
-            payload[i + 1] = 0x5C; // field 11, end group
-        }
-
-        payload[^2] = 0x32; // field 6 (ping), length 0
-        var before = GC.GetAllocatedBytesForCurrentThread();
-
-        var envelope = FrameCodec.Parse(new ReadOnlySequence<byte>(payload));
-
-        Assert.Equal(Envelope.BodyOneofCase.Ping, envelope.BodyCase);
-        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 64 * 1024);
-    }
 }

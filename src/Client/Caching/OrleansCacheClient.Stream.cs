@@ -32,8 +32,7 @@ internal sealed partial class OrleansCacheClient
         return done.Task;
     }
 
-    /// <summary>Handles one push from the gateway (internal so the fuzz suite can feed it pushes directly).</summary>
-    internal void OnPush(Push push, object connection)
+    private void OnPush(Push push, object connection)
     {
         bool gap;
         lock (_streamLock)
@@ -68,7 +67,12 @@ internal sealed partial class OrleansCacheClient
 
     private void ApplyBatch(ByteString payload)
     {
-        if (!PeerMessageParser<InvalidationBatch>.TryParse(payload, out var batch, out _))
+        InvalidationBatch batch;
+        try
+        {
+            batch = InvalidationBatch.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException)
         {
             // Cannot tell what changed: treat everything as suspect.
             StartRevalidation("malformed_push");

@@ -50,9 +50,14 @@ internal static class FrameCodec
     /// <exception cref="ProtocolViolationException">The payload is not a valid envelope.</exception>
     public static Envelope Parse(in ReadOnlySequence<byte> payload)
     {
-        if (!PeerMessageParser<Envelope>.TryParse(payload, out var envelope, out var error))
+        Envelope envelope;
+        try
         {
-            throw new ProtocolViolationException($"Frame payload is not a valid envelope: {error}") { Reason = "malformed" };
+            envelope = Envelope.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new ProtocolViolationException("Frame payload is not a valid envelope.", ex) { Reason = "malformed" };
         }
 
         if (envelope.BodyCase == Envelope.BodyOneofCase.None)

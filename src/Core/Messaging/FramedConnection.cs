@@ -213,10 +213,6 @@ internal sealed partial class FramedConnection
             if (_pending.TryRemove(id, out var waiting))
             {
                 waiting.TrySetException(CreateConnectionLost());
-
-                // Marked observed: a caller that already gave up (its send failed as the connection closed) never looks,
-                // and the fuzz suite saw that as an unobserved exception (docs/fuzzing.md). A caller still waiting gets it anyway.
-                _ = waiting.Task.Exception;
             }
         }
 
@@ -336,24 +332,7 @@ internal sealed partial class FramedConnection
         finally
         {
             Close(failure);
-            await CompleteQuietlyAsync(output).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Completes the output. A stream-backed writer flushes what it still buffers first, which throws once the socket
-    /// is closed; the connection is closed already and nobody awaits this loop, so that is the end of it (the fuzz suite
-    /// found the unobserved exception, docs/fuzzing.md).
-    /// </summary>
-    private static async ValueTask CompleteQuietlyAsync(PipeWriter output)
-    {
-        try
-        {
             await output.CompleteAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
-        {
-            // The transport is gone; what was buffered cannot be sent anyway.
         }
     }
 

@@ -12,9 +12,6 @@ internal sealed class GrainMethodDescriptor
     private static readonly MethodInfo EncodeValueTaskMethod = typeof(GrainMethodDescriptor).GetMethod(nameof(EncodeValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private readonly Func<Task<ByteString>, object> _decodeResult;
-
-    // A response of null for a result the interface declares non-nullable is refused, not handed to the caller.
-    private readonly bool _resultMayBeNull;
     private readonly Func<object, Task<ByteString>> _encodeResult;
 
     public GrainMethodDescriptor(MethodInfo method)
@@ -44,7 +41,6 @@ internal sealed class GrainMethodDescriptor
 
         ParameterCount = parameters.Length;
         ArgumentTypes = [.. types];
-        _resultMayBeNull = ResultMayBeNull(method);
 
         var returnType = method.ReturnType;
         if (returnType == typeof(Task))
@@ -60,15 +56,13 @@ internal sealed class GrainMethodDescriptor
         else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
         {
             var resultType = returnType.GetGenericArguments()[0];
-            var decode = DecodeTaskMethod.MakeGenericMethod(resultType).CreateDelegate<Func<Task<ByteString>, bool, object>>();
-            _decodeResult = raw => decode(raw, _resultMayBeNull);
+            _decodeResult = DecodeTaskMethod.MakeGenericMethod(resultType).CreateDelegate<Func<Task<ByteString>, object>>();
             _encodeResult = EncodeTaskMethod.MakeGenericMethod(resultType).CreateDelegate<Func<object, Task<ByteString>>>();
         }
         else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
         {
             var resultType = returnType.GetGenericArguments()[0];
-            var decode = DecodeValueTaskMethod.MakeGenericMethod(resultType).CreateDelegate<Func<Task<ByteString>, bool, object>>();
-            _decodeResult = raw => decode(raw, _resultMayBeNull);
+            _decodeResult = DecodeValueTaskMethod.MakeGenericMethod(resultType).CreateDelegate<Func<Task<ByteString>, object>>();
             _encodeResult = EncodeValueTaskMethod.MakeGenericMethod(resultType).CreateDelegate<Func<object, Task<ByteString>>>();
         }
         else
@@ -145,7 +139,7 @@ internal sealed class GrainMethodDescriptor
         return null;
     }
 
-    private static async Task<T> DecodeTyped<T>(Task<ByteString> raw, bool mayBeNull)
+    private static async Task<T> DecodeTyped<T>(Task<ByteString> raw)
     {
         var bytes = await raw.ConfigureAwait(false);
         object? value;
@@ -158,25 +152,15 @@ internal sealed class GrainMethodDescriptor
             throw new OrleansCacheException($"The silo's response could not be read as {typeof(T).Name}: {ex.Message}", ex);
         }
 
-        if (value is null && !mayBeNull)
-        {
-            // Found by the fuzz suite (docs/fuzzing.md): passed on, it surfaced as a NullReferenceException in the caller.
-            throw new OrleansCacheException($"The silo's response was null, but the method's {typeof(T).Name} result is never null.");
-        }
-
         return (T)value!;
     }
 
-    /// <summary>False when the method declares a result that is never null (<c>Task&lt;string&gt;</c>, not <c>Task&lt;string?&gt;</c>).</summary>
-    private static bool ResultMayBeNull(MethodInfo method) =>
-        new NullabilityInfoContext().Create(method.ReturnParameter).GenericTypeArguments is not [{ ReadState: NullabilityState.NotNull }];
-
     // Returns object on purpose: bound once to a Func<Task<ByteString>, object> per method.
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Bound to a non-generic delegate.")]
-    private static object DecodeTask<T>(Task<ByteString> raw, bool mayBeNull) => DecodeTyped<T>(raw, mayBeNull);
+    private static object DecodeTask<T>(Task<ByteString> raw) => DecodeTyped<T>(raw);
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Bound to a non-generic delegate.")]
-    private static object DecodeValueTask<T>(Task<ByteString> raw, bool mayBeNull) => new ValueTask<T>(DecodeTyped<T>(raw, mayBeNull));
+    private static object DecodeValueTask<T>(Task<ByteString> raw) => new ValueTask<T>(DecodeTyped<T>(raw));
 
     private static async Task<ByteString> EncodeVoidTask(Task task)
     {

@@ -71,7 +71,12 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
             return;
         }
 
-        if (!PeerMessageParser<Subscription>.TryParse(message.Payload, out var subscription, out _))
+        Subscription subscription;
+        try
+        {
+            subscription = Subscription.Parser.ParseFrom(message.Payload);
+        }
+        catch (InvalidProtocolBufferException)
         {
             LogBadSubscription(_logger, session.ClientId);
             return;
@@ -90,7 +95,12 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
     public void OnMessage(SiloAddress from, ByteString payload)
     {
-        if (!PeerMessageParser<InvalidationBatch>.TryParse(payload, out var batch, out _))
+        InvalidationBatch batch;
+        try
+        {
+            batch = InvalidationBatch.Parser.ParseFrom(payload);
+        }
+        catch (InvalidProtocolBufferException)
         {
             LogBadBatch(_logger, from);
             return;

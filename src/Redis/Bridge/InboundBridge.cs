@@ -105,7 +105,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         foreach (var prefix in _options.KeyspacePrefixes)
         {
             var pattern = new RedisChannel($"__keyspace@*__:{prefix}*", RedisChannel.PatternMode.Pattern);
-            await subscriber.SubscribeAsync(pattern, (c, m) => Enqueue(KeyspacePath, c, m, prefix)).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(pattern, (c, m) => Enqueue(KeyspacePath, c, m, null)).ConfigureAwait(false);
         }
 
         _processing = Task.Run(ProcessAsync, CancellationToken.None);
@@ -166,7 +166,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         {
             CanonicalPath or StreamPath => CanonicalMessageParser.Parse(payload, _limits),
             TypedPath => TypedEventParser.Parse(payload, prefix!, _limits),
-            _ => KeyspaceNotificationParser.Parse(channel, prefix!, _limits),
+            _ => ParseKeyspace(channel),
         };
 
         if (result.Rejection is { } rejection)
@@ -244,6 +244,28 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
     /// <summary>One silo runs a message that is not per key: the owner of a grain id derived from the message's bytes.</summary>
     private bool IsDesignated(byte[] payload) =>
         _ownership.IsLocal(new GrainId("cache-bridge-message", Convert.ToHexString(SHA256.HashData(payload))));
+
+    private BridgeParseResult ParseKeyspace(string channel)
+    {
+        // __keyspace@<db>__:<key>; the event name (del, set, expired, ...) does not matter: the key changed.
+        var separator = channel.IndexOf("__:", StringComparison.Ordinal);
+        if (!channel.StartsWith("__keyspace@", StringComparison.Ordinal) || separator < 0)
+        {
+            return BridgeParseResult.Reject(BridgeRejectionReason.InvalidCharacters, "not a keyspace notification channel");
+        }
+
+        var key = channel[(separator + 3)..];
+        try
+        {
+            CacheInputRules.ValidateKey(key, _limits.MaxKeyLength);
+        }
+        catch (ArgumentException ex)
+        {
+            return BridgeParseResult.Reject(key.Length > _limits.MaxKeyLength ? BridgeRejectionReason.ValueTooLong : BridgeRejectionReason.InvalidCharacters, ex.Message);
+        }
+
+        return BridgeParseResult.Accept(new BridgeInvalidation(BridgeInvalidationKind.Key, [key], null, null, null, null));
+    }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {

@@ -163,11 +163,6 @@ internal sealed partial class ActivationData : IGrainContext
             var activated = await _activated.Task.ConfigureAwait(false);
             item.Completion.TrySetResult(activated ? await InvokeAsync(item).ConfigureAwait(false) : null);
         }
-        catch (Exception ex)
-        {
-            // InvokeAsync answers every failure it expects; anything else still answers the caller, who would wait forever.
-            item.Completion.TrySetResult(Failures.Application(ex));
-        }
         finally
         {
             Volatile.Write(ref _lastActiveTimestamp, _time.GetTimestamp());
@@ -217,12 +212,6 @@ internal sealed partial class ActivationData : IGrainContext
             try
             {
                 item.Completion.TrySetResult(await InvokeAsync(item).ConfigureAwait(false));
-            }
-            catch (Exception ex)
-            {
-                // Never let one call end this loop: the caller would wait forever, and so would every later call to
-                // the grain (the fuzz suite found such a call, docs/fuzzing.md).
-                item.Completion.TrySetResult(Failures.Application(ex));
             }
             finally
             {

@@ -70,7 +70,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
         }
 
         var started = _time.GetTimestamp();
-        var timeout = RequestTimeout.Of(request, _options.CallTimeout);
+        var timeout = request.TimeoutMs == 0 ? _options.CallTimeout : TimeSpan.FromMilliseconds(request.TimeoutMs);
         var deadline = started + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
         var response = await RouteUntilDeadlineAsync(request, deadline).ConfigureAwait(false);
         _metrics.CallHandled(response.Failure?.Kind.ToString() ?? "ok", _time.GetElapsedTime(started).TotalMilliseconds);

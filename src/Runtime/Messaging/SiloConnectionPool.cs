@@ -163,9 +163,6 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     {
         var state = (OutboundState)connection.PeerState!;
         state.Welcome.TrySetException(new SiloUnreachableException($"Silo {state.Target} closed the connection during the handshake.", reason ?? new IOException("Connection closed.")));
-
-        // Marked observed: a handshake that already gave up (it timed out) never looks at it (found by the fuzz suite).
-        _ = state.Welcome.Task.Exception;
         Forget(state.Target, connection);
         LogClosed(_logger, state.Target, reason?.Message);
     }

@@ -130,7 +130,7 @@ internal sealed partial class SiloMessenger : IAsyncDisposable
             return Failures.BadRequest($"No system target '{request.GrainKey}' takes that request.");
         }
 
-        var timeout = RequestTimeout.Of(request, TimeSpan.FromSeconds(30));
+        var timeout = request.TimeoutMs == 0 ? TimeSpan.FromSeconds(30) : TimeSpan.FromMilliseconds(request.TimeoutMs);
         using var deadline = new CancellationTokenSource(timeout, _time);
         try
         {

@@ -12,7 +12,7 @@ public sealed class MetricTotals : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, long> _totals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _byTag = new(StringComparer.Ordinal);
-    private readonly List<(string Instrument, Func<long, bool> Condition, TaskCompletionSource Signal)> _waiters = [];
+    private readonly List<(string Instrument, long Target, TaskCompletionSource Signal)> _waiters = [];
     private readonly string? _tag;
 
     /// <param name="meterName">The meter to listen to, e.g. <c>OrleansCache.Redis</c>.</param>
@@ -54,25 +54,17 @@ public sealed class MetricTotals : IDisposable
 
     /// <summary>Completes when <paramref name="instrument"/>'s total reaches <paramref name="target"/>.</summary>
     /// <exception cref="TimeoutException">Not within <paramref name="timeout"/> (default 2 minutes).</exception>
-    public Task WhenAsync(string instrument, long target, TimeSpan? timeout = null) => WhenAsync(instrument, total => total >= target, timeout);
-
-    /// <summary>
-    /// Completes when <paramref name="instrument"/>'s total satisfies <paramref name="condition"/> (e.g. an up-down
-    /// counter falling back to where it was).
-    /// </summary>
-    /// <exception cref="TimeoutException">Not within <paramref name="timeout"/> (default 2 minutes).</exception>
-    public Task WhenAsync(string instrument, Func<long, bool> condition, TimeSpan? timeout = null)
+    public Task WhenAsync(string instrument, long target, TimeSpan? timeout = null)
     {
-        ArgumentNullException.ThrowIfNull(condition);
         lock (_lock)
         {
-            if (condition(_totals.GetValueOrDefault(instrument)))
+            if (_totals.GetValueOrDefault(instrument) >= target)
             {
                 return Task.CompletedTask;
             }
 
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((instrument, condition, signal));
+            _waiters.Add((instrument, target, signal));
             return signal.Task.WaitAsync(timeout ?? TimeSpan.FromMinutes(2));
         }
     }
@@ -101,7 +93,7 @@ public sealed class MetricTotals : IDisposable
                 _byTag[tagValue] = _byTag.GetValueOrDefault(tagValue) + value;
             }
 
-            foreach (var waiter in _waiters.Where(w => w.Instrument == instrument && w.Condition(total)).ToList())
+            foreach (var waiter in _waiters.Where(w => w.Instrument == instrument && total >= w.Target).ToList())
             {
                 waiter.Signal.TrySetResult();
                 _waiters.Remove(waiter);
