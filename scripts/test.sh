@@ -19,6 +19,18 @@ if ! command -v redis-server >/dev/null 2>&1 || ! /usr/bin/python3 -c "import re
   fi
 fi
 
+# The dashboard tests drive Debian's Chromium headless (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing chromium (the dashboard tests need it)..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "chromium is missing: install it (apt-get install chromium) and run again." >&2
+    exit 1
+  fi
+fi
+
 interop=tests/OrleansCache.Redis.Tests/Interop
 if [ ! -d "$interop/node_modules/ioredis" ]; then
   echo "Installing ioredis for the Node interop test..."

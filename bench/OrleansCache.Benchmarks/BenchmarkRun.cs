@@ -24,11 +24,55 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
         var value = new byte[ValueSize];
         Random.Shared.NextBytes(value);
 
-        await NearCacheHitsAsync(cluster);
+        if (settings.Includes("P1"))
+        {
+            await NearCacheHitsAsync(cluster);
+        }
+
+        // P2's direct-call latency is the yardstick of P6 and P8, so it always runs.
         var direct = await RemoteReadsAsync(cluster, multiplexer.GetDatabase(), echo, value);
-        await ThroughputAsync(cluster, multiplexer.GetDatabase(), value);
-        await ForwardedCallsAsync(cluster, value, direct);
-        await GetOrCreateBurstAsync(cluster, direct);
+
+        // With --allocations, what the selected pairs after P2 allocate most, by type (peers included).
+        using var sampler = settings.ProfileAllocations ? new AllocationSampler() : null;
+        sampler?.Start();
+        if (settings.Includes("P3"))
+        {
+            await ThroughputAsync(cluster, multiplexer.GetDatabase(), value);
+        }
+
+        var invalidations = new InvalidationBenchmarks(settings, log, redis.ConnectionString);
+        if (settings.Includes("P4"))
+        {
+            await invalidations.LatencyAtFixedRateAsync(cluster, _table);
+        }
+
+        if (settings.Includes("P5"))
+        {
+            await invalidations.ThroughputAsync(cluster, _table);
+        }
+
+        if (settings.Includes("P6"))
+        {
+            await ForwardedCallsAsync(cluster, value, direct);
+        }
+
+        if (settings.Includes("P7"))
+        {
+            var memory = new MemoryBenchmarks(settings, log);
+            memory.NearCacheEntries(_table);
+            await memory.ActivationsAsync(cluster, _table);
+        }
+
+        if (settings.Includes("P8"))
+        {
+            await GetOrCreateBurstAsync(cluster, direct);
+        }
+
+        foreach (var (type, bytes) in sampler?.Stop(top: 25) ?? [])
+        {
+            log.WriteLine($"  allocated {bytes / 1024.0 / 1024.0,8:0.0} MB  {type}");
+        }
+
         return _table;
     }
 
@@ -98,13 +142,17 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
     private async Task ThroughputAsync(TestCluster cluster, IDatabase redis, byte[] value)
     {
         log.WriteLine("P3: throughput");
-        var client = await cluster.CreateClientAsync();
-        var grain = client.GetGrain<ICacheEntryGrain>("p3");
+        // The key is owned by the client's gateway, as in P2, so every run measures the same path (P6 measures a forwarded one).
+        var client = await cluster.CreateClientAsync(gateway: cluster.Silos[0]);
+        var grain = client.GetGrain<ICacheEntryGrain>(cluster.KeyOwnedBy<ICacheEntryGrain>(cluster.Silos[0], "p3"));
         await grain.SetAsync(value, CacheWriteOptions.Default);
         await redis.StringSetAsync("p3", value);
-        var ours = await Measure.ThroughputAsync(() => grain.GetAsync(), inFlight: 64, settings.ThroughputDuration);
-        var peer = await Measure.ThroughputAsync(() => redis.StringGetAsync("p3"), inFlight: 64, settings.ThroughputDuration);
-        _table.Add("P3", "remote reads/s, 64 in flight, one client", ours, peer, "ops/s", 1.0, lowerIsBetter: false, "pipelined Redis GET");
+        var ours = await Measure.ProfiledThroughputAsync(() => grain.GetAsync(), inFlight: 64, settings.ThroughputDuration);
+        var peer = await Measure.ProfiledThroughputAsync(() => redis.StringGetAsync("p3"), inFlight: 64, settings.ThroughputDuration);
+        _table.Add("P3", "remote reads/s, 64 in flight, one client", ours.PerSecond, peer.PerSecond, "ops/s", 1.0, lowerIsBetter: false, "pipelined Redis GET");
+        // Where the time goes: ours counts client and silo (one process), Redis only its client.
+        _table.Add("P3", "profile: bytes allocated per read", ours.BytesPerCall, peer.BytesPerCall, "B", double.NaN, lowerIsBetter: true, "Redis client only");
+        _table.Add("P3", "profile: thread-pool work items per read", ours.WorkItemsPerCall, peer.WorkItemsPerCall, "items", double.NaN, lowerIsBetter: true, "Redis client only");
     }
 
     /// <summary>P6: a call that reaches a non-owner and is forwarded, against the same call made to the owner.</summary>

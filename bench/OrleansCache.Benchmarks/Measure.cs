@@ -26,10 +26,15 @@ internal static class Measure
     }
 
     /// <summary>Keeps <paramref name="inFlight"/> calls running for <paramref name="duration"/>; returns completed calls per second.</summary>
-    public static async Task<double> ThroughputAsync(Func<Task> operation, int inFlight, TimeSpan duration)
+    public static async Task<double> ThroughputAsync(Func<Task> operation, int inFlight, TimeSpan duration) =>
+        (await ProfiledThroughputAsync(operation, inFlight, duration)).PerSecond;
+
+    /// <summary>As <see cref="ThroughputAsync"/>, and also what each call cost the process.</summary>
+    public static async Task<(double PerSecond, double BytesPerCall, double WorkItemsPerCall)> ProfiledThroughputAsync(Func<Task> operation, int inFlight, TimeSpan duration)
     {
         var stop = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         long completed = 0;
+        var resources = ResourceUse.Now();
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
         {
@@ -39,7 +44,9 @@ internal static class Measure
                 Interlocked.Increment(ref completed);
             }
         }));
-        return completed / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var perSecond = completed / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var used = ResourceUse.Now().Since(resources);
+        return (perSecond, used.AllocatedBytes / (double)completed, used.WorkItems / (double)completed);
     }
 
     /// <summary>Nanoseconds per call of a tight synchronous loop over <paramref name="threads"/> threads.</summary>

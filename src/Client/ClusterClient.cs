@@ -5,6 +5,7 @@ using OrleansCache.Core;
 using OrleansCache.Core.Messaging;
 using OrleansCache.Core.Protocol;
 using OrleansCache.Core.Proxies;
+using OrleansCache.Core.Security;
 
 namespace OrleansCache.Client;
 
@@ -15,6 +16,7 @@ namespace OrleansCache.Client;
 internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker, IEnvelopeHandler
 {
     private readonly ClusterClientOptions _options;
+    private readonly OutboundSecurity _security;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly GrainReferenceFactory _references;
@@ -35,6 +37,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         ArgumentNullException.ThrowIfNull(options);
         ClusterClientOptionsValidator.ThrowIfInvalid(options);
         _options = options;
+        _security = CreateSecurity(options.Security);
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ClusterClient>();
         _references = new GrainReferenceFactory(this);
@@ -155,15 +158,13 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     void IEnvelopeHandler.OnEnvelope(FramedConnection connection, Envelope envelope)
     {
         var state = (GatewayState)connection.PeerState!;
+        if (state.TryAcceptHandshake(envelope))
+        {
+            return;
+        }
+
         switch (envelope.BodyCase)
         {
-            case Envelope.BodyOneofCase.Welcome:
-                if (!state.Welcome.TrySetResult(envelope.Welcome))
-                {
-                    throw new ProtocolViolationException("A second Welcome arrived.");
-                }
-
-                break;
             case Envelope.BodyOneofCase.ClusterView:
                 LearnGateways(envelope.ClusterView.Gateways);
                 break;
@@ -224,6 +225,13 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 return current;
             }
 
+            if (_connected.Task.IsFaulted && _reconnectLoop is { IsCompleted: true } && Volatile.Read(ref _disposed) == 0)
+            {
+                // The last round was refused for authentication. Each call tries once more (the silos' settings may
+                // have been fixed meanwhile) and fails as fast if they refuse again.
+                _connected = new TaskCompletionSource<FramedConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             connected = _connected.Task;
             if (_reconnectLoop is null || _reconnectLoop.IsCompleted)
             {
@@ -235,10 +243,17 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         {
             return await connected.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
         }
+        catch (ClusterAuthenticationException ex)
+        {
+            // One exception per caller: the round's failure is shared by everyone who waited on it.
+            throw new ClusterAuthenticationException(ex.Message, ex);
+        }
         catch (TimeoutException)
         {
             var last = Volatile.Read(ref _lastConnectError);
-            var message = $"No gateway of cluster '{_options.ClusterId}' accepted the client within {timeout.TotalMilliseconds:0} ms (tried {string.Join(", ", Candidates(null))})"
+            var candidates = Candidates(null);
+            var tried = candidates.Count > 0 ? $"tried {string.Join(", ", candidates)}" : "no gateway known yet";
+            var message = $"No gateway of cluster '{_options.ClusterId}' accepted the client within {timeout.TotalMilliseconds:0} ms ({tried})"
                 + (last is null ? "." : $"; last error: {last.Message}");
             throw last is null ? new ClusterUnavailableException(message) : new ClusterUnavailableException(message, last);
         }
@@ -269,7 +284,17 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            await RefreshProvidedGatewaysAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RefreshProvidedGatewaysAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Disposed while the provider was asked (e.g. an unreachable Redis): disposal must not fail for it.
+                return;
+            }
+
+            ClusterAuthenticationException? refused = null;
             foreach (var gateway in Candidates(avoid))
             {
                 try
@@ -298,11 +323,29 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 {
                     return;
                 }
+                catch (ClusterAuthenticationException ex)
+                {
+                    refused = ex;
+                    Volatile.Write(ref _lastConnectError, ex);
+                    LogAuthenticationFailed(_logger, gateway, ex.Message);
+                }
                 catch (Exception ex)
                 {
                     Volatile.Write(ref _lastConnectError, ex);
                     LogConnectFailed(_logger, gateway, ex.Message);
                 }
+            }
+
+            if (refused is not null)
+            {
+                // A refused key or an untrusted certificate is a configuration error: retrying in the background would
+                // only hide it behind a timeout. Waiting calls fail with it now; the next call tries again.
+                lock (_lock)
+                {
+                    _connected.TrySetException(refused);
+                }
+
+                return;
             }
 
             try
@@ -329,6 +372,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 $"gateway {gateway}",
                 new GatewayState(gateway),
                 new Hello { ClusterId = _options.ClusterId, Role = PeerRole.Client, PeerName = _options.ClientId },
+                _security,
                 this,
                 _options.Connection,
                 _options.ConnectTimeout,
@@ -397,6 +441,24 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
             _learnedGateways.Clear();
             _learnedGateways.AddRange(valid);
         }
+    }
+
+    private static OutboundSecurity CreateSecurity(ClientSecurityOptions security)
+    {
+        var credential = ClusterCredential.From(security.SharedSecret, security.KeyId);
+        var tls = security.Tls;
+        if (!tls.Enabled)
+        {
+            return credential is null ? OutboundSecurity.None : new OutboundSecurity(credential, null);
+        }
+
+        IEnumerable<System.Security.Cryptography.X509Certificates.X509Certificate2> trusted = tls.TrustedCertificates;
+        if (tls.TrustedCertificatePath is { } path)
+        {
+            trusted = trusted.Concat(CertificateFiles.LoadTrusted(path));
+        }
+
+        return new OutboundSecurity(credential, new TlsClientSettings(tls.TargetHost, trusted, tls.RemoteCertificateValidation));
     }
 
     private sealed class GatewayState(string gateway) : OutboundPeerState

@@ -7,6 +7,7 @@ namespace OrleansCache.Grains.Interfaces;
 /// across deactivation, silo death and failover: <see cref="Era"/> and <see cref="Activation"/> identify the activation
 /// that made the change (later activations are greater), <see cref="Change"/> counts changes within it.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CacheVersionJsonConverter))]
 public readonly record struct CacheVersion(long Era, long Activation, long Change) : IComparable<CacheVersion>
 {
     /// <summary>Smaller than every real version.</summary>

@@ -69,7 +69,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public async Task<CacheEntry> GetAsync()
     {
         await ExpireIfDueAsync();
-        return _entry;
+        var entry = _entry;
+        _metrics.Read(entry.Found);
+        return entry;
     }
 
     public async Task<CacheVersion> GetVersionAsync()
@@ -102,6 +104,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         await ExpireIfDueAsync();
         var entry = _entry;
+        _metrics.Read(entry.Found);
         if (entry.Found)
         {
             _metrics.Lease("hit");
@@ -153,6 +156,20 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     }
 
     public async Task<FillResult> WaitForFillAsync(Guid leaseId, TimeSpan timeout)
+    {
+        // Every wait is measured, a lease that had already ended as a wait of (almost) nothing.
+        var waitStarted = _time.GetTimestamp();
+        try
+        {
+            return await WaitForLeaseEndAsync(leaseId, timeout);
+        }
+        finally
+        {
+            _metrics.LeaseWaited(_time.GetElapsedTime(waitStarted).TotalMilliseconds);
+        }
+    }
+
+    private async Task<FillResult> WaitForLeaseEndAsync(Guid leaseId, TimeSpan timeout)
     {
         var lease = _lease;
         if (lease is null || lease.Id != leaseId)

@@ -18,5 +18,16 @@ internal static class SiloCommandLine
         ["--death-timeout"] = "Membership:DeathTimeout",
         ["--redis"] = "Redis:ConnectionString",
         ["--redis-prefix"] = "Redis:KeyPrefix",
+        ["--http"] = "Http:Enabled",
+        ["--http-listen"] = "Http:ListenAddress",
+        ["--http-port"] = "Http:Port",
+        ["--dashboard"] = "Http:Dashboard",
+        ["--redis-bridge"] = "RedisBridge:Enabled",
+        // Command lines are visible to other users of the machine (ps); prefer ORLEANSCACHE_Security__SharedSecret.
+        ["--shared-secret"] = "Security:SharedSecret",
+        ["--tls-certificate"] = "Security:Tls:CertificatePath",
+        ["--tls-certificate-password"] = "Security:Tls:CertificatePassword",
+        ["--tls-certificate-key"] = "Security:Tls:CertificateKeyPath",
+        ["--tls-trusted"] = "Security:Tls:TrustedCertificatePath",
     };
 }

@@ -6,6 +6,7 @@ using OrleansCache.Client;
 using OrleansCache.Core;
 using OrleansCache.Core.Membership;
 using OrleansCache.Core.Proxies;
+using OrleansCache.Runtime;
 using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Placement;
@@ -78,7 +79,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             for (var i = 0; i < options.InitialSilos; i++)
             {
-                await cluster.StartSiloAsync(siloPort: 0, gatewayPort: 0, cancellationToken).ConfigureAwait(false);
+                await cluster.StartSiloAsync(siloPort: 0, gatewayPort: 0, configure: null, cancellationToken).ConfigureAwait(false);
             }
 
             await cluster.WaitForStableViewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -124,9 +125,17 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts one more silo and waits until every silo sees it.</summary>
-    public async Task<TestSilo> StartAdditionalSiloAsync(CancellationToken cancellationToken = default)
+    public Task<TestSilo> StartAdditionalSiloAsync(CancellationToken cancellationToken = default) =>
+        StartAdditionalSiloAsync(configure: null, cancellationToken);
+
+    /// <summary>
+    /// Starts one more silo, configured by <paramref name="configure"/> after the cluster's own configuration (e.g. a
+    /// different secret, to test that it cannot join), and waits until every silo sees it.
+    /// </summary>
+    /// <exception cref="ClusterAuthenticationException">The cluster refused the silo; it was not started.</exception>
+    public async Task<TestSilo> StartAdditionalSiloAsync(Action<ISiloBuilder>? configure, CancellationToken cancellationToken = default)
     {
-        var silo = await StartSiloAsync(siloPort: 0, gatewayPort: 0, cancellationToken).ConfigureAwait(false);
+        var silo = await StartSiloAsync(siloPort: 0, gatewayPort: 0, configure, cancellationToken).ConfigureAwait(false);
         await WaitForStableViewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return silo;
     }
@@ -164,7 +173,7 @@ public sealed class TestCluster : IAsyncDisposable
 
         var siloPort = silo.Address.Port;
         var gatewayPort = int.Parse(silo.GatewayEndPoint[(silo.GatewayEndPoint.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var restarted = await StartSiloAsync(siloPort, gatewayPort, cancellationToken).ConfigureAwait(false);
+        var restarted = await StartSiloAsync(siloPort, gatewayPort, configure: null, cancellationToken).ConfigureAwait(false);
         await WaitForStableViewAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         return restarted;
     }
@@ -252,7 +261,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    private async Task<TestSilo> StartSiloAsync(int siloPort, int gatewayPort, CancellationToken cancellationToken)
+    private async Task<TestSilo> StartSiloAsync(int siloPort, int gatewayPort, Action<ISiloBuilder>? configure, CancellationToken cancellationToken)
     {
         var name = $"silo-{Interlocked.Increment(ref _nextSiloNumber)}";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
@@ -272,16 +281,43 @@ public sealed class TestCluster : IAsyncDisposable
                 o.SiloPort = siloPort;
                 o.GatewayPort = gatewayPort;
             });
+            silo.ConfigureHttp(h =>
+            {
+                h.Enabled = Options.EnableHttp;
+                h.ListenAddress = "127.0.0.1";
+                h.Port = 0;
+            });
             silo.ConfigureMembership(m =>
             {
                 m.ProbeInterval = Options.ProbeInterval;
                 m.DeathTimeout = Options.DeathTimeout;
             });
+            if (Options.SharedSecret is { } secret)
+            {
+                silo.UseSharedSecret(secret);
+            }
+
+            if (Options.ServerCertificate is { } certificate)
+            {
+                silo.UseTls(certificate);
+            }
+
             Options.ConfigureSilo?.Invoke(silo);
+            configure?.Invoke(silo);
         });
 
         var host = builder.Build();
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A silo that failed to start (e.g. refused by the cluster) must not keep its ports.
+            await ((IAsyncDisposable)host).DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var silo = new TestSilo(name, host, host.Services.GetRequiredService<Silo>());
         lock (_lock)
         {
@@ -317,6 +353,16 @@ public sealed class TestCluster : IAsyncDisposable
         for (var i = 0; i < silos.Count; i++)
         {
             options.Gateways.Add(silos[(first + i) % silos.Count].GatewayEndPoint);
+        }
+
+        if (Options.SharedSecret is { } secret)
+        {
+            options.UseSharedSecret(secret);
+        }
+
+        if (Options.ServerCertificate is { } certificate)
+        {
+            options.UseTls(certificate);
         }
 
         Options.ConfigureClient?.Invoke(options);

@@ -15,6 +15,7 @@ public sealed class TestSilo
         Silo = silo;
         Address = silo.Address;
         GatewayEndPoint = silo.GatewayEndPoint;
+        HttpEndPoint = silo.HttpEndPoint?.ToString();
     }
 
     /// <summary>The silo's name, e.g. <c>silo-1</c>.</summary>
@@ -25,6 +26,12 @@ public sealed class TestSilo
 
     /// <summary>The <c>host:port</c> clients connect to.</summary>
     public string GatewayEndPoint { get; }
+
+    /// <summary>
+    /// The <c>host:port</c> of the silo's HTTP endpoints (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, the
+    /// dashboard at <c>/</c>), or null unless <see cref="TestClusterOptions.EnableHttp"/>.
+    /// </summary>
+    public string? HttpEndPoint { get; }
 
     /// <summary>False once the silo was killed or stopped.</summary>
     public bool IsRunning { get; internal set; } = true;

@@ -34,6 +34,20 @@ public sealed class RedisGatewayListTests(RedisServer redis)
         Assert.Contains("UseRedisGatewayList", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ClientWithUnreachableRedis_FailsToConnect_AndDisposesCleanly()
+    {
+        var options = new OrleansCacheClientOptions { ClusterId = "unreachable" };
+        options.Cluster.ConnectTimeout = TimeSpan.FromMilliseconds(500);
+        options.UseRedisGatewayList("127.0.0.1:1,connectTimeout=200");
+        var client = OrleansCacheFactory.Create(options);
+
+        await Assert.ThrowsAsync<Core.ClusterUnavailableException>(() => client.Cluster.ConnectAsync(TestContext.Current.CancellationToken));
+
+        // Disposing while the provider is still trying Redis used to fail with the provider's cancellation.
+        await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
     private static async Task<string?> SetThenGetAsync(IOrleansCache cache, string key, string value)
     {
         await cache.SetAsync(key, value, cancellationToken: TestContext.Current.CancellationToken);

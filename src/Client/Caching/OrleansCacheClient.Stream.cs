@@ -75,8 +75,11 @@ internal sealed partial class OrleansCacheClient
             return;
         }
 
-        foreach (var item in batch.Items)
+        // Indexed: a RepeatedField's enumerator is an allocation per push.
+        var items = batch.Items;
+        for (var i = 0; i < items.Count; i++)
         {
+            var item = items[i];
             switch (item.TargetCase)
             {
                 case Grains.Interfaces.Protocol.Invalidation.TargetOneofCase.Key:

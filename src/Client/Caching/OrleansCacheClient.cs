@@ -25,7 +25,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
     private readonly ILogger _logger;
     private readonly CacheClientMetrics _metrics;
     private readonly NearCache _near;
-    private readonly ConcurrentDictionary<string, Lazy<Task<CacheEntry>>> _reads = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RemoteRead> _reads = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<CreatedValue>>> _creates = new(StringComparer.Ordinal);
     private int _nextCoordinator;
 
@@ -155,11 +155,36 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
 
     public Task RemoveAsync(string key, CancellationToken cancellationToken = default) => InvalidateAsync(key, cancellationToken);
 
-    public async Task InvalidateAsync(string key, CancellationToken cancellationToken = default)
+    public Task InvalidateAsync(string key, CancellationToken cancellationToken = default) => InvalidateVersionedAsync(key, cancellationToken);
+
+    /// <summary>
+    /// <see cref="InvalidateAsync(string, CancellationToken)"/>, returning the version the key's grain gave the change
+    /// (for history checkers that compare versions across clients).
+    /// </summary>
+    internal async Task<CacheVersion> InvalidateVersionedAsync(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
         var version = await IdempotentAsync(() => Entry(key).InvalidateAsync(), cancellationToken).ConfigureAwait(false);
         ApplyKey(key, version);
+        return version;
+    }
+
+    /// <summary>
+    /// <see cref="TryGetAsync{T}"/> for raw bytes, returning the version of what it returned (a missing entry has a
+    /// version too). Same path: the near-cache first, then the key's grain.
+    /// </summary>
+    internal async ValueTask<(bool Found, byte[]? Value, CacheVersion Version)> TryGetVersionedAsync(string key, CancellationToken cancellationToken)
+    {
+        if (key is not null && _near.TryGet(key, out var cached))
+        {
+            _metrics.Hit();
+            return (true, cached.Bytes, cached.Version);
+        }
+
+        ValidateKey(key!);
+        _metrics.Miss();
+        var entry = await ReadRemoteAsync(key!, cancellationToken).ConfigureAwait(false);
+        return (entry.Found, entry.Value, entry.Version);
     }
 
     public async Task InvalidateAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
@@ -218,8 +243,8 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         return (await ReadRemoteAsync(key, cancellationToken).ConfigureAwait(false)).Value;
     }
 
-    /// <summary>Stores raw bytes (for <see cref="OrleansDistributedCache"/>).</summary>
-    internal Task SetBytesAsync(string key, byte[] value, TimeSpan? ttl, CancellationToken cancellationToken)
+    /// <summary>Stores raw bytes (for <see cref="OrleansDistributedCache"/>); returns the version the key's grain gave them.</summary>
+    internal Task<CacheVersion> SetBytesAsync(string key, byte[] value, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(value);
@@ -240,7 +265,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         _metrics.Dispose();
     }
 
-    private async Task SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, CancellationToken cancellationToken)
+    private async Task<CacheVersion> SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, CancellationToken cancellationToken)
     {
         var ticket = _near.BeginFill(key);
         try
@@ -248,6 +273,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             var version = await IdempotentAsync(() => Entry(key).SetAsync(bytes, write), cancellationToken).ConfigureAwait(false);
             var expiresAt = write.Ttl is { } ttl ? _time.GetUtcNow() + ttl : (DateTimeOffset?)null;
             _near.CompleteFill(ticket, new CacheEntry(bytes, version, expiresAt, write.Tags), typed);
+            return version;
         }
         catch
         {
@@ -256,16 +282,44 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         }
     }
 
-    /// <summary>One remote read per key at a time in this client; concurrent readers share it.</summary>
+    /// <summary>
+    /// One remote read per key at a time in this client; concurrent readers share it, unless the key changed (as far as
+    /// this client knows) since it began: its result may then be older than what this reader already saw, so the reader
+    /// starts a new one (monotonic reads, read-your-writes).
+    /// </summary>
     private Task<CacheEntry> ReadRemoteAsync(string key, CancellationToken cancellationToken)
     {
-        var read = _reads.GetOrAdd(key, k => new Lazy<Task<CacheEntry>>(() => ReadAndFillAsync(k)));
-        return read.Value.WaitAsync(cancellationToken);
+        while (true)
+        {
+            if (_reads.TryGetValue(key, out var current))
+            {
+                if (current.Ticket is not { } ticket || !_near.IsOvertaken(ticket))
+                {
+                    return current.Result.WaitAsync(cancellationToken);
+                }
+
+                var replacement = new RemoteRead(this, key);
+                if (_reads.TryUpdate(key, replacement, current))
+                {
+                    return replacement.Result.WaitAsync(cancellationToken);
+                }
+            }
+            else
+            {
+                var read = new RemoteRead(this, key);
+                if (_reads.TryAdd(key, read))
+                {
+                    return read.Result.WaitAsync(cancellationToken);
+                }
+            }
+        }
     }
 
-    private async Task<CacheEntry> ReadAndFillAsync(string key)
+    private async Task<CacheEntry> ReadAndFillAsync(RemoteRead read)
     {
+        var key = read.Key;
         var ticket = _near.BeginFill(key);
+        read.Ticket = ticket;
         try
         {
             var entry = await IdempotentAsync(() => Entry(key).GetAsync(), CancellationToken.None).ConfigureAwait(false);
@@ -284,7 +338,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         }
         finally
         {
-            _reads.TryRemove(key, out _);
+            _reads.TryRemove(new KeyValuePair<string, RemoteRead>(key, read));
         }
     }
 
@@ -443,6 +497,25 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                 // Sent again: the router waits for the membership view to move on from a dead owner.
             }
         }
+    }
+
+    /// <summary>A remote read of one key that concurrent readers share; it starts when its result is first asked for.</summary>
+    private sealed class RemoteRead
+    {
+        private readonly Lazy<Task<CacheEntry>> _result;
+
+        public RemoteRead(OrleansCacheClient owner, string key)
+        {
+            Key = key;
+            _result = new Lazy<Task<CacheEntry>>(() => owner.ReadAndFillAsync(this));
+        }
+
+        public string Key { get; }
+
+        /// <summary>Its fill ticket, once it began (set before its first await).</summary>
+        public FillTicket? Ticket { get; set; }
+
+        public Task<CacheEntry> Result => _result.Value;
     }
 
     /// <summary>What a shared get-or-create produced: the value (typed for its first caller) and its bytes (for the others).</summary>

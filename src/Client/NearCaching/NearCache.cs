@@ -106,8 +106,15 @@ internal sealed class NearCache
         lock (_lock)
         {
             RemoveTicket(ticket);
+
+            // The key is at this version or later: fills still in flight must not insert anything older, and reads
+            // that begin from now on must not share their (possibly older) results.
+            RaiseTickets(ticket.Key, result.Version);
             if (result.Version < ticket.MinVersion)
             {
+                // Not inserted (an invalidation or a resync overtook it), but the cluster was at this version or later:
+                // a copy older than it must not be confirmed back into service by a revalidation answered earlier.
+                DropOlderThan(ticket.Key, result.Version);
                 return null;
             }
 
@@ -117,7 +124,9 @@ internal sealed class NearCache
                 return null;
             }
 
-            var entry = new NearCacheEntry(ticket.Key, result.Value!, result.Version, ExpiresAt(result.ExpiresAt), result.Tags, _trustEpoch) { Typed = typed, LastAccess = _time.GetTimestamp() };
+            // Most entries have no tags: share one empty list rather than keep the one each response decoded.
+            var tags = result.Tags.Count == 0 ? [] : result.Tags;
+            var entry = new NearCacheEntry(ticket.Key, result.Value!, result.Version, ExpiresAt(result.ExpiresAt), tags, _trustEpoch) { Typed = typed, LastAccess = _time.GetTimestamp() };
             var stored = _entries.AddOrUpdate(ticket.Key, entry, (_, current) => current.Version > entry.Version ? current : entry);
             if (!ReferenceEquals(stored, entry))
             {
@@ -143,15 +152,20 @@ internal sealed class NearCache
     {
         lock (_lock)
         {
-            if (_fills.TryGetValue(key, out var tickets))
-            {
-                foreach (var ticket in tickets)
-                {
-                    ticket.MinVersion = CacheVersion.Later(ticket.MinVersion, version);
-                }
-            }
-
+            RaiseTickets(key, version);
             return DropOlderThan(key, version) ? 1 : 0;
+        }
+    }
+
+    /// <summary>
+    /// True once something told of a change to the ticket's key since it began (an invalidation, a resync, another
+    /// fill's result): its result may be older than what the client knows now, so a new caller must not share it.
+    /// </summary>
+    public bool IsOvertaken(FillTicket ticket)
+    {
+        lock (_lock)
+        {
+            return ticket.MinVersion != CacheVersion.None;
         }
     }
 
@@ -233,6 +247,17 @@ internal sealed class NearCache
 
     private bool DropOlderThan(string key, CacheVersion version) =>
         _entries.TryGetValue(key, out var entry) && entry.Version < version && _entries.TryRemove(new KeyValuePair<string, NearCacheEntry>(key, entry));
+
+    private void RaiseTickets(string key, CacheVersion version)
+    {
+        if (_fills.TryGetValue(key, out var tickets))
+        {
+            foreach (var ticket in tickets)
+            {
+                ticket.MinVersion = CacheVersion.Later(ticket.MinVersion, version);
+            }
+        }
+    }
 
     private void RemoveTicket(FillTicket ticket)
     {

@@ -39,4 +39,7 @@ public sealed class ClusterClientOptions
 
     /// <summary>Frame limit, keep-alive and queue bounds of the gateway connection.</summary>
     public ConnectionOptions Connection { get; set; } = new();
+
+    /// <summary>The shared secret (or client key) and TLS of the gateway connection. Off by default.</summary>
+    public ClientSecurityOptions Security { get; set; } = new();
 }

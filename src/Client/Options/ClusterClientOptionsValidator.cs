@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansCache.Core.Messaging;
+using OrleansCache.Core.Security;
 
 namespace OrleansCache.Client;
 
@@ -37,6 +38,7 @@ internal sealed class ClusterClientOptionsValidator : IValidateOptions<ClusterCl
             errors.Add($"{nameof(ClusterClientOptions.MinReconnectDelay)} must be positive and at most {nameof(ClusterClientOptions.MaxReconnectDelay)}.");
         }
 
+        ValidateSecurity(errors, options.Security);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -46,6 +48,40 @@ internal sealed class ClusterClientOptionsValidator : IValidateOptions<ClusterCl
         if (result.Failed)
         {
             throw new OptionsValidationException(nameof(ClusterClientOptions), typeof(ClusterClientOptions), result.Failures);
+        }
+    }
+
+    private static void ValidateSecurity(List<string> errors, ClientSecurityOptions security)
+    {
+        const string Prefix = $"{nameof(ClusterClientOptions)}.{nameof(ClusterClientOptions.Security)}";
+        if (security is null)
+        {
+            errors.Add($"{Prefix} must not be null.");
+            return;
+        }
+
+        AddIfError(errors, SecretRules.Check($"{Prefix}.{nameof(ClientSecurityOptions.SharedSecret)}", security.SharedSecret));
+        AddIfError(errors, SecretRules.CheckKeyId($"{Prefix}.{nameof(ClientSecurityOptions.KeyId)}", security.KeyId));
+        if (security.KeyId is not null && string.IsNullOrEmpty(security.SharedSecret))
+        {
+            errors.Add($"{Prefix}.{nameof(ClientSecurityOptions.KeyId)} is set but {nameof(ClientSecurityOptions.SharedSecret)} (the key itself) is not.");
+        }
+
+        if (security.Tls is null)
+        {
+            errors.Add($"{Prefix}.{nameof(ClientSecurityOptions.Tls)} must not be null.");
+        }
+        else if (security.Tls.TrustedCertificatePath is { } path && !File.Exists(path))
+        {
+            errors.Add($"{Prefix}.{nameof(ClientSecurityOptions.Tls)}.{nameof(ClientTlsOptions.TrustedCertificatePath)} '{path}' does not exist.");
+        }
+    }
+
+    private static void AddIfError(List<string> errors, string? error)
+    {
+        if (error is not null)
+        {
+            errors.Add(error);
         }
     }
 }

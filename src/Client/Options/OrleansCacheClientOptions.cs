@@ -21,7 +21,9 @@ public sealed class OrleansCacheClientOptions
 
     /// <summary>
     /// Key prefixes whose every invalidation this client receives, whether or not it read the key (broadcast mode).
-    /// Empty by default: the client hears about exactly the keys it touched (tracking mode).
+    /// Empty by default: the client hears about exactly the keys it touched (tracking mode). The empty prefix
+    /// (<c>""</c>) subscribes to every key: meant for tools that watch the whole cluster, since such a client is sent
+    /// every change anywhere.
     /// </summary>
     public IList<string> BroadcastPrefixes { get; } = [];
 

@@ -36,9 +36,10 @@ internal sealed class OrleansCacheClientOptionsValidator : IValidateOptions<Orle
 
         foreach (var prefix in options.BroadcastPrefixes)
         {
-            if (string.IsNullOrEmpty(prefix))
+            // The empty prefix is allowed: every key starts with it, so it subscribes to every invalidation.
+            if (prefix is null)
             {
-                errors.Add("Broadcast prefixes must not be empty.");
+                errors.Add("Broadcast prefixes must not be null (use the empty prefix for every key).");
             }
         }
 

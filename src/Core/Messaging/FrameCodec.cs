@@ -33,7 +33,7 @@ internal static class FrameCodec
         var length = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (length > (uint)maxFrameBytes)
         {
-            throw new ProtocolViolationException($"Frame declares {length} bytes; the limit is {maxFrameBytes}.");
+            throw new ProtocolViolationException($"Frame declares {length} bytes; the limit is {maxFrameBytes}.") { Reason = "oversized" };
         }
 
         if (buffer.Length - HeaderLength < length)
@@ -52,12 +52,12 @@ internal static class FrameCodec
     {
         if (!PeerMessageParser<Envelope>.TryParse(payload, out var envelope, out var error))
         {
-            throw new ProtocolViolationException($"Frame payload is not a valid envelope: {error}");
+            throw new ProtocolViolationException($"Frame payload is not a valid envelope: {error}") { Reason = "malformed" };
         }
 
         if (envelope.BodyCase == Envelope.BodyOneofCase.None)
         {
-            throw new ProtocolViolationException("Frame carries an empty or unknown envelope.");
+            throw new ProtocolViolationException("Frame carries an empty or unknown envelope.") { Reason = "malformed" };
         }
 
         return envelope;

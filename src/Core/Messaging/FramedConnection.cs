@@ -261,7 +261,7 @@ internal sealed partial class FramedConnection
                     {
                         if (!buffer.IsEmpty)
                         {
-                            throw new ProtocolViolationException($"Connection ended inside a frame ({buffer.Length} bytes of it received).");
+                            throw new ProtocolViolationException($"Connection ended inside a frame ({buffer.Length} bytes of it received).") { Reason = "truncated" };
                         }
 
                         break;

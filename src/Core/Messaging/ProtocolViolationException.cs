@@ -6,4 +6,10 @@ internal sealed class ProtocolViolationException : Exception
     public ProtocolViolationException(string message) : base(message) { }
 
     public ProtocolViolationException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>
+    /// What was wrong with the frame, as a stable metric tag value: <c>oversized</c>, <c>malformed</c>, <c>truncated</c>,
+    /// or <c>unexpected</c> (a well-formed frame the protocol does not allow here).
+    /// </summary>
+    public string Reason { get; init; } = "unexpected";
 }

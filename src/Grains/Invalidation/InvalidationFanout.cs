@@ -30,15 +30,17 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
     private readonly MembershipService _membership;
     private readonly CacheSiloOptions _options;
     private readonly CacheSiloMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _cacheEntryType = CacheGrainTypes.CacheEntry;
     private HashSet<SiloAddress> _owners = [];
 
-    public InvalidationFanout(MembershipService membership, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, ILogger<InvalidationFanout> logger)
+    public InvalidationFanout(MembershipService membership, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, TimeProvider time, ILogger<InvalidationFanout> logger)
     {
         _membership = membership;
         _options = options.Value;
         _metrics = metrics;
+        _time = time;
         _logger = logger;
         _membership.ViewChanged += OnViewChanged;
     }
@@ -77,7 +79,8 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
 
         lock (tracking.Lock)
         {
-            tracking.Subscribe(subscription.Prefixes.Where(p => p.Length > 0));
+            // The empty prefix is a prefix of every key: a subscription to everything (e.g. orleans-cache watch).
+            tracking.Subscribe(subscription.Prefixes);
             foreach (var key in subscription.Track)
             {
                 TrackLocked(session, tracking, key);
@@ -93,7 +96,20 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
             return;
         }
 
-        var broad = batch.Items.All(i => i.TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key);
+        // Indexed loops: a RepeatedField's enumerator is an allocation, and this runs per batch per client.
+        var items = batch.Items;
+        var broad = true;
+        for (var i = 0; i < items.Count && broad; i++)
+        {
+            broad = items[i].TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            _metrics.InvalidationReceived(KindOf(items[i]));
+        }
+
+        var pushed = false;
         foreach (var (session, tracking) in _clients)
         {
             lock (tracking.Lock)
@@ -101,29 +117,48 @@ internal sealed partial class InvalidationFanout : ISiloMessageHandler, IClientS
                 if (broad)
                 {
                     PushLocked(session, tracking, CacheStreams.Invalidations, payload);
+                    pushed = true;
                     continue;
                 }
 
                 // Counted first, so the common cases (all or none relevant) allocate nothing per client.
                 var relevant = 0;
-                foreach (var item in batch.Items)
+                for (var i = 0; i < items.Count; i++)
                 {
-                    relevant += IsRelevant(tracking, item) ? 1 : 0;
+                    relevant += IsRelevant(tracking, items[i]) ? 1 : 0;
                 }
 
-                if (relevant == batch.Items.Count)
+                if (relevant == items.Count)
                 {
                     PushLocked(session, tracking, CacheStreams.Invalidations, payload);
                 }
                 else if (relevant > 0)
                 {
-                    var filtered = new InvalidationBatch();
-                    filtered.Items.AddRange(batch.Items.Where(i => IsRelevant(tracking, i)));
+                    var filtered = new InvalidationBatch { PublishedAtUnixUs = batch.PublishedAtUnixUs };
+                    filtered.Items.AddRange(items.Where(i => IsRelevant(tracking, i)));
                     PushLocked(session, tracking, CacheStreams.Invalidations, filtered.ToByteString());
                 }
+
+                pushed |= relevant > 0;
             }
         }
+
+        if (pushed && batch.PublishedAtUnixUs > 0)
+        {
+            // Clocks of two machines may disagree; a negative latency is skew, not time travel.
+            var microseconds = InvalidationClock.UnixMicroseconds(_time) - batch.PublishedAtUnixUs;
+            _metrics.FanoutCompleted(Math.Max(0, microseconds) / 1000.0);
+        }
     }
+
+    private static string KindOf(Interfaces.Protocol.Invalidation item) => item.TargetCase switch
+    {
+        Interfaces.Protocol.Invalidation.TargetOneofCase.Key => "key",
+        Interfaces.Protocol.Invalidation.TargetOneofCase.Pattern => "pattern",
+        Interfaces.Protocol.Invalidation.TargetOneofCase.Tag => "tag",
+        Interfaces.Protocol.Invalidation.TargetOneofCase.All => "all",
+        _ => "none",
+    };
 
     private static bool IsRelevant(ClientTracking tracking, Interfaces.Protocol.Invalidation item) =>
         item.TargetCase != Interfaces.Protocol.Invalidation.TargetOneofCase.Key || tracking.IsTracked(item.Key) || tracking.MatchesPrefix(item.Key);

@@ -41,6 +41,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
     private readonly InvalidationFanout _fanout;
     private readonly BridgeMetrics _metrics;
     private readonly RejectionLog _rejections;
+    private readonly RecentBridgeRejections _recentRejections;
     private readonly ILogger _logger;
     private readonly BridgeLimits _limits;
     private readonly Channel<Inbound> _queue;
@@ -57,6 +58,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         IServiceProvider services,
         InvalidationFanout fanout,
         BridgeMetrics metrics,
+        RecentBridgeRejections recentRejections,
         TimeProvider time,
         ILogger<InboundBridge> logger)
     {
@@ -67,6 +69,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         _services = services;
         _fanout = fanout;
         _metrics = metrics;
+        _recentRejections = recentRejections;
         _logger = logger;
         _rejections = new RejectionLog(logger, time, _options.RejectionLogInterval);
         OwnSource = OwnSourceOf(silo.Value.ClusterId);
@@ -170,6 +173,7 @@ internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
         {
             _metrics.Rejected(path, rejection.Reason);
             _rejections.Rejected(path, channel, rejection);
+            _recentRejections.Add(path, channel, rejection, payload);
             return;
         }
 

@@ -10,6 +10,7 @@ using OrleansCache.Redis.Connection;
 using OrleansCache.Redis.Membership;
 using OrleansCache.Redis.Storage;
 using OrleansCache.Runtime;
+using OrleansCache.Runtime.Management;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -65,6 +66,8 @@ public static class RedisSiloBuilderExtensions
         }
 
         builder.Services.TryAddSingleton<BridgeMetrics>();
+        builder.Services.TryAddSingleton<RecentBridgeRejections>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IRecentRejections, RecentBridgeRejections>(sp => sp.GetRequiredService<RecentBridgeRejections>()));
         builder.Services.TryAddSingleton<InboundBridge>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboundBridge>());
         builder.Services.TryAddSingleton<StreamIngest>();

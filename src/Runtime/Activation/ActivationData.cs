@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OrleansCache.Core;
 using OrleansCache.Core.Membership;
@@ -12,11 +11,16 @@ namespace OrleansCache.Runtime.Activation;
 /// One activation of a grain: its instance and its mailbox. A single loop takes calls from the mailbox and awaits
 /// each to the end before the next, which is what makes grain execution turn-based.
 /// </summary>
+/// <remarks>
+/// The mailbox is a plain queue under a lock, drained by a loop that exists only while there is work: an idle
+/// activation holds no parked task and no channel, which keeps a silo with a million idle cache entries small.
+/// </remarks>
 internal sealed partial class ActivationData : IGrainContext
 {
     private readonly Catalog _catalog;
     private readonly GrainTypeInfo _type;
-    private readonly Channel<WorkItem> _mailbox;
+    private readonly Queue<WorkItem> _mailbox = new(0);
+    private readonly int _mailboxCapacity;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _deactivated = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,6 +30,10 @@ internal sealed partial class ActivationData : IGrainContext
     private int _started;
     private int _deactivating;
     private int _busy;
+    // True from creation: the activation runs first, and calls that arrive meanwhile (even before Start) wait in the
+    // queue for the drain that follows it.
+    private bool _draining = true;
+    private bool _mailboxClosed;
     private bool _aborted;
     private DeactivationReason _reason;
     private long _lastActiveTimestamp;
@@ -39,11 +47,7 @@ internal sealed partial class ActivationData : IGrainContext
         _time = time;
         _logger = logger;
         _lastActiveTimestamp = time.GetTimestamp();
-        _mailbox = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(mailboxCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _mailboxCapacity = mailboxCapacity;
     }
 
     public GrainId GrainId { get; }
@@ -60,7 +64,18 @@ internal sealed partial class ActivationData : IGrainContext
     public bool IsDeactivating => Volatile.Read(ref _deactivating) != 0;
 
     /// <summary>Running nothing and with nothing queued.</summary>
-    public bool IsIdle => Volatile.Read(ref _busy) == 0 && Volatile.Read(ref _interleaved) == 0 && _mailbox.Reader.Count == 0;
+    public bool IsIdle => Volatile.Read(ref _busy) == 0 && Volatile.Read(ref _interleaved) == 0 && QueuedCount == 0;
+
+    private int QueuedCount
+    {
+        get
+        {
+            lock (_mailbox)
+            {
+                return _mailbox.Count;
+            }
+        }
+    }
 
     public long LastActiveTimestamp => Volatile.Read(ref _lastActiveTimestamp);
 
@@ -86,12 +101,30 @@ internal sealed partial class ActivationData : IGrainContext
             return EnqueueResult.Accepted;
         }
 
-        if (_mailbox.Writer.TryWrite(item))
+        bool startDrain;
+        lock (_mailbox)
         {
-            return EnqueueResult.Accepted;
+            if (_mailboxClosed)
+            {
+                return EnqueueResult.Deactivating;
+            }
+
+            if (_mailbox.Count >= _mailboxCapacity)
+            {
+                return EnqueueResult.QueueFull;
+            }
+
+            _mailbox.Enqueue(item);
+            startDrain = !_draining;
+            _draining = true;
         }
 
-        return IsDeactivating ? EnqueueResult.Deactivating : EnqueueResult.QueueFull;
+        if (startDrain)
+        {
+            _ = Task.Run(DrainAsync);
+        }
+
+        return EnqueueResult.Accepted;
     }
 
     public void Deactivate(DeactivationReason reason)
@@ -99,7 +132,19 @@ internal sealed partial class ActivationData : IGrainContext
         if (Interlocked.Exchange(ref _deactivating, 1) == 0)
         {
             _reason = reason;
-            _mailbox.Writer.TryComplete();
+            bool startDrain;
+            lock (_mailbox)
+            {
+                _mailboxClosed = true;
+                startDrain = !_draining;
+                _draining = true;
+            }
+
+            // An idle activation has no drain loop running: start one to hand back what is queued and finish.
+            if (startDrain)
+            {
+                _ = Task.Run(DrainAsync);
+            }
         }
     }
 
@@ -134,34 +179,55 @@ internal sealed partial class ActivationData : IGrainContext
     {
         var activated = await ActivateAsync().ConfigureAwait(false);
         _activated.TrySetResult(activated);
-        var reader = _mailbox.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (reader.TryRead(out var item))
-            {
-                if (IsDeactivating || !activated)
-                {
-                    // Not started here: hand it back so it is routed to the grain's current owner.
-                    item.Completion.TrySetResult(_aborted ? Failures.Unavailable("The silo stopped.") : null);
-                    continue;
-                }
+        await DrainAsync().ConfigureAwait(false);
+    }
 
-                Volatile.Write(ref _busy, 1);
-                try
+    /// <summary>
+    /// Runs queued calls one at a time until the queue is empty, then ends; the next enqueue starts it again. Once the
+    /// mailbox is closed and empty, it deactivates the instance. Only one drain runs at a time (<see cref="_draining"/>).
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var activated = _activated.Task.IsCompletedSuccessfully && _activated.Task.Result;
+        while (true)
+        {
+            WorkItem? item;
+            lock (_mailbox)
+            {
+                if (!_mailbox.TryDequeue(out item))
                 {
-                    item.Completion.TrySetResult(await InvokeAsync(item).ConfigureAwait(false));
+                    if (!_mailboxClosed)
+                    {
+                        _draining = false;
+                        return;
+                    }
+
+                    break;
                 }
-                catch (Exception ex)
-                {
-                    // Never let one call end this loop: the caller would wait forever, and so would every later call to
-                    // the grain (the fuzz suite found such a call, docs/fuzzing.md).
-                    item.Completion.TrySetResult(Failures.Application(ex));
-                }
-                finally
-                {
-                    Volatile.Write(ref _lastActiveTimestamp, _time.GetTimestamp());
-                    Volatile.Write(ref _busy, 0);
-                }
+            }
+
+            if (IsDeactivating || !activated)
+            {
+                // Not started here: hand it back so it is routed to the grain's current owner.
+                item.Completion.TrySetResult(_aborted ? Failures.Unavailable("The silo stopped.") : null);
+                continue;
+            }
+
+            Volatile.Write(ref _busy, 1);
+            try
+            {
+                item.Completion.TrySetResult(await InvokeAsync(item).ConfigureAwait(false));
+            }
+            catch (Exception ex)
+            {
+                // Never let one call end this loop: the caller would wait forever, and so would every later call to
+                // the grain (the fuzz suite found such a call, docs/fuzzing.md).
+                item.Completion.TrySetResult(Failures.Application(ex));
+            }
+            finally
+            {
+                Volatile.Write(ref _lastActiveTimestamp, _time.GetTimestamp());
+                Volatile.Write(ref _busy, 0);
             }
         }
 
@@ -190,9 +256,12 @@ internal sealed partial class ActivationData : IGrainContext
             // Calls already queued learn why; the next call creates a fresh activation.
             var failure = Failures.Application(new InvalidOperationException($"Activating {GrainId} failed: {ex.Message}", ex));
             Deactivate(DeactivationReason.ActivationFailed);
-            while (_mailbox.Reader.TryRead(out var item))
+            lock (_mailbox)
             {
-                item.Completion.TrySetResult(failure);
+                while (_mailbox.TryDequeue(out var item))
+                {
+                    item.Completion.TrySetResult(failure);
+                }
             }
 
             return false;
@@ -208,11 +277,12 @@ internal sealed partial class ActivationData : IGrainContext
         }
 
         var method = _type.Descriptor.ByName[item.Request.Method];
-        using var deadline = new CancellationTokenSource(remaining, _time);
+        // A timer per call is costly; only a method that takes a CancellationToken can use the deadline.
+        using var deadline = method.CancellationTokenIndex >= 0 ? new CancellationTokenSource(remaining, _time) : null;
         object?[] arguments;
         try
         {
-            arguments = method.DecodeArguments(item.Request.Arguments, deadline.Token);
+            arguments = method.DecodeArguments(item.Request.Arguments, deadline?.Token ?? CancellationToken.None);
         }
         catch (FormatException ex)
         {

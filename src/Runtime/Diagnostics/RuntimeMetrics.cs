@@ -16,6 +16,7 @@ internal sealed class RuntimeMetrics
     private readonly Histogram<double> _callDuration;
     private readonly UpDownCounter<long> _connectionsOpen;
     private readonly Counter<long> _connectionsRejected;
+    private readonly Counter<long> _framesRejected;
 
     public RuntimeMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ internal sealed class RuntimeMetrics
         _callDuration = meter.CreateHistogram<double>("orleanscache.calls.duration", unit: "ms", description: "Time from a call's arrival on the owning silo to its response.");
         _connectionsOpen = meter.CreateUpDownCounter<long>("orleanscache.connections.open", description: "Open connections, by role.");
         _connectionsRejected = meter.CreateCounter<long>("orleanscache.connections.rejected", description: "Connections closed for a protocol violation or refused handshake, by reason.");
+        _framesRejected = meter.CreateCounter<long>("orleanscache.frames.rejected", description: "Inbound frames that broke the protocol (each closes its connection), by reason: oversized, malformed, truncated, unexpected.");
     }
 
     public void ActivationCreated()
@@ -58,4 +60,6 @@ internal sealed class RuntimeMetrics
     public void ConnectionClosed(string role) => _connectionsOpen.Add(-1, new KeyValuePair<string, object?>("role", role));
 
     public void ConnectionRejected(string reason) => _connectionsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void FrameRejected(string reason) => _framesRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

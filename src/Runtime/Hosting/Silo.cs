@@ -9,6 +9,7 @@ using OrleansCache.Core;
 using OrleansCache.Core.Membership;
 using OrleansCache.Core.Protocol;
 using OrleansCache.Runtime.Activation;
+using OrleansCache.Runtime.Http;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Messaging;
 using OrleansCache.Runtime.Placement;
@@ -32,6 +33,8 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
     private readonly GatewayClients _clients;
     private readonly InFlightCounter _inFlight;
     private readonly SiloMessenger _messenger;
+    private readonly SiloHealth _health;
+    private readonly SiloHttpServer _http;
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ILogger _logger;
     private readonly InboundConnectionHandler _siloHandler;
@@ -54,6 +57,8 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         GatewayClients clients,
         InFlightCounter inFlight,
         SiloMessenger messenger,
+        SiloHealth health,
+        SiloHttpServer http,
         ILogger<Silo> logger)
     {
         _options = options.Value;
@@ -66,6 +71,8 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         _clients = clients;
         _inFlight = inFlight;
         _messenger = messenger;
+        _health = health;
+        _http = http;
         _lifetime = services.GetService<IHostApplicationLifetime>();
         _logger = logger;
         _siloHandler = ActivatorUtilities.CreateInstance<InboundConnectionHandler>(services, PeerRole.Silo);
@@ -82,17 +89,26 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
     public MembershipService Membership => _membership;
 
+    /// <summary>The HTTP endpoints' bound address, or null when they are off.</summary>
+    public System.Net.IPEndPoint? HttpEndPoint => _http.EndPoint;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // First, so /healthz and /readyz answer ("not ready") while the silo binds and joins.
+        await _http.StartAsync(cancellationToken).ConfigureAwait(false);
         var (siloPort, gatewayPort) = await _listener.StartAsync(_siloHandler, _gatewayHandler, cancellationToken).ConfigureAwait(false);
         _local.Bind(AdvertisedHost(), siloPort, gatewayPort);
         _membership.ViewChanged += OnViewChanged;
         _membership.DeclaredDead += OnDeclaredDead;
+        // A silo with a missing or wrong secret, or an untrusted certificate, must not join: the others could not call
+        // it, nor it them. The connections made here are kept for later calls.
+        await _pool.EnsureAdmittedAsync(await _membership.ReadActiveSilosAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
         await _membership.JoinAsync(cancellationToken).ConfigureAwait(false);
         _catalog.StartCollector();
         _messenger.Start();
         _started = true;
+        _health.MarkServing();
         LogStarted(_logger, _local.Address, _options.ClusterId, _options.ListenAddress, siloPort, gatewayPort);
     }
 
@@ -124,6 +140,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         }
 
         LogKilled(_logger, _local.Address);
+        _health.MarkStopping();
 
         // Like a crash, all at once: first nothing is served any more, then the pieces are torn down.
         _gatewayHandler.Kill();
@@ -134,6 +151,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         await _listener.AbortAsync().ConfigureAwait(false);
         await _membership.StopAsync().ConfigureAwait(false);
         await _messenger.DisposeAsync().ConfigureAwait(false);
+        await _http.AbortAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -152,6 +170,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
     private async Task StopGracefullyAsync(CancellationToken cancellationToken)
     {
         LogStopping(_logger, _local.Address);
+        _health.MarkStopping();
         var timeout = _messaging.ShutdownTimeout;
 
         // 1. Leave the owner set: from here on no silo places grains here, this one included.
@@ -179,6 +198,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         _siloHandler.AbortAll();
         _pool.CloseAll();
         await _listener.StopAsync(cancellationToken).ConfigureAwait(false);
+        await _http.StopAsync(cancellationToken).ConfigureAwait(false);
         LogStopped(_logger, _local.Address);
     }
 
@@ -208,6 +228,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
     private void OnDeclaredDead()
     {
         // Fail-stop: the cluster has moved this silo's grains; serving on would create duplicates.
+        _health.MarkDead();
         _lifetime?.StopApplication();
     }
 

@@ -75,4 +75,12 @@ public static class SiloBuilderExtensions
         builder.Services.Configure(configure);
         return builder;
     }
+
+    /// <summary>Sets the HTTP endpoints for operators (health, readiness, Prometheus metrics, dashboard); off by default.</summary>
+    public static ISiloBuilder ConfigureHttp(this ISiloBuilder builder, Action<SiloHttpOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
 }

@@ -7,7 +7,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class SiloHostApplicationBuilderExtensions
 {
     /// <summary>
-    /// Runs a silo in this host, configured from the host's configuration (sections <c>Silo</c>, <c>Membership</c>,
+    /// Runs a silo in this host, configured from the host's configuration (sections <c>Silo</c>, <c>Membership</c>, <c>Security</c>,
     /// <c>GrainCollection</c>, <c>Messaging</c>) and then from <paramref name="configure"/>.
     /// </summary>
     public static IHostApplicationBuilder UseOrleansCacheSilo(this IHostApplicationBuilder builder, Action<ISiloBuilder>? configure = null)

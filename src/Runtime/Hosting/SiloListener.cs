@@ -3,29 +3,43 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Messaging;
+using OrleansCache.Runtime.Security;
 
 namespace OrleansCache.Runtime.Hosting;
 
 /// <summary>
 /// Kestrel with raw TCP connection handlers on the silo and gateway ports. Kestrel is created here rather than through
 /// the web host so a silo runs under any generic host, and several silos can share one process (the testing host).
+/// With a certificate configured, both ports speak TLS only.
 /// </summary>
 internal sealed class SiloListener : IAsyncDisposable
 {
     private readonly SiloOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IServiceProvider _services;
+    private readonly TlsConnectionMiddleware? _tls;
     private KestrelServer? _server;
 
-    public SiloListener(IOptions<SiloOptions> options, ILoggerFactory loggerFactory, IServiceProvider services)
+    public SiloListener(
+        IOptions<SiloOptions> options,
+        IOptions<SiloMessagingOptions> messaging,
+        SiloSecurity security,
+        RuntimeMetrics metrics,
+        TimeProvider time,
+        ILoggerFactory loggerFactory,
+        IServiceProvider services)
     {
         _options = options.Value;
         _loggerFactory = loggerFactory;
         _services = services;
+        if (security.ServerCertificate is { } certificate)
+        {
+            _tls = new TlsConnectionMiddleware(certificate, messaging.Value.Connection.HandshakeTimeout, metrics, time, loggerFactory.CreateLogger<TlsConnectionMiddleware>());
+        }
     }
 
     /// <summary>Starts listening; returns the bound ports (which differ from the configured ones when those are 0).</summary>
@@ -38,16 +52,17 @@ internal sealed class SiloListener : IAsyncDisposable
         kestrel.Listen(address, _options.SiloPort, listen =>
         {
             siloListen = listen;
+            UseTls(listen);
             listen.Run(silos.OnConnectedAsync);
         });
         kestrel.Listen(address, _options.GatewayPort, listen =>
         {
             gatewayListen = listen;
+            UseTls(listen);
             listen.Run(clients.OnConnectedAsync);
         });
 
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), _loggerFactory);
-        _server = new KestrelServer(Options.Create(kestrel), transport, _loggerFactory);
+        _server = KestrelServers.Create(kestrel, _loggerFactory);
         await _server.StartAsync(new NoHttpApplication(), cancellationToken).ConfigureAwait(false);
         return (BoundPort(siloListen), BoundPort(gatewayListen));
     }
@@ -56,22 +71,20 @@ internal sealed class SiloListener : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken) => _server?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>Stops listening and aborts every connection at once (crash).</summary>
-    public async Task AbortAsync()
-    {
-        if (_server is null)
-        {
-            return;
-        }
-
-        using var now = new CancellationTokenSource();
-        await now.CancelAsync().ConfigureAwait(false);
-        await _server.StopAsync(now.Token).ConfigureAwait(false);
-    }
+    public Task AbortAsync() => KestrelServers.AbortAsync(_server);
 
     public ValueTask DisposeAsync()
     {
         _server?.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private void UseTls(ListenOptions listen)
+    {
+        if (_tls is { } tls)
+        {
+            listen.Use(next => context => tls.OnConnectionAsync(context, next));
+        }
     }
 
     private static int BoundPort(ListenOptions? listen) =>

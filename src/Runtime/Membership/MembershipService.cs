@@ -93,6 +93,14 @@ internal sealed partial class MembershipService : IAsyncDisposable
         _loop = Task.Run(() => RunLoopAsync(_stopping.Token), CancellationToken.None);
     }
 
+    /// <summary>The silos the table lists as active now (before this one joins: the cluster it is about to join).</summary>
+    public async Task<IReadOnlyList<SiloAddress>> ReadActiveSilosAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        // Earlier incarnations on this silo's own endpoint are gone: this silo holds their port.
+        return [.. snapshot.Entries.Where(e => e.Status == SiloStatus.Active && e.Silo.EndPoint != _local.Address.EndPoint).Select(e => e.Silo)];
+    }
+
     /// <summary>Moves this silo's row forward to <paramref name="status"/> (never backwards).</summary>
     public async Task SetStatusAsync(SiloStatus status, CancellationToken cancellationToken)
     {

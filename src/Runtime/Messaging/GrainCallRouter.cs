@@ -152,7 +152,9 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
             forwarded.MembershipVersion = view.Version;
             try
             {
-                var connection = await _pool.GetAsync(owner, CancellationToken.None).WaitAsync(remaining, _time).ConfigureAwait(false);
+                // Usually the connection is open already: only a connection still being made needs a timer on the wait.
+                var connecting = _pool.GetAsync(owner, CancellationToken.None);
+                var connection = connecting.IsCompletedSuccessfully ? connecting.Result : await connecting.WaitAsync(remaining, _time).ConfigureAwait(false);
                 _metrics.CallForwarded();
                 var response = await connection.SendRequestAsync(forwarded, remaining).ConfigureAwait(false);
                 if (response.Failure?.Kind == FailureKind.Unavailable && _time.GetElapsedTime(_time.GetTimestamp(), deadline) > TimeSpan.Zero)

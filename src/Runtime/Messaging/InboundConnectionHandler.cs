@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Google.Protobuf;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
@@ -7,17 +8,20 @@ using OrleansCache.Core;
 using OrleansCache.Core.Membership;
 using OrleansCache.Core.Messaging;
 using OrleansCache.Core.Protocol;
+using OrleansCache.Core.Security;
 using OrleansCache.Runtime.Activation;
 using OrleansCache.Runtime.Diagnostics;
 using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
+using OrleansCache.Runtime.Security;
 using OrleansCache.Runtime.SiloMessaging;
 
 namespace OrleansCache.Runtime.Messaging;
 
 /// <summary>
-/// Serves connections accepted by Kestrel on one of the silo's ports: the handshake, then requests.
-/// A connection that breaks the protocol is closed, logged and counted; nothing else is affected.
+/// Serves connections accepted by Kestrel on one of the silo's ports: the handshake (with a shared secret configured,
+/// a challenge-response: docs/adr/0020-cluster-authentication.md), then requests.
+/// A connection that breaks the protocol or fails to authenticate is closed, logged and counted; nothing else is affected.
 /// </summary>
 internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
 {
@@ -30,6 +34,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     private readonly SiloMessagingOptions _options;
     private readonly GatewayClients _clients;
     private readonly SiloMessenger _messenger;
+    private readonly SiloSecurity _security;
     private readonly InFlightCounter _inFlight;
     private readonly RuntimeMetrics _metrics;
     private readonly TimeProvider _time;
@@ -47,6 +52,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         IOptions<SiloMessagingOptions> options,
         GatewayClients clients,
         SiloMessenger messenger,
+        SiloSecurity security,
         InFlightCounter inFlight,
         RuntimeMetrics metrics,
         TimeProvider time,
@@ -61,6 +67,7 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         _options = options.Value;
         _clients = clients;
         _messenger = messenger;
+        _security = security;
         _inFlight = inFlight;
         _metrics = metrics;
         _time = time;
@@ -113,7 +120,13 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     public async Task OnConnectedAsync(ConnectionContext context)
     {
         var state = new InboundState();
-        var connection = new FramedConnection(context.Transport, _options.Connection, this, _time, _logger, $"{_roleName} {context.RemoteEndPoint}") { PeerState = state };
+        // Over TLS the connection closes by cancelling the transport underneath (TlsTransportFeature); otherwise it
+        // cancels its own pipes, which Kestrel's support.
+        var connection = new FramedConnection(
+            context.Transport, _options.Connection, this, _time, _logger, $"{_roleName} {context.RemoteEndPoint}", context.Features.Get<TlsTransportFeature>())
+        {
+            PeerState = state,
+        };
         _open.TryAdd(connection, 0);
         _metrics.ConnectionOpened(_roleName);
         using var closeRequested = context.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested.Register(() => connection.Close(null));
@@ -145,12 +158,29 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         var state = (InboundState)connection.PeerState!;
         if (!state.Handshaken)
         {
-            if (envelope.BodyCase != Envelope.BodyOneofCase.Hello)
+            if (state.Refused)
             {
-                throw new ProtocolViolationException($"The first frame must be Hello, not {envelope.BodyCase}.");
+                // Refused and closing: whatever else the peer sends is not read.
+                return;
             }
 
-            Handshake(connection, state, envelope.Hello);
+            if (state.PendingHello is null)
+            {
+                if (envelope.BodyCase != Envelope.BodyOneofCase.Hello)
+                {
+                    throw new ProtocolViolationException($"The first frame must be Hello, not {envelope.BodyCase}.");
+                }
+
+                Handshake(connection, state, envelope.Hello);
+                return;
+            }
+
+            if (envelope.BodyCase != Envelope.BodyOneofCase.AuthProof)
+            {
+                throw new ProtocolViolationException($"The answer to the authentication challenge must be AuthProof, not {envelope.BodyCase}.");
+            }
+
+            CheckProof(connection, state, envelope.AuthProof);
             return;
         }
 
@@ -185,9 +215,10 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
 
         _metrics.ConnectionClosed(_roleName);
-        if (reason is ProtocolViolationException)
+        if (reason is ProtocolViolationException violation)
         {
             _metrics.ConnectionRejected("protocol_violation");
+            _metrics.FrameRejected(violation.Reason);
         }
     }
 
@@ -218,17 +249,64 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         if (rejection is not null)
         {
             LogHandshakeRefused(_logger, connection.Name, hello.PeerName, rejection);
-            _metrics.ConnectionRejected("handshake_refused");
-            connection.TrySend(new Envelope { Welcome = new Welcome { Rejection = rejection } });
-            _ = connection.CloseGracefullyAsync(TimeSpan.FromSeconds(1));
+            Refuse(connection, state, rejection, RejectionCode.Unspecified, "handshake_refused");
             return;
         }
 
+        if (!_security.RequiresAuthentication)
+        {
+            Accept(connection, state, hello, peerSilo, proof: null);
+            return;
+        }
+
+        if (hello.AuthNonce.Length != HandshakeProof.NonceLength)
+        {
+            LogHandshakeRefused(_logger, connection.Name, hello.PeerName, "it presented no credentials");
+            Refuse(connection, state, "this cluster requires authentication", RejectionCode.AuthenticationRequired, "auth");
+            return;
+        }
+
+        state.PendingHello = hello;
+        state.PendingPeerSilo = peerSilo;
+        state.AcceptingNonce = HandshakeProof.NewNonce();
+        connection.TrySend(new Envelope { AuthChallenge = new AuthChallenge { Nonce = ByteString.CopyFrom(state.AcceptingNonce) } });
+    }
+
+    private void CheckProof(FramedConnection connection, InboundState state, AuthProof answer)
+    {
+        var hello = state.PendingHello!;
+        var nonce = state.AcceptingNonce!;
+        var key = _security.FindKey(_role, hello, nonce, answer.Proof.Span);
+        if (key is null)
+        {
+            LogAuthenticationFailed(_logger, connection.Name, hello.PeerName, _security.Describe(_role, hello.KeyId));
+            Refuse(connection, state, "authentication failed", RejectionCode.AuthenticationFailed, "auth");
+            return;
+        }
+
+        Accept(connection, state, hello, state.PendingPeerSilo, HandshakeProof.Accepting(key, hello, nonce));
+    }
+
+    private void Refuse(FramedConnection connection, InboundState state, string rejection, RejectionCode code, string reason)
+    {
+        state.Refused = true;
+        _metrics.ConnectionRejected(reason);
+        connection.TrySend(new Envelope { Welcome = new Welcome { Rejection = rejection, RejectionCode = code } });
+        _ = connection.CloseGracefullyAsync(TimeSpan.FromSeconds(1));
+    }
+
+    private void Accept(FramedConnection connection, InboundState state, Hello hello, SiloAddress? peerSilo, byte[]? proof)
+    {
         state.Handshaken = true;
         state.PeerSilo = peerSilo;
         var view = _membership.CurrentView;
         var welcome = new Welcome { SiloAddress = _local.Address.ToString(), MembershipVersion = view.Version };
         welcome.Gateways.AddRange(view.Gateways);
+        if (proof is not null)
+        {
+            welcome.AuthProof = ByteString.CopyFrom(proof);
+        }
+
         connection.TrySend(new Envelope { Welcome = welcome });
         if (_role == PeerRole.Client)
         {
@@ -274,7 +352,17 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     {
         public volatile bool Handshaken;
 
+        public volatile bool Refused;
+
         public SiloAddress? PeerSilo { get; set; }
+
+        /// <summary>The Hello of a peer that was sent a challenge and has not answered yet.</summary>
+        public Hello? PendingHello { get; set; }
+
+        public byte[]? AcceptingNonce { get; set; }
+
+        /// <summary>The silo a pending Hello claims to be; it becomes <see cref="PeerSilo"/> only once proven.</summary>
+        public SiloAddress? PendingPeerSilo { get; set; }
     }
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Debug, Message = "Accepted {Connection} from {Peer}")]
@@ -282,6 +370,9 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
 
     [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Refused {Connection} from {Peer}: {Reason}")]
     private static partial void LogHandshakeRefused(ILogger logger, string connection, string peer, string reason);
+
+    [LoggerMessage(EventId = 3506, Level = LogLevel.Warning, Message = "Refused {Connection} from {Peer}: authentication failed with {Key}")]
+    private static partial void LogAuthenticationFailed(ILogger logger, string connection, string peer, string key);
 
     [LoggerMessage(EventId = 3503, Level = LogLevel.Warning, Message = "Closing {Connection}: no handshake in time")]
     private static partial void LogHandshakeTimeout(ILogger logger, string connection);

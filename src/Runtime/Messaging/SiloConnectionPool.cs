@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansCache.Core;
 using OrleansCache.Core.Membership;
 using OrleansCache.Core.Messaging;
 using OrleansCache.Core.Protocol;
 using OrleansCache.Runtime.Hosting;
+using OrleansCache.Runtime.Security;
 
 namespace OrleansCache.Runtime.Messaging;
 
@@ -19,21 +21,41 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     private readonly SiloMessagingOptions _options;
     private readonly SiloOptions _siloOptions;
     private readonly LocalSiloDetails _local;
+    private readonly SiloSecurity _security;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private volatile bool _closed;
 
-    public SiloConnectionPool(IOptions<SiloMessagingOptions> options, IOptions<SiloOptions> siloOptions, LocalSiloDetails local, TimeProvider time, ILogger<SiloConnectionPool> logger)
+    public SiloConnectionPool(
+        IOptions<SiloMessagingOptions> options,
+        IOptions<SiloOptions> siloOptions,
+        LocalSiloDetails local,
+        SiloSecurity security,
+        TimeProvider time,
+        ILogger<SiloConnectionPool> logger)
     {
         _options = options.Value;
         _siloOptions = siloOptions.Value;
         _local = local;
+        _security = security;
         _time = time;
         _logger = logger;
     }
 
     /// <exception cref="SiloUnreachableException">No connection could be made; nothing was sent.</exception>
-    public async Task<FramedConnection> GetAsync(SiloAddress target, CancellationToken cancellationToken)
+    public Task<FramedConnection> GetAsync(SiloAddress target, CancellationToken cancellationToken)
+    {
+        // Every forwarded call asks: hand back the completed task of an open connection, which costs no allocation.
+        if (_connections.TryGetValue(target, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully
+            && entry.Value.Result is { IsClosed: false, IsDraining: false } && !_closed)
+        {
+            return entry.Value;
+        }
+
+        return ConnectOrReuseAsync(target, cancellationToken);
+    }
+
+    private async Task<FramedConnection> ConnectOrReuseAsync(SiloAddress target, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -63,6 +85,40 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
         throw new SiloUnreachableException($"Connections to silo {target} keep closing.");
     }
 
+    /// <summary>
+    /// Connects to each of <paramref name="silos"/> (before this silo joins), so a silo the cluster would refuse, for a
+    /// wrong secret or an untrusted certificate, fails to start instead of joining a cluster that cannot call it.
+    /// Silos that cannot be reached are left to failure detection.
+    /// </summary>
+    /// <exception cref="ClusterAuthenticationException">A silo refused this one, or this one could not trust it.</exception>
+    public async Task EnsureAdmittedAsync(IEnumerable<SiloAddress> silos, CancellationToken cancellationToken)
+    {
+        var attempts = silos.Select(async silo =>
+        {
+            try
+            {
+                await GetAsync(silo, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (SiloUnreachableException ex) when (ex.InnerException is ClusterAuthenticationException refused)
+            {
+                return new ClusterAuthenticationException(
+                    $"This silo cannot join cluster '{_siloOptions.ClusterId}': {refused.Message} Every silo of a cluster needs the same Security settings.",
+                    refused);
+            }
+            catch (SiloUnreachableException ex)
+            {
+                LogAdmissionCheckSkipped(_logger, silo, ex.Message);
+                return (ClusterAuthenticationException?)null;
+            }
+        });
+        var refusals = await Task.WhenAll(attempts).ConfigureAwait(false);
+        if (refusals.FirstOrDefault(r => r is not null) is { } refusal)
+        {
+            throw refusal;
+        }
+    }
+
     /// <summary>Closes every connection at once (crash or end of a graceful stop).</summary>
     public void CloseAll()
     {
@@ -87,7 +143,7 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     void IEnvelopeHandler.OnEnvelope(FramedConnection connection, Envelope envelope)
     {
         var state = (OutboundState)connection.PeerState!;
-        if (envelope.BodyCase == Envelope.BodyOneofCase.Welcome && state.Welcome.TrySetResult(envelope.Welcome))
+        if (state.TryAcceptHandshake(envelope))
         {
             return;
         }
@@ -131,6 +187,7 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
             $"silo {target}",
             new OutboundState(target),
             new Hello { ClusterId = _siloOptions.ClusterId, Role = PeerRole.Silo, PeerName = _local.Address.ToString() },
+            _security.Outbound,
             this,
             _options.Connection,
             _options.ConnectTimeout,
@@ -162,6 +219,9 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     {
         public SiloAddress Target { get; } = target;
     }
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Could not reach silo {Silo} before joining ({Reason}); failure detection will judge it")]
+    private static partial void LogAdmissionCheckSkipped(ILogger logger, SiloAddress silo, string reason);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Debug, Message = "Connection to silo {Silo} closed: {Reason}")]
     private static partial void LogClosed(ILogger logger, SiloAddress silo, string? reason);

@@ -102,20 +102,7 @@ public sealed class FeatureTests
         var readByTracking = prefix + "read";
         await tracking.GetAsync<string>(readByTracking, TestContext.Current.CancellationToken);
 
-        // The subscription reaches the gateway shortly after connecting, with no acknowledgement: a change made before
-        // then is not broadcast. So write a probe (idempotently) until the broadcast client hears one.
-        for (var attempt = 0; ; attempt++)
-        {
-            await cluster.Cache.SetAsync(prefix + "probe", attempt, cancellationToken: TestContext.Current.CancellationToken);
-            try
-            {
-                await broadcastWatch.ForKeyAsync(prefix + "probe").WaitAsync(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
-                break;
-            }
-            catch (TimeoutException) when (attempt < 30)
-            {
-            }
-        }
+        await broadcastWatch.UntilSubscribedAsync(cluster.Cache, prefix + "probe");
         await cluster.Cache.SetAsync(prefix + "never-read", 1, cancellationToken: TestContext.Current.CancellationToken);
         await cluster.Cache.SetAsync(readByTracking, 2, cancellationToken: TestContext.Current.CancellationToken);
 
@@ -123,6 +110,26 @@ public sealed class FeatureTests
         await broadcastWatch.ForKeyAsync(readByTracking);
         await trackingWatch.ForKeyAsync(readByTracking);
         Assert.False(trackingWatch.Saw(e => e.Target == prefix + "never-read"), "A tracking client heard of a key it never touched.");
+    }
+
+    [Fact]
+    public async Task BroadcastClient_WithEmptyPrefix_HearsEveryKey()
+    {
+        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        var everything = await cluster.CreateCacheClientAsync(configure: o => o.BroadcastPrefixes.Add(string.Empty), cancellationToken: TestContext.Current.CancellationToken);
+        using var watch = new Watch(everything);
+        await watch.UntilSubscribedAsync(cluster.Cache, CacheClusters.Key("probe"));
+        var keys = new[] { CacheClusters.Key("user"), CacheClusters.Key("order"), "x" + Guid.NewGuid().ToString("N") };
+
+        foreach (var key in keys)
+        {
+            await cluster.Cache.SetAsync(key, 1, cancellationToken: TestContext.Current.CancellationToken);
+        }
+
+        foreach (var key in keys)
+        {
+            await watch.ForKeyAsync(key);
+        }
     }
 
     [Fact]

@@ -43,6 +43,39 @@ public sealed class StaleFillTests
     }
 
     [Fact]
+    public async Task ReadThatBeginsAfterItsClientsOwnInvalidation_DoesNotJoinAnOlderReadInFlight()
+    {
+        // Found by the fault-injection runner (a client's read went back behind its own invalidation): concurrent reads
+        // of a key share one remote read, and a read that began after the client's invalidation returned joined one
+        // that began before it, and so returned the value the invalidation had removed.
+        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        var b = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var key = CacheClusters.Key();
+        await cluster.Cache.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
+        var readReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = 0;
+        b.Impl().AfterRemoteRead = async k =>
+        {
+            // Only the first remote read is held.
+            if (k == key && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                readReturned.TrySetResult();
+                await release.Task;
+            }
+        };
+
+        var first = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        await readReturned.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+        await b.InvalidateAsync(key, TestContext.Current.CancellationToken);
+        var second = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        release.SetResult();
+
+        Assert.Equal("old", await first);
+        Assert.Null(await second.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task ReadInFlight_WhenKeyIsInvalidatedByPattern_IsNotInserted()
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 2);

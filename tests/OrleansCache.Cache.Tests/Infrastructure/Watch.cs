@@ -47,6 +47,27 @@ internal sealed class Watch : IDisposable
 
     public Task<CacheInvalidatedEventArgs> ForKeyAsync(string key) => ForAsync(e => e.Kind == CacheInvalidationKind.Key && e.Target == key);
 
+    /// <summary>
+    /// Waits until this client's broadcast subscription is in place: it reaches the gateway shortly after connecting,
+    /// with no acknowledgement, and a change made before then is not broadcast. So <paramref name="writer"/> writes
+    /// <paramref name="probeKey"/> (idempotently) until this client hears of it.
+    /// </summary>
+    public async Task UntilSubscribedAsync(IOrleansCache writer, string probeKey)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await writer.SetAsync(probeKey, attempt);
+            try
+            {
+                await ForKeyAsync(probeKey).WaitAsync(TimeSpan.FromSeconds(1));
+                return;
+            }
+            catch (TimeoutException) when (attempt < 30)
+            {
+            }
+        }
+    }
+
     public Task<CacheInvalidatedEventArgs> ForResyncAsync() => ForAsync(e => e.Kind == CacheInvalidationKind.Resync);
 
     public void Dispose() => _cache.Invalidated -= OnInvalidated;

@@ -111,6 +111,23 @@ public sealed class NearCacheTests
     }
 
     [Fact]
+    public void VoidedFillOfANewerVersion_DropsTheOlderCopy_SoALateConfirmCannotServeItAgain()
+    {
+        // Found by the fault-injection runner (Redis paused: the bridge reconnects, clients resync): a read returned V2
+        // to its caller while a resync voided its fill; the revalidation's answer, taken before V2 was written, then
+        // confirmed the V1 copy, and the client's next read went back to V1.
+        var near = Create();
+        Fill(near, "k", V1);
+        var read = near.BeginFill("k");
+        var (epoch, _) = near.Distrust();
+
+        Assert.Null(near.CompleteFill(read, Entry(V2)));
+        near.Confirm("k", V1, epoch);
+
+        Assert.False(near.TryGet("k", out var served) && served.Version < V2, "A copy older than a version the client already returned is served.");
+    }
+
+    [Fact]
     public void Entry_ExpiresAtDefaultTtl_OrEarlierClusterExpiry()
     {
         var near = Create(ttl: TimeSpan.FromMinutes(5));

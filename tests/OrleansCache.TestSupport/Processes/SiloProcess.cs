@@ -38,8 +38,26 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>When it exited (local time).</summary>
+    public DateTime ExitTime => _process.ExitTime;
+
+    /// <summary>Everything the silo printed so far, one entry per line.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
     /// <summary>Starts a silo without waiting for it (for silos expected to fail).</summary>
-    public static SiloProcess Launch(params string[] args)
+    public static SiloProcess Launch(params string[] args) => Launch(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a silo with extra environment variables, without waiting for it.</summary>
+    public static SiloProcess Launch(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(BuiltAssemblies.PathOf("src/Silo", "OrleansCache.Silo"));
@@ -49,13 +67,23 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        // Several silo processes run side by side: if one turns its HTTP endpoints on, it takes a free port, not 8080.
+        start.Environment["ORLEANSCACHE_Http__Port"] = "0";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         return new SiloProcess(Process.Start(start) ?? throw new InvalidOperationException("The silo process did not start."));
     }
 
     /// <summary>Starts a silo and waits until it listens.</summary>
-    public static async Task<SiloProcess> StartAsync(params string[] args)
+    public static Task<SiloProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a silo with extra environment variables and waits until it listens.</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var silo = Launch(args);
+        var silo = Launch(environment, args);
         try
         {
             var listening = await silo.WaitForOutputAsync(GatewayPortPattern());
@@ -89,6 +117,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The last <paramref name="count"/> lines of its log.</summary>
+    public IReadOnlyList<string> LastLines(int count)
+    {
+        lock (_lock)
+        {
+            return [.. _lines.TakeLast(count)];
+        }
+    }
+
     /// <summary>SIGKILL: the silo vanishes without a word.</summary>
     public async Task KillAsync()
     {
@@ -97,14 +134,18 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the silo stops gracefully; completes when it has exited.</summary>
-    public async Task TerminateAsync()
+    public Task TerminateAsync() => TerminateAsync(Timeout);
+
+    /// <summary>SIGTERM, waiting at most <paramref name="timeout"/> for the silo to exit.</summary>
+    /// <exception cref="TimeoutException">It did not exit in time.</exception>
+    public async Task TerminateAsync(TimeSpan timeout)
     {
         using (var term = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await term.WaitForExitAsync();
         }
 
-        await _process.WaitForExitAsync().WaitAsync(Timeout);
+        await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
     public async Task WaitForExitAsync() => await _process.WaitForExitAsync().WaitAsync(Timeout);

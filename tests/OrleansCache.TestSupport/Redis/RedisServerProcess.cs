@@ -11,21 +11,30 @@ namespace OrleansCache.TestSupport.Redis;
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
+    private readonly string? _dataDirectory;
     private Process? _process;
 
-    private RedisServerProcess()
+    private RedisServerProcess(string? dataDirectory)
     {
+        _dataDirectory = dataDirectory;
     }
 
     public int Port { get; private set; }
 
+    /// <summary>The server's process id (changes when it is restarted).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+
     public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Starts a server on a free port (trying a few, in case another process takes the one picked).</summary>
+    /// <param name="dataDirectory">
+    /// Null: nothing is persisted, a restart starts empty. Otherwise an append-only file there, synced on every write,
+    /// so every acknowledged write survives a restart, even after SIGKILL.
+    /// </param>
     /// <exception cref="InvalidOperationException">redis-server is not installed or never answered.</exception>
-    public static async Task<RedisServerProcess> StartAsync()
+    public static async Task<RedisServerProcess> StartAsync(string? dataDirectory = null)
     {
-        var server = new RedisServerProcess();
+        var server = new RedisServerProcess(dataDirectory);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             server.Port = FreePort();
@@ -52,11 +61,30 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the server holds every connection open and answers nothing until <see cref="ResumeAsync"/>.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} of redis-server failed with exit code {kill.ExitCode}.");
+        }
+    }
 
     private void Launch()
     {
-        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
+        string[] persistence = _dataDirectory is null
+            ? ["--appendonly", "no"]
+            : ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory];
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", .. persistence, "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using OrleansCache.Cli.Connection;
+using OrleansCache.Cli.Output;
+using OrleansCache.Cli.Parsing;
+using OrleansCache.Cli.Progress;
+using OrleansCache.Grains.Interfaces;
+
+namespace OrleansCache.Cli.Commands;
+
+/// <summary>
+/// <c>invalidate KEY | --pattern P | --tag T | --all</c>: drops values everywhere. Pattern, tag and all run on every
+/// silo and may take a while; progress shows on stderr meanwhile, and the count of keys that held a value at the end.
+/// </summary>
+internal static class InvalidateCommand
+{
+    /// <summary>How long a bulk invalidation may run by default: the silos' own bound for one.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
+
+    public static Command Create(CommandRunner runner)
+    {
+        var key = new Argument<string?>("KEY") { Description = "The key to invalidate.", Arity = ArgumentArity.ZeroOrOne };
+        var pattern = new Option<string?>("--pattern") { Description = "Every key matching a glob pattern (* any run, ? one character), e.g. user:123:*.", HelpName = "pattern" };
+        var tag = new Option<string?>("--tag") { Description = "Every key stored with this tag.", HelpName = "tag" };
+        var all = new Option<bool>("--all") { Description = "Every key." };
+        var wait = new Option<TimeSpan>("--wait")
+        {
+            Description = "How long a pattern, tag or all invalidation may run (connecting is still bounded by --timeout).",
+            HelpName = "duration",
+            DefaultValueFactory = _ => DefaultWait,
+            CustomParser = DurationParser.Parse,
+        };
+        var command = new Command(
+            "invalidate",
+            "Invalidate one key, every key matching a pattern, every key with a tag, or every key; every client's copies are dropped. "
+            + "Bulk invalidations show elapsed time on stderr while the silos work (the count arrives when all have finished).")
+        {
+            key, pattern, tag, all, wait,
+        };
+        runner.Bind(command, (context, cancellationToken) =>
+        {
+            var target = (Key: context.Parse.GetValue(key), Pattern: context.Parse.GetValue(pattern), Tag: context.Parse.GetValue(tag), All: context.Parse.GetValue(all));
+            var given = (target.Key is not null ? 1 : 0) + (target.Pattern is not null ? 1 : 0) + (target.Tag is not null ? 1 : 0) + (target.All ? 1 : 0);
+            if (given != 1)
+            {
+                throw new CliUsageException("invalidate needs exactly one of KEY, --pattern P, --tag T or --all.");
+            }
+
+            // Checked before connecting, so a wrong argument is a usage error even when the cluster is down.
+            if (target.Key is { } keyToCheck)
+            {
+                CacheInputRules.ValidateKey(keyToCheck, ClusterConnection.MaxKeyLength, "KEY");
+            }
+
+            if (target.Pattern is { } patternToCheck)
+            {
+                CacheInputRules.ValidatePattern(patternToCheck, ClusterConnection.MaxKeyLength, "--pattern");
+            }
+
+            if (target.Tag is { } tagToCheck)
+            {
+                CacheInputRules.ValidateTag(tagToCheck, "--tag");
+            }
+
+            if (target.Key is { } single)
+            {
+                return context.UseClusterAsync(async client =>
+                {
+                    await client.InvalidateAsync(single, cancellationToken).ConfigureAwait(false);
+                    await ReportAsync(context, "invalidated", "key", single, count: null).ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }, cancellationToken);
+            }
+
+            var (kind, argument, label) = target switch
+            {
+                { Pattern: { } p } => ("pattern", p, $"invalidating keys matching '{p}' on every silo"),
+                { Tag: { } t } => ("tag", t, $"invalidating keys tagged '{t}' on every silo"),
+                _ => ("all", (string?)null, "invalidating every key on every silo"),
+            };
+            return context.UseClusterAsync(async client =>
+            {
+                long count;
+                TimeSpan elapsed;
+                await using (var progress = ProgressReporter.Start(context.Console, context.ShowProgress, label))
+                {
+                    count = kind switch
+                    {
+                        "pattern" => await client.InvalidateByPatternAsync(argument!, cancellationToken).ConfigureAwait(false),
+                        "tag" => await client.InvalidateByTagAsync(argument!, cancellationToken).ConfigureAwait(false),
+                        _ => await client.InvalidateAllAsync(cancellationToken).ConfigureAwait(false),
+                    };
+                    elapsed = progress.Elapsed;
+                }
+
+                await ReportAsync(context, "invalidated", kind, argument, count, elapsed).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }, cancellationToken, callTimeout: context.Parse.GetValue(wait));
+        });
+        return command;
+    }
+
+    /// <summary>Prints what was invalidated (shared with <c>remove</c>).</summary>
+    internal static Task ReportAsync(CliContext context, string action, string kind, string? target, long? count, TimeSpan? elapsed = null)
+    {
+        if (context.Settings.Json)
+        {
+            return context.WriteJsonAsync(new InvalidateResult(action, kind, target, count, elapsed?.TotalMilliseconds));
+        }
+
+        var what = kind switch
+        {
+            "key" => target!,
+            "pattern" => $"{Keys(count)} matching '{target}'",
+            "tag" => $"{Keys(count)} tagged '{target}'",
+            _ => $"{Keys(count)} (all)",
+        };
+        var took = elapsed is { } e ? $" in {DurationFormatter.Format(e)}" : string.Empty;
+        return context.Out.WriteLineAsync($"{action} {what}{took}");
+    }
+
+    private static string Keys(long? count) => count == 1 ? "1 key" : string.Create(CultureInfo.InvariantCulture, $"{count} keys");
+
+    private sealed record InvalidateResult(string Action, string Kind, string? Target, long? Count, double? ElapsedMs);
+}

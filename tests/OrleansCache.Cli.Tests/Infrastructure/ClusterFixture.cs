@@ -1,0 +1,29 @@
+using OrleansCache.TestingHost;
+using Xunit;
+
+namespace OrleansCache.Cli.Tests.Infrastructure;
+
+/// <summary>
+/// A 3-silo test cluster shared by the tests of one class (they run one after another), for commands that leave the
+/// cluster as it was. Tests that kill silos start their own.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+
+    /// <summary>--cluster-id and every silo's gateway.</summary>
+    public string[] Connection => Tool.Connect(Cluster.Options.ClusterId, [.. Cluster.Silos.Select(s => s.GatewayEndPoint)]);
+
+    public async ValueTask InitializeAsync() => Cluster = await TestCluster.StartAsync(silos: 3);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>A key no other test uses.</summary>
+    public static string Key(string prefix = "cli") => $"{prefix}:{Guid.NewGuid():N}";
+}

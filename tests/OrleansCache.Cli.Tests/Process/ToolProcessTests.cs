@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using OrleansCache.Cli.Tests.Infrastructure;
+using Xunit;
+
+namespace OrleansCache.Cli.Tests.Process;
+
+/// <summary>The built tool as a separate process: its Program, exit codes and streams as a shell sees them.</summary>
+[Collection(SharedCluster.Name)]
+public sealed class ToolProcessTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task UnreachableGateway_ExitsNonZeroFast_WithOneLineOnStderr()
+    {
+        var gateway = ToolProcess.ClosedEndPoint();
+        var watch = Stopwatch.StartNew();
+
+        var result = await ToolProcess.RunAsync("get", "user:1", "--gateway", gateway, "--timeout", "2s");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Out);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith($"error: cannot reach cluster 'dev' via {gateway}: ", line, StringComparison.Ordinal);
+        Assert.Contains("refused", line, StringComparison.OrdinalIgnoreCase);
+        // 2 s of trying plus the process start, which is slow on a busy machine; far below the 10 s default.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"Took {watch.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task WrongArguments_ExitTwo_WithOneLineOnStderr()
+    {
+        var result = await ToolProcess.RunAsync("invalidate", "--pattern", "user:*", "--tag", "t");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(result.Out);
+        Assert.Equal("error: invalidate needs exactly one of KEY, --pattern P, --tag T or --all.", Assert.Single(result.ErrorLines));
+    }
+
+    [Fact]
+    public async Task Watch_StreamsInvalidationsLineByLine_AndExitsZeroOnSigterm()
+    {
+        var prefix = ClusterFixture.Key("process") + ":";
+        await using var watch = new RunningToolProcess([.. fixture.Connection, "watch", prefix]);
+        await watch.Error.LineContainingAsync("watching invalidations", TimeSpan.FromMinutes(1));
+
+        // The subscription has no acknowledgement: change a probe key until the tool prints it.
+        for (var attempt = 0; ; attempt++)
+        {
+            await fixture.Cluster.Cache.SetAsync(prefix + "probe", attempt, cancellationToken: TestContext.Current.CancellationToken);
+            try
+            {
+                await watch.Out.LineContainingAsync(prefix + "probe", TimeSpan.FromSeconds(1));
+                break;
+            }
+            catch (TimeoutException) when (attempt < 60)
+            {
+            }
+        }
+
+        await fixture.Cluster.Cache.InvalidateAsync(prefix + "gone", TestContext.Current.CancellationToken);
+        await watch.Out.LineContainingAsync($"key      {prefix}gone  version ");
+
+        Assert.Equal(0, await watch.TerminateAsync());
+        Assert.Single(watch.Error.Lines);
+    }
+
+    [Fact]
+    public async Task SetThenGet_AgainstTheCluster()
+    {
+        var key = ClusterFixture.Key();
+
+        var set = await ToolProcess.RunAsync([.. fixture.Connection, "set", key, "from a process", "--ttl", "1h"]);
+        var get = await ToolProcess.RunAsync([.. fixture.Connection, "get", key]);
+
+        Assert.Equal(0, set.ExitCode);
+        Assert.Equal(0, get.ExitCode);
+        Assert.Equal("from a process\n", get.Out);
+        Assert.Equal("from a process", await fixture.Cluster.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken));
+    }
+}
