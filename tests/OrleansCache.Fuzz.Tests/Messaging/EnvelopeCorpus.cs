@@ -16,13 +16,28 @@ internal static class EnvelopeCorpus
     public static Envelope RandomEnvelope(Random random)
     {
         var envelope = new Envelope();
-        switch (random.Next(9))
+        switch (random.Next(11))
         {
             case 0:
-                envelope.Hello = new Hello { ProtocolVersion = random.Pick(InterestingValues.UInt32s), ClusterId = Text(random), Role = RandomRole(random), PeerName = Text(random) };
+                envelope.Hello = new Hello
+                {
+                    ProtocolVersion = random.Pick(InterestingValues.UInt32s),
+                    ClusterId = Text(random),
+                    Role = RandomRole(random),
+                    PeerName = Text(random),
+                    AuthNonce = Bytes(random),
+                    KeyId = random.OneIn(3) ? Text(random) : string.Empty,
+                };
                 break;
             case 1:
-                envelope.Welcome = new Welcome { SiloAddress = Text(random), MembershipVersion = random.Pick(InterestingValues.Int64s), Rejection = Text(random) };
+                envelope.Welcome = new Welcome
+                {
+                    SiloAddress = Text(random),
+                    MembershipVersion = random.Pick(InterestingValues.Int64s),
+                    Rejection = Text(random),
+                    AuthProof = Bytes(random),
+                    RejectionCode = (RejectionCode)random.Next(-1, 6),
+                };
                 envelope.Welcome.Gateways.AddRange(Enumerable.Range(0, random.Next(4)).Select(_ => Text(random)));
                 break;
             case 2:
@@ -59,8 +74,14 @@ internal static class EnvelopeCorpus
                 envelope.ClusterView = new ClusterView { MembershipVersion = random.Pick(InterestingValues.Int64s) };
                 envelope.ClusterView.Gateways.AddRange(Enumerable.Range(0, random.Next(4)).Select(_ => Text(random)));
                 break;
-            default:
+            case 8:
                 envelope.Closing = new Closing { Reason = Text(random) };
+                break;
+            case 9:
+                envelope.AuthChallenge = new AuthChallenge { Nonce = Bytes(random) };
+                break;
+            default:
+                envelope.AuthProof = new AuthProof { Proof = Bytes(random) };
                 break;
         }
 
@@ -84,6 +105,15 @@ internal static class EnvelopeCorpus
         _ => (PeerRole)random.Next(3, 1000),
     };
 
+    /// <summary>Empty, the 32 bytes a nonce or proof has, one off, or anything.</summary>
+    private static ByteString Bytes(Random random) => ByteString.CopyFrom(ByteMutator.RandomBytes(random, random.Next(5) switch
+    {
+        0 => 0,
+        1 or 2 => 32,
+        3 => random.Pick([31, 33]),
+        _ => random.SkewedLength(64),
+    }));
+
     private static string Text(Random random) => random.Next(4) switch
     {
         0 => string.Empty,
@@ -103,6 +133,7 @@ internal static class EnvelopeCorpus
         return
         [
             new Envelope { Hello = new Hello { ProtocolVersion = FrameCodec.ProtocolVersion, ClusterId = "fuzz", Role = PeerRole.Client, PeerName = "client-1" } },
+            new Envelope { Hello = new Hello { ProtocolVersion = FrameCodec.ProtocolVersion, ClusterId = "fuzz", Role = PeerRole.Client, PeerName = "client-2", AuthNonce = ByteString.CopyFrom(new byte[32]), KeyId = "k1" } },
             new Envelope { Hello = new Hello { ProtocolVersion = FrameCodec.ProtocolVersion, ClusterId = "fuzz", Role = PeerRole.Silo, PeerName = "127.0.0.1:11111@1" } },
             new Envelope { Welcome = welcome },
             new Envelope { Request = request },
@@ -113,6 +144,8 @@ internal static class EnvelopeCorpus
             new Envelope { Pong = new Pong { Nonce = 7 } },
             new Envelope { ClusterView = view },
             new Envelope { Closing = new Closing { Reason = "stopping" } },
+            new Envelope { AuthChallenge = new AuthChallenge { Nonce = ByteString.CopyFrom(new byte[32]) } },
+            new Envelope { AuthProof = new AuthProof { Proof = ByteString.CopyFrom(new byte[32]) } },
         ];
     }
 }
