@@ -32,6 +32,9 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     private string[] _providedGateways = [];
     private int _disposed;
 
+    // The newest membership version the cluster has shown this client; every request carries it (docs/adr/0038).
+    private long _knownMembershipVersion;
+
     public ClusterClient(ClusterClientOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,6 +95,10 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var started = _time.GetTimestamp();
+
+        // A gateway whose view is older than one this client has seen catches up before it routes the call, or refuses
+        // to serve it if it cannot: so reads never go back to an owner the cluster has moved on from.
+        request.MembershipVersion = Math.Max(request.MembershipVersion, Volatile.Read(ref _knownMembershipVersion));
         while (true)
         {
             var connection = await WaitForConnectionAsync(_options.ResponseTimeout - _time.GetElapsedTime(started), cancellationToken).ConfigureAwait(false);
@@ -167,6 +174,7 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         {
             case Envelope.BodyOneofCase.ClusterView:
                 LearnGateways(envelope.ClusterView.Gateways);
+                ObserveMembershipVersion(envelope.ClusterView.MembershipVersion);
                 break;
             case Envelope.BodyOneofCase.Closing:
                 LogGatewayClosing(_logger, state.Gateway, envelope.Closing.Reason);
@@ -392,7 +400,27 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
         }
 
         LearnGateways(welcome.Gateways);
+        ObserveMembershipVersion(welcome.MembershipVersion);
         return (connection, welcome);
+    }
+
+    /// <summary>
+    /// Notes a membership version the cluster has shown: a gateway's view, or the era of a cache version (the table
+    /// version under which the activation that made it started), so never more than the table has reached.
+    /// </summary>
+    internal void ObserveMembershipVersion(long version)
+    {
+        var known = Volatile.Read(ref _knownMembershipVersion);
+        while (version > known)
+        {
+            var previous = Interlocked.CompareExchange(ref _knownMembershipVersion, version, known);
+            if (previous == known)
+            {
+                return;
+            }
+
+            known = previous;
+        }
     }
 
     /// <summary>Gateways to try: those the cluster reported active, then the configured ones; <paramref name="avoid"/> last.</summary>

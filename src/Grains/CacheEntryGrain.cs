@@ -33,6 +33,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     // How the last lease ended, for waiters whose wait arrives just after it did.
     private volatile Lease? _lastEnded;
+
+    // Set when a storage change failed: this activation's state may be behind storage's, so it serves nothing more.
+    private volatile bool _distrusted;
     private string? _etag;
     private CacheVersion _base;
     private long _changes;
@@ -66,6 +69,14 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         await ExpireIfDueAsync();
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Waiters on a fill in progress would otherwise wait out the lease (30 s by default) on an activation that is
+        // gone, holding their callers' connections, and with them a graceful stop. They ask the new activation instead.
+        EndLease(FillResult.Retry);
+        return Task.CompletedTask;
+    }
+
     public async Task<CacheEntry> GetAsync()
     {
         await ExpireIfDueAsync();
@@ -92,7 +103,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public async Task<CacheVersion> InvalidateAsync()
     {
         var version = NextVersion();
-        await _storage.DeleteAsync(Key, _etag);
+        await ChangeStorageAsync(version, () => _storage.DeleteAsync(Key, _etag));
         _etag = null;
         _entry = CacheEntry.Missing(version);
         EndLease(FillResult.Retry);
@@ -180,8 +191,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
                 return await ended.Ended;
             }
 
+            // A distrusted activation's value may be older than storage's: the waiter asks again (a new activation).
             var entry = _entry;
-            return entry.Found ? new FillResult(FillOutcome.Filled, entry, null) : FillResult.Retry;
+            return entry.Found && !_distrusted ? new FillResult(FillOutcome.Filled, entry, null) : FillResult.Retry;
         }
 
         try
@@ -223,17 +235,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
         var tags = options.Tags.Distinct(StringComparer.Ordinal).ToArray();
-        try
-        {
-            _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag);
-        }
-        catch (CacheStorageConflictException)
-        {
-            // Another activation of this key exists and is newer (G1): this one must not write again.
-            LogStaleActivation(_logger, Key);
-            DeactivateOnIdle();
-            throw;
-        }
+        string? etag = null;
+        await ChangeStorageAsync(version, async () => etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag));
+        _etag = etag;
 
         var entry = new CacheEntry(value, version, expiresAt, tags);
         _entry = entry;
@@ -246,10 +250,45 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         {
             // Clients expire their copies at the same time, so nothing is published.
             var version = NextVersion();
-            await _storage.DeleteAsync(Key, _etag);
+            await ChangeStorageAsync(version, () => _storage.DeleteAsync(Key, _etag));
             _etag = null;
             _entry = CacheEntry.Missing(version);
         }
+    }
+
+    /// <summary>
+    /// Runs a compare-and-set change of storage. If it fails, this activation stops serving: on a conflict a newer
+    /// activation exists (G1); on any other failure the change may still be applied later (Redis paused, a connection
+    /// lost after the command was sent), so this activation no longer knows what storage holds and its state may be
+    /// older than what another activation reads (docs/adr/0038). Either way it deactivates: calls queued behind this
+    /// one go to a new activation, which reads storage first. A change that may have been applied is also published at
+    /// its <paramref name="version"/>: clients drop older copies, since storage may now hold this one.
+    /// </summary>
+    private async Task ChangeStorageAsync(CacheVersion version, Func<Task> change)
+    {
+        try
+        {
+            await change();
+        }
+        catch (CacheStorageConflictException)
+        {
+            LogStaleActivation(_logger, Key);
+            Distrust();
+            throw;
+        }
+        catch (Exception ex)
+        {
+            LogStorageOutcomeUnknown(_logger, Key, ex.Message);
+            Distrust();
+            _publisher.PublishKey(Key, version);
+            throw;
+        }
+    }
+
+    private void Distrust()
+    {
+        _distrusted = true;
+        DeactivateOnIdle();
     }
 
     private CacheVersion NextVersion() => new(_base.Era, _base.Activation, _base.Change + ++_changes);
@@ -273,4 +312,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "A newer activation of {Key} wrote first; this stale activation deactivates")]
     private static partial void LogStaleActivation(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "A storage change of {Key} failed and may still be applied ({Reason}); this activation deactivates and the next one reads storage")]
+    private static partial void LogStorageOutcomeUnknown(ILogger logger, string key, string reason);
 }

@@ -100,6 +100,7 @@ internal sealed partial class OrleansCacheClient
 
     private void ApplyKey(string key, CacheVersion version)
     {
+        _cluster.ObserveMembershipVersion(version.Era);
         var dropped = _near.Invalidate(key, version);
         _metrics.InvalidationReceived(dropped > 0);
         Invalidated?.Invoke(this, new CacheInvalidatedEventArgs(CacheInvalidationKind.Key, key, dropped, version));

@@ -272,7 +272,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         {
             var version = await IdempotentAsync(() => Entry(key).SetAsync(bytes, write), cancellationToken).ConfigureAwait(false);
             var expiresAt = write.Ttl is { } ttl ? _time.GetUtcNow() + ttl : (DateTimeOffset?)null;
-            _near.CompleteFill(ticket, new CacheEntry(bytes, version, expiresAt, write.Tags), typed);
+            CompleteFill(ticket, new CacheEntry(bytes, version, expiresAt, write.Tags), typed);
             return version;
         }
         catch
@@ -328,7 +328,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                 await hook(key).ConfigureAwait(false);
             }
 
-            _near.CompleteFill(ticket, entry);
+            CompleteFill(ticket, entry);
             return entry;
         }
         catch
@@ -355,7 +355,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                 switch (lease.Outcome)
                 {
                     case LeaseOutcome.Hit:
-                        _near.CompleteFill(ticket, lease.Entry!);
+                        CompleteFill(ticket, lease.Entry!);
                         return new CreatedValue(_serializer.Deserialize<T>(lease.Entry!.Value), lease.Entry.Value!);
                     case LeaseOutcome.Granted:
                         return await FillAsync(grain, ticket, lease.LeaseId, factory, write, cancellationToken).ConfigureAwait(false);
@@ -365,7 +365,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                         var fill = await IdempotentAsync(() => grain.WaitForFillAsync(lease.LeaseId, wait), cancellationToken).ConfigureAwait(false);
                         if (fill.Outcome == FillOutcome.Filled)
                         {
-                            _near.CompleteFill(ticket, fill.Entry!);
+                            CompleteFill(ticket, fill.Entry!);
                             return new CreatedValue(_serializer.Deserialize<T>(fill.Entry!.Value), fill.Entry.Value!);
                         }
 
@@ -420,7 +420,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
         }
         else
         {
-            _near.CompleteFill(ticket, stored, new TypedValue(typeof(T), value));
+            CompleteFill(ticket, stored, new TypedValue(typeof(T), value));
         }
 
         return new CreatedValue(value, bytes);
@@ -520,6 +520,13 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
 
     /// <summary>What a shared get-or-create produced: the value (typed for its first caller) and its bytes (for the others).</summary>
     private sealed record CreatedValue(object? Value, byte[] Bytes);
+
+    /// <summary>Fills the near-cache from a remote result, noting the membership era its version shows (docs/adr/0038).</summary>
+    private void CompleteFill(FillTicket ticket, CacheEntry entry, TypedValue? typed = null)
+    {
+        _cluster.ObserveMembershipVersion(entry.Version.Era);
+        _near.CompleteFill(ticket, entry, typed);
+    }
 
     private ICacheEntryGrain Entry(string key) => _cluster.GetGrain<ICacheEntryGrain>(key);
 

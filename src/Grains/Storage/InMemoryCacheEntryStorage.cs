@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using OrleansCache.Core;
 using OrleansCache.Grains.Interfaces;
+using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Placement;
 
@@ -12,7 +13,8 @@ namespace OrleansCache.Grains.Storage;
 /// <summary>
 /// Cache entries in the owning silo's memory: values survive an idle deactivation, not a silo's death (use Redis storage
 /// for that). The store is owner-local: it refuses writes for keys this silo does not own, and on every membership
-/// change drops the keys it no longer owns, so a key that moves away and back never brings back an old value.
+/// change drops the keys it no longer owns or may have lost meanwhile, so a key that moves away and back never brings
+/// back an old value.
 /// </summary>
 /// <remarks>Bounded by <see cref="CacheSiloOptions.InMemoryMaxEntries"/> (oldest writes evicted first) and swept for expiry.</remarks>
 internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposable
@@ -23,17 +25,19 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
     private readonly CacheSiloOptions _options;
     private readonly GrainOwnership _ownership;
     private readonly MembershipService _membership;
+    private readonly LocalSiloDetails _local;
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
     private long _nextETag;
 
-    public InMemoryCacheEntryStorage(IOptions<CacheSiloOptions> options, GrainOwnership ownership, MembershipService membership, TimeProvider time)
+    public InMemoryCacheEntryStorage(IOptions<CacheSiloOptions> options, GrainOwnership ownership, MembershipService membership, LocalSiloDetails local, TimeProvider time)
     {
         _options = options.Value;
         _ownership = ownership;
         _membership = membership;
+        _local = local;
         _time = time;
-        _membership.ViewChanged += OnViewChanged;
+        _membership.ViewChanging += OnViewChanging;
         _sweeper = time.CreateTimer(static s => ((InMemoryCacheEntryStorage)s!).SweepExpired(), this, _options.ExpirySweepInterval, _options.ExpirySweepInterval);
     }
 
@@ -106,7 +110,7 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
 
     public void Dispose()
     {
-        _membership.ViewChanged -= OnViewChanged;
+        _membership.ViewChanging -= OnViewChanging;
         _sweeper.Dispose();
     }
 
@@ -131,11 +135,14 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
 
     private bool OwnedHere(string key) => _ownership.IsLocal(new GrainId(CacheGrainTypes.CacheEntry, key));
 
-    private void OnViewChanged(MembershipView view)
+    private void OnViewChanging(MembershipView current, MembershipView next)
     {
+        // Before the next view is used, like the activations: a key that may have had another owner meanwhile (a
+        // silo this one never saw active) must not come back at its older value; it reads as missing, at a later version.
+        var fence = new OwnershipFence(current, next, _local.Address);
         foreach (var key in _entries.Keys)
         {
-            if (!OwnedHere(key))
+            if (fence.MayHaveMovedAway(new GrainId(CacheGrainTypes.CacheEntry, key)))
             {
                 _entries.TryRemove(key, out _);
             }

@@ -98,6 +98,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         await _http.StartAsync(cancellationToken).ConfigureAwait(false);
         var (siloPort, gatewayPort) = await _listener.StartAsync(_siloHandler, _gatewayHandler, cancellationToken).ConfigureAwait(false);
         _local.Bind(AdvertisedHost(), siloPort, gatewayPort);
+        _membership.ViewChanging += OnViewChanging;
         _membership.ViewChanged += OnViewChanged;
         _membership.DeclaredDead += OnDeclaredDead;
         // A silo with a missing or wrong secret, or an untrusted certificate, must not join: the others could not call
@@ -162,6 +163,7 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
             return;
         }
 
+        _membership.ViewChanging -= OnViewChanging;
         _membership.ViewChanged -= OnViewChanged;
         _membership.DeclaredDead -= OnDeclaredDead;
         await _listener.DisposeAsync().ConfigureAwait(false);
@@ -215,11 +217,18 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
         }
     }
 
+    private void OnViewChanging(MembershipView current, MembershipView next)
+    {
+        // Before the next view routes any call: an activation whose grain moved away, or may have had another owner in
+        // a version this silo never saw, holds state that another activation may have changed since (docs/adr/0038).
+        var self = _local.Address;
+        var reason = next.Find(self)?.Status == SiloStatus.Active ? DeactivationReason.OwnershipChanged : DeactivationReason.SiloShuttingDown;
+        var fence = new OwnershipFence(current, next, self);
+        _catalog.DeactivateNotOwned(grain => !fence.MayHaveMovedAway(grain), reason);
+    }
+
     private void OnViewChanged(MembershipView view)
     {
-        var self = _local.Address;
-        var reason = view.Find(self)?.Status == SiloStatus.Active ? DeactivationReason.OwnershipChanged : DeactivationReason.SiloShuttingDown;
-        _catalog.DeactivateNotOwned(grain => self.Equals(RendezvousPlacement.SelectOwner(grain, view.Owners)), reason);
         var update = new Core.Protocol.ClusterView { MembershipVersion = view.Version };
         update.Gateways.AddRange(view.Gateways);
         _clients.Broadcast(new Envelope { ClusterView = update });

@@ -51,6 +51,13 @@ internal sealed partial class MembershipService : IAsyncDisposable
     /// <summary>Raised, outside any lock, after each view change.</summary>
     public event Action<MembershipView>? ViewChanged;
 
+    /// <summary>
+    /// Raised with the current and the next view just before the next becomes current, under the refresh lock: what
+    /// must not be served under the next view (activations whose grain may have had another owner) is fenced off before
+    /// any call can be routed by it. Handlers must be quick and must not call back into membership.
+    /// </summary>
+    public event Action<MembershipView, MembershipView>? ViewChanging;
+
     /// <summary>Raised once if this silo finds itself declared dead.</summary>
     public event Action? DeclaredDead;
 
@@ -142,12 +149,26 @@ internal sealed partial class MembershipService : IAsyncDisposable
     }
 
     /// <summary>Reads the table, declares silos dead whose heartbeats stopped, and publishes a changed view.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken)
+    public Task RefreshAsync(CancellationToken cancellationToken) => RefreshAsync(long.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// Reads the table unless the view reaches <paramref name="version"/> first (checked again once the refresh lock is
+    /// held): a burst of calls from a newer view makes one table read, not one each.
+    /// </summary>
+    public Task CatchUpAsync(long version, CancellationToken cancellationToken) =>
+        CurrentView.Version >= version ? Task.CompletedTask : RefreshAsync(version, cancellationToken);
+
+    private async Task RefreshAsync(long unlessAtVersion, CancellationToken cancellationToken)
     {
         await _refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         MembershipView? changed = null;
         try
         {
+            if (_view.Version >= unlessAtVersion)
+            {
+                return;
+            }
+
             var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
             if (await DeclareSilentSilosDeadAsync(snapshot, cancellationToken).ConfigureAwait(false))
             {
@@ -160,6 +181,7 @@ internal sealed partial class MembershipService : IAsyncDisposable
             if (snapshot.Version > _view.Version)
             {
                 changed = new MembershipView(snapshot.Version, snapshot);
+                RaiseViewChanging(_view, changed);
                 Volatile.Write(ref _view, changed);
                 Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
@@ -180,6 +202,18 @@ internal sealed partial class MembershipService : IAsyncDisposable
             {
                 LogViewHandlerFailed(_logger, ex);
             }
+        }
+    }
+
+    private void RaiseViewChanging(MembershipView current, MembershipView next)
+    {
+        try
+        {
+            ViewChanging?.Invoke(current, next);
+        }
+        catch (Exception ex)
+        {
+            LogViewHandlerFailed(_logger, ex);
         }
     }
 

@@ -111,8 +111,17 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
             if (request.MembershipVersion > view.Version)
             {
                 // The sender knows a newer table: catch up before deciding, or the call may bounce between silos.
-                await TryRefreshAsync().ConfigureAwait(false);
+                var refreshed = await TryRefreshAsync(remaining, request.MembershipVersion).ConfigureAwait(false);
                 view = _membership.CurrentView;
+                if (!refreshed && request.MembershipVersion > view.Version)
+                {
+                    // This silo cannot read the table, and the caller has seen a newer one: by this view the grain may
+                    // be placed wrongly and its activation here may be stale, which could send the caller's reads
+                    // backwards (docs/adr/0038). Wait for the table rather than serve from a view known to be old.
+                    lastProblem = $"this silo cannot read the membership table (its view is version {view.Version}) and the caller has seen version {request.MembershipVersion}";
+                    await WaitBeforeRetryAsync(view.Version, NextDelay(ref retryDelay, remaining)).ConfigureAwait(false);
+                    continue;
+                }
             }
 
             var owner = RendezvousPlacement.SelectOwner(grainId, view.Owners);
@@ -173,7 +182,7 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
                 // at the next probe, then wait for the view to change.
                 lastProblem = ex.Message;
                 LogOwnerUnreachable(_logger, grainId, owner, ex.Message);
-                await TryRefreshAsync().ConfigureAwait(false);
+                await TryRefreshAsync(remaining, long.MaxValue).ConfigureAwait(false);
                 if (_membership.CurrentView.Version == view.Version)
                 {
                     await WaitBeforeRetryAsync(view.Version, NextDelay(ref retryDelay, remaining)).ConfigureAwait(false);
@@ -210,15 +219,28 @@ internal sealed partial class GrainCallRouter : IGrainCallInvoker
     private Task WaitBeforeRetryAsync(long viewVersion, TimeSpan wait) =>
         _membership.WaitForViewChangeAsync(viewVersion, wait, CancellationToken.None);
 
-    private async Task TryRefreshAsync()
+    /// <summary>
+    /// Reads the membership table now unless the view reaches <paramref name="version"/> meanwhile, waiting
+    /// <paramref name="timeout"/> at most; false if that failed.
+    /// </summary>
+    private async Task<bool> TryRefreshAsync(TimeSpan timeout, long version)
     {
+        var refresh = _membership.CatchUpAsync(version, CancellationToken.None);
         try
         {
-            await _membership.RefreshAsync(CancellationToken.None).ConfigureAwait(false);
+            await refresh.WaitAsync(timeout, _time).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex)
         {
+            if (!refresh.IsCompleted)
+            {
+                // Given up on, not abandoned: the refresh goes on, and its failure, if any, is observed here.
+                _ = refresh.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
             LogRefreshFailed(_logger, ex.Message);
+            return false;
         }
     }
 

@@ -22,7 +22,7 @@ internal static class RendezvousPlacement
         var bestScore = 0UL;
         for (var i = 0; i < silos.Count; i++)
         {
-            var score = StableHash.Mix(grainHash ^ silos[i].Hash);
+            var score = Score(grainHash, silos[i]);
             if (best is null || score > bestScore)
             {
                 best = silos[i].Silo;
@@ -32,6 +32,11 @@ internal static class RendezvousPlacement
 
         return best;
     }
+
+    /// <summary>How strongly <paramref name="silo"/> claims <paramref name="grainId"/>: the highest score owns it.</summary>
+    public static ulong Score(GrainId grainId, PlacementCandidate silo) => Score(StableHash.Of(grainId.Type, grainId.Key), silo);
+
+    private static ulong Score(ulong grainHash, PlacementCandidate silo) => StableHash.Mix(grainHash ^ silo.Hash);
 }
 
 /// <summary>A silo eligible to own grains, with its precomputed hash.</summary>

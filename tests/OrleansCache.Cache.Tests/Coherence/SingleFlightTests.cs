@@ -1,5 +1,6 @@
 using OrleansCache.Cache.Tests.Infrastructure;
 using OrleansCache.Client;
+using OrleansCache.Grains.Interfaces;
 using OrleansCache.TestSupport.Metrics;
 using Xunit;
 
@@ -7,6 +8,28 @@ namespace OrleansCache.Cache.Tests.Coherence;
 
 public sealed class SingleFlightTests
 {
+    [Fact]
+    public async Task OwnerStoppingGracefully_ReleasesItsLeaseWaiters_ToAskTheNewOwner_InsteadOfWaitingOutTheLease()
+    {
+        // Found by the fault-injection runner: a graceful stop took 30-60 s, held open by calls waiting on a lease of
+        // an activation that was gone.
+        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        var owner = cluster.Silos[0];
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(owner, "lease");
+        var viaOther = await cluster.CreateCacheClientAsync(gateway: cluster.Silos[1], cancellationToken: TestContext.Current.CancellationToken);
+        var grain = viaOther.Cluster.GetGrain<ICacheEntryGrain>(key);
+        var lease = await grain.GetOrLeaseAsync(TimeSpan.FromMinutes(10));
+        Assert.Equal(LeaseOutcome.Granted, lease.Outcome);
+        var waiting = grain.WaitForFillAsync(lease.LeaseId, TimeSpan.FromMinutes(10));
+
+        await cluster.StopSiloAsync(owner, TestContext.Current.CancellationToken);
+
+        // The waiter is told to ask again (not made to wait ten minutes), and the new owner grants a new lease.
+        var result = await waiting.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(FillOutcome.Retry, result.Outcome);
+        Assert.Equal(LeaseOutcome.Granted, (await grain.GetOrLeaseAsync(TimeSpan.FromSeconds(30))).Outcome);
+    }
+
     [Fact]
     public async Task TwoHundredConcurrentMisses_FromFourClientsOverThreeSilos_RunFactoryOnce()
     {

@@ -16,7 +16,7 @@ namespace OrleansCache.FaultInjection.History;
 /// exactly once; a stream message never applied, whatever the faults (durable ingest).
 /// Measured only: failed calls, staleness within bounds, factory and pub/sub figures under faults.
 /// </remarks>
-internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan bridgeSettle, TimeSpan checkedAt, IReadOnlyList<(string Key, TimeSpan At)>? staleActivations = null)
+internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan bridgeSettle, TimeSpan checkedAt)
 {
     /// <summary>How close to a read a silo's "stale activation" log line for its key must be to explain it.</summary>
     private static readonly TimeSpan EvidenceWindow = TimeSpan.FromSeconds(5);
@@ -28,15 +28,6 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
     private readonly Dictionary<string, KindFigures> _kinds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _violations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<TimeSpan>> _staleness = new(StringComparer.Ordinal);
-    private readonly List<string> _known = [];
-
-    /// <summary>
-    /// Faults that move keys between silos. While the silos' views differ, the old and the new owner of a key may both
-    /// serve it (reads are not fenced, writes are: G1), so a read there may go back or be staler than the bound: the
-    /// known limitation documented in docs/consistency.md and docs/reliability.md, reported apart from violations.
-    /// </summary>
-    private static readonly string[] OwnershipMoves = [nameof(FaultKind.SiloKill), nameof(FaultKind.SiloRestart), nameof(FaultKind.SiloFailStop)];
-
     public FaultReport Check()
     {
         Figures(None).Bound = noFaultBound;
@@ -78,7 +69,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
         }
 
         var violations = _violations.SelectMany(v => v.Value.Take(ExamplesPerViolation).Append(v.Value.Count > ExamplesPerViolation ? $"... and {v.Value.Count - ExamplesPerViolation} more of kind '{v.Key}'" : null).OfType<string>()).ToList();
-        var report = new FaultReport { Kinds = [.. _kinds.Values.OrderBy(k => k.Kind == None ? 0 : 1).ThenBy(k => k.Kind, StringComparer.Ordinal)], Violations = violations, KnownIssues = _known };
+        var report = new FaultReport { Kinds = [.. _kinds.Values.OrderBy(k => k.Kind == None ? 0 : 1).ThenBy(k => k.Kind, StringComparer.Ordinal)], Violations = violations };
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations), {history.Bursts.Count} get-or-create bursts, {history.BridgeMessages.Count} bridge messages, {_faults.Count} faults."));
         return report;
     }
@@ -120,11 +111,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
                 Staleness(kind).Add(staleness);
             }
 
-            if (staleness > bound && IsSplitOwnership(key, kinds, newerSince ?? read.Start, read.End))
-            {
-                _known.Add($"split ownership: client {read.Client} read {key} at {At(read.Start)}, {Ms(staleness)} stale (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
-            }
-            else if (staleness > bound)
+            if (staleness > bound)
             {
                 Violate("staleness", $"client {read.Client} read {key} at {At(read.Start)} and got version {version}, {Ms(staleness)} older than a change acknowledged at {At(newerSince!.Value)} (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
             }
@@ -152,12 +139,6 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
                     foreach (var kind in kinds)
                     {
                         Figures(kind).Backwards++;
-                    }
-
-                    if (IsSplitOwnership(key, kinds, latest.End, read.End))
-                    {
-                        _known.Add($"split ownership: client {read.Client} read {key} at {At(read.Start)}: version {read.Version} after its {latest.Kind} of version {latest.Version} (faults: {string.Join(", ", kinds)})");
-                        continue;
                     }
 
                     Violate("backwards", $"client {read.Client} read {key} at {At(read.Start)}: version {read.Version} after its {latest.Kind} of version {latest.Version} ended at {At(latest.End)}");
@@ -262,10 +243,6 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
     /// Two activations of the key may have served it: a fault that moves keys was around, or a silo logged that an
     /// activation of this key found itself stale (its state behind storage) close to that time.
     /// </summary>
-    private bool IsSplitOwnership(string key, List<string> kinds, TimeSpan from, TimeSpan to) =>
-        kinds.Intersect(OwnershipMoves, StringComparer.Ordinal).Any()
-        || (staleActivations ?? []).Any(s => string.Equals(s.Key, key, StringComparison.Ordinal) && s.At >= from - EvidenceWindow && s.At <= to + EvidenceWindow);
-
     private List<string> KindsOver(TimeSpan from, TimeSpan to)
     {
         var kinds = _faults.Where(f => f.Overlaps(from, to)).Select(f => f.Kind.ToString()).Distinct(StringComparer.Ordinal).ToList();

@@ -1,0 +1,197 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrleansCache.Cache.Tests.Infrastructure;
+using OrleansCache.Client;
+using OrleansCache.Core;
+using OrleansCache.Core.Membership;
+using OrleansCache.Grains.Interfaces;
+using OrleansCache.Grains.Storage;
+using OrleansCache.Runtime.Placement;
+using OrleansCache.TestingHost;
+using Xunit;
+
+namespace OrleansCache.Cache.Tests.Coherence;
+
+/// <summary>
+/// Reads are fenced like writes (docs/adr/0038): an activation that may be behind storage never serves again. These
+/// are the regression tests for the backwards reads the fault-injection runner found (docs/reliability.md).
+/// </summary>
+public sealed class ReadFencingTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task WriteWhoseOutcomeIsUnknown_ButApplied_IsWhatEveryoneReadsNext_NoOneKeepsTheOlderValue()
+    {
+        var storage = new SharedCacheEntryStorage();
+        await using var cluster = await CacheClusters.StartAsync(silos: 1, o => o.ConfigureSilo = s => UseStorage(s, storage));
+        var key = CacheClusters.Key();
+        var writer = cluster.Cache;
+        var holder = await cluster.CreateCacheClientAsync(cancellationToken: Token);
+        await writer.SetAsync(key, "v1", cancellationToken: Token);
+        Assert.Equal("v1", await holder.GetAsync<string>(key, Token));
+        using var watch = new Watch(holder);
+
+        // Storage applies the write, but its answer is lost (Redis paused past the timeout): the writer gets an error.
+        storage.FailAfterApplying(key);
+        await Assert.ThrowsAnyAsync<OrleansCacheException>(() => writer.SetAsync(key, "v2", cancellationToken: Token));
+        storage.FailAfterApplying(null);
+        Assert.Equal("v2", Deserialize(storage.Peek(key)));
+
+        // The activation no longer knows what storage holds: it does not serve its "v1" again, and clients holding "v1"
+        // are told to drop it. Before the fix, the activation kept serving "v1" until its next write was refused.
+        await watch.ForAsync(e => e.Target == key && e.Dropped > 0);
+        Assert.False(holder.Serves(key));
+        Assert.Equal("v2", await holder.GetAsync<string>(key, Token));
+        Assert.Equal("v2", await writer.GetAsync<string>(key, Token));
+        await using var fresh = await cluster.CreateCacheClientAsync(cancellationToken: Token);
+        Assert.Equal("v2", await fresh.GetAsync<string>(key, Token));
+    }
+
+    [Fact]
+    public async Task OwnerThatMissedAnotherSilosWholeLife_DoesNotServeWhatItHeldBefore()
+    {
+        // A cannot read the table while silo C joins, takes some of A's keys, writes them and dies (B declares it
+        // dead). A's next view skips C's whole life: the keys C outranks A for must be read from storage again.
+        var storage = new SharedCacheEntryStorage();
+        BlindableMembershipTable? blindA = null;
+        await using var cluster = await CacheClusters.StartAsync(silos: 2, o => o.ConfigureSilo = s =>
+        {
+            UseStorage(s, storage);
+            if (blindA is null)
+            {
+                // The first silo reads the shared table through a wrapper the test can blind.
+                var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
+                blindA = new BlindableMembershipTable(shared);
+                s.Services.RemoveAll<IMembershipTable>();
+                s.Services.AddSingleton<IMembershipTable>(blindA);
+            }
+        });
+        var a = cluster.Silos[0];
+        var b = cluster.Silos[1];
+        var viaA = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
+        var keys = Enumerable.Range(0, 40).Select(_ => cluster.KeyOwnedBy<ICacheEntryGrain>(a, "fenced")).ToList();
+        foreach (var key in keys)
+        {
+            await viaA.SetAsync(key, "v1", cancellationToken: Token);
+        }
+
+        blindA!.Blind = true;
+        var starting = cluster.StartAdditionalSiloAsync(Token);
+        await WhenViewAsync(b, v => v.Owners.Count == 3);
+        var c = await WhenAsync(() => cluster.Silos.Count == 3 ? cluster.Silos[2] : null);
+        var taken = keys.Where(k => c.Address.Equals(RendezvousPlacement.SelectOwner(GrainOf(k), c.Silo.View.Owners))).ToList();
+        Assert.NotEmpty(taken);
+        await using (var viaC = await cluster.CreateCacheClientAsync(gateway: c, cancellationToken: Token))
+        {
+            foreach (var key in taken)
+            {
+                await viaC.SetAsync(key, "v2", cancellationToken: Token);
+            }
+        }
+
+        await cluster.KillSiloAsync(c, Token);
+        await WhenViewAsync(b, v => v.Snapshot.Entries.Any(e => e.Silo.Equals(c.Address) && e.Status == SiloStatus.Dead));
+        Assert.DoesNotContain(a.Silo.View.Snapshot.Entries, e => e.Silo.Equals(c.Address));
+        blindA.Blind = false;
+        await starting; // it waits for a stable view, which A's blindness held back
+        await cluster.WaitForStableViewAsync(cancellationToken: Token);
+
+        await using var reader = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
+        foreach (var key in taken)
+        {
+            Assert.Equal("v2", await reader.GetAsync<string>(key, Token));
+        }
+
+        foreach (var key in keys.Except(taken))
+        {
+            Assert.Equal("v1", await reader.GetAsync<string>(key, Token));
+        }
+    }
+
+    [Fact]
+    public async Task ClientThatHasSeenANewerView_IsNotServedBySiloThatCannotCatchUp()
+    {
+        // A cannot read the table while C joins and takes a key from it; C's write reaches A's client as an
+        // invalidation, whose version shows C's newer view. A, unable to catch up, must not answer that client's read
+        // from its old activation (the older value) but fail it; once A can read the table, the read goes to C.
+        var storage = new SharedCacheEntryStorage();
+        BlindableMembershipTable? blindA = null;
+        await using var cluster = await CacheClusters.StartAsync(silos: 2, o => o.ConfigureSilo = s =>
+        {
+            UseStorage(s, storage);
+            if (blindA is null)
+            {
+                var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
+                blindA = new BlindableMembershipTable(shared);
+                s.Services.RemoveAll<IMembershipTable>();
+                s.Services.AddSingleton<IMembershipTable>(blindA);
+            }
+        });
+        var a = cluster.Silos[0];
+        var b = cluster.Silos[1];
+        await using var reader = await cluster.CreateCacheClientAsync(gateway: a, configure: o => o.Cluster.ResponseTimeout = TimeSpan.FromSeconds(2), cancellationToken: Token);
+        var keys = Enumerable.Range(0, 20).Select(_ => cluster.KeyOwnedBy<ICacheEntryGrain>(a, "seen")).ToList();
+        foreach (var each in keys)
+        {
+            await reader.SetAsync(each, "v1", cancellationToken: Token);
+        }
+
+        blindA!.Blind = true;
+        var starting = cluster.StartAdditionalSiloAsync(Token);
+        await WhenViewAsync(b, v => v.Owners.Count == 3);
+        var c = await WhenAsync(() => cluster.Silos.Count == 3 ? cluster.Silos[2] : null);
+        var taken = keys.First(k => c.Address.Equals(RendezvousPlacement.SelectOwner(GrainOf(k), c.Silo.View.Owners)));
+        using var watch = new Watch(reader);
+        await using (var viaC = await cluster.CreateCacheClientAsync(gateway: c, cancellationToken: Token))
+        {
+            await viaC.SetAsync(taken, "v2", cancellationToken: Token);
+        }
+
+        await watch.ForAsync(e => e.Target == taken && e.Version?.Era > a.Silo.View.Version);
+        await Assert.ThrowsAnyAsync<OrleansCacheException>(async () => await reader.GetAsync<string>(taken, Token));
+
+        blindA.Blind = false;
+        await starting;
+        Assert.Equal("v2", await reader.GetAsync<string>(taken, Token));
+    }
+
+    private static void UseStorage(OrleansCache.Runtime.ISiloBuilder silo, SharedCacheEntryStorage storage)
+    {
+        silo.Services.RemoveAll<ICacheEntryStorage>();
+        silo.Services.AddSingleton<ICacheEntryStorage>(storage);
+    }
+
+    /// <summary>Waits, on view changes, until <paramref name="silo"/>'s view satisfies <paramref name="condition"/>.</summary>
+    private static async Task WhenViewAsync(TestSilo silo, Func<OrleansCache.Runtime.Membership.MembershipView, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Watch.Timeout;
+        while (!condition(silo.Silo.View))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The view did not reach the expected state in time.");
+            await silo.Silo.Membership.WaitForViewChangeAsync(silo.Silo.View.Version, TimeSpan.FromSeconds(1), Token);
+        }
+    }
+
+    /// <summary>
+    /// The silo the cluster lists once its host has started: it is active before that, and the cluster lists it a moment
+    /// later, with no event to wait on; so this polls the list, briefly.
+    /// </summary>
+    private static async Task<TestSilo> WhenAsync(Func<TestSilo?> listed)
+    {
+        var deadline = DateTime.UtcNow + Watch.Timeout;
+        TestSilo? silo;
+        while ((silo = listed()) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The silo did not start in time.");
+            await Task.Delay(10, Token);
+        }
+
+        return silo;
+    }
+
+    private static OrleansCache.Core.GrainId GrainOf(string key) => new(OrleansCache.Grains.CacheGrainTypes.CacheEntry, key);
+
+    private static string? Deserialize(StoredCacheEntry? entry) =>
+        entry is null ? null : System.Text.Json.JsonSerializer.Deserialize<string>(entry.Value);
+}

@@ -1,0 +1,31 @@
+using OrleansCache.Core.Membership;
+
+namespace OrleansCache.Cache.Tests.Infrastructure;
+
+/// <summary>
+/// One silo's access to the shared membership table, which a test can make blind: its reads fail, as when that silo
+/// cannot reach Redis for a while, while its heartbeats still land (so the others keep it as a member).
+/// </summary>
+internal sealed class BlindableMembershipTable(IMembershipTable inner) : IMembershipTable
+{
+    private volatile bool _blind;
+
+    public bool Blind
+    {
+        get => _blind;
+        set => _blind = value;
+    }
+
+    public Task<MembershipSnapshot> ReadAllAsync(CancellationToken cancellationToken = default) =>
+        _blind ? Task.FromException<MembershipSnapshot>(new TimeoutException("The membership table cannot be read (test fault).")) : inner.ReadAllAsync(cancellationToken);
+
+    public Task<bool> TryInsertAsync(MembershipEntry entry, CancellationToken cancellationToken = default) => inner.TryInsertAsync(entry, cancellationToken);
+
+    public Task<bool> TryUpdateAsync(MembershipEntry entry, string expectedETag, CancellationToken cancellationToken = default) => inner.TryUpdateAsync(entry, expectedETag, cancellationToken);
+
+    public Task<bool> HeartbeatAsync(SiloAddress silo, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.HeartbeatAsync(silo, now, cancellationToken);
+
+    public Task<int> DeleteDefunctAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => inner.DeleteDefunctAsync(olderThan, cancellationToken);
+
+    public Task EnsureVersionAtLeastAsync(long version, CancellationToken cancellationToken = default) => inner.EnsureVersionAtLeastAsync(version, cancellationToken);
+}
