@@ -96,7 +96,10 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
         catch (TimeoutException)
         {
-            LogPeersStillOpen(_logger, _roleName, _open.Count);
+            // Which peers, and whether calls were still running here, tells a peer that ignored the Closing apart from
+            // one still waiting for an answer.
+            var open = string.Join(", ", _open.Keys.Select(c => ((InboundState)c.PeerState!).Handshaken ? c.Name : c.Name + " (handshaking)"));
+            LogPeersStillOpen(_logger, _roleName, _open.Count, open, _inFlight.Count);
         }
     }
 
@@ -308,6 +311,14 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         }
 
         connection.TrySend(new Envelope { Welcome = welcome });
+        if (_refusing)
+        {
+            // A graceful stop began while this handshake was being accepted: its Closing may have gone out before the
+            // Welcome, where the peer does not read it. Say it again, after the Welcome, or the peer keeps the
+            // connection open until the stop gives up on it.
+            connection.TrySend(new Envelope { Closing = new Closing { Reason = "silo shutting down" } });
+        }
+
         if (_role == PeerRole.Client)
         {
             _clients.Add(connection, hello.PeerName);
@@ -377,8 +388,8 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
     [LoggerMessage(EventId = 3503, Level = LogLevel.Warning, Message = "Closing {Connection}: no handshake in time")]
     private static partial void LogHandshakeTimeout(ILogger logger, string connection);
 
-    [LoggerMessage(EventId = 3505, Level = LogLevel.Warning, Message = "{Count} {Role} connections were still open at the end of the graceful stop; closing them")]
-    private static partial void LogPeersStillOpen(ILogger logger, string role, int count);
+    [LoggerMessage(EventId = 3505, Level = LogLevel.Warning, Message = "{Count} {Role} connections were still open at the end of the graceful stop ({Connections}; {InFlight} calls in progress on this silo); closing them")]
+    private static partial void LogPeersStillOpen(ILogger logger, string role, int count, string connections, int inFlight);
 
     [LoggerMessage(EventId = 3504, Level = LogLevel.Error, Message = "Handling a request on {Connection} failed")]
     private static partial void LogRequestFailed(ILogger logger, string connection, Exception exception);
