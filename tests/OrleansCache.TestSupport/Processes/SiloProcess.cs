@@ -164,6 +164,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     public async Task WaitForExitAsync() => await _process.WaitForExitAsync().WaitAsync(Timeout);
 
+    /// <summary>Completes when the silo has exited by itself.</summary>
+    /// <exception cref="TimeoutException">It was still running after <paramref name="timeout"/>.</exception>
+    public async Task WaitForExitAsync(TimeSpan timeout) => await _process.WaitForExitAsync().WaitAsync(timeout);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
