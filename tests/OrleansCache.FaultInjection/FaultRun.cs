@@ -100,6 +100,11 @@ public sealed partial class FaultRun
             result.Notes.Add(_cluster.Network == NetworkMode.Namespaces
                 ? $"Network: namespaces ({_cluster.NetworkDetail}). Each silo runs in a network namespace of its own behind a veth pair; a Partition sets the runner's end down. Client cuts, delays and stalls come from the runner's TCP proxies on the runner's ends (tc netem is not used: see docs/reliability.md)."
                 : $"Network: proxies only ({_cluster.NetworkDetail}). Every silo advertises a loopback address of its own where the runner's TCP proxies listen; a Partition holds all of a silo's traffic in its proxies (its own outgoing connections to peers still pass; see docs/reliability.md).");
+            if (_history.Faults.Where(f => f.Kind == FaultKind.Partition).Select(f => string.Create(CultureInfo.InvariantCulture, $"t={f.Start.TotalSeconds:0.0}s {f.Detail}")).ToList() is { Count: > 0 } partitions)
+            {
+                result.Notes.Add($"Partitions: {string.Join("; ", partitions)}.");
+            }
+
             result.Notes.AddRange(_notes);
             result.Notes.AddRange(soakLines);
             if (!result.Passed || result.KnownIssues.Count > 0)
@@ -173,7 +178,7 @@ public sealed partial class FaultRun
 
                 if (kind is FaultKind.Partition && injector.LastPartition is var (slot, generation))
                 {
-                    window = window with { Detail = window.Detail + (slot.Generation == generation ? "; rode it out (no restart)" : "; replaced") };
+                    window = window with { Detail = window.Detail + (slot.Generation == generation ? ", rode it out (no restart)" : ", replaced") };
                 }
 
                 _history.Faults.Enqueue(window);

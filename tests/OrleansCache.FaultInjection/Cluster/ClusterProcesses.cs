@@ -121,7 +121,14 @@ internal sealed partial class ClusterProcesses : IAsyncDisposable
         try
         {
             var redisEndPoint = new IPEndPoint(IPAddress.Loopback, redis.Port);
-            cluster.Slots = [.. Enumerable.Range(0, options.Silos).Select(i => new SiloSlot(i, loopbackAddress(i), redisEndPoint, network))];
+            var slots = new List<SiloSlot>();
+            cluster.Slots = slots;
+            for (var i = 0; i < options.Silos; i++)
+            {
+                // One at a time into the list dispose walks: a slot already holds its Redis proxy.
+                slots.Add(new SiloSlot(i, loopbackAddress(i), redisEndPoint, network));
+            }
+
             await Task.WhenAll(cluster.Slots.Select(s => s.StartAsync(cluster.SiloArgs))).ConfigureAwait(false);
             foreach (var slot in cluster.Slots)
             {

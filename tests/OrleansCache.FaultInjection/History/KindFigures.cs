@@ -3,6 +3,8 @@ namespace OrleansCache.FaultInjection.History;
 /// <summary>What the checker measured for the operations attributed to one fault kind (or to none).</summary>
 public sealed class KindFigures
 {
+    private readonly Dictionary<BridgePath, (int Sent, int Lost, int Twice)> _bridge = [];
+
     /// <summary>The fault kind, or <c>none</c>.</summary>
     public required string Kind { get; init; }
 
@@ -60,14 +62,13 @@ public sealed class KindFigures
     /// <summary>Foreign writes under the keyspace prefix made, lost (no invalidation) and applied twice or more.</summary>
     public (int Sent, int Lost, int Twice) Keyspace => Bridge(BridgePath.Keyspace);
 
-    private Dictionary<BridgePath, (int Sent, int Lost, int Twice)> BridgeCounts { get; } = [];
 
     /// <summary>Counts one message of <paramref name="path"/> that was applied <paramref name="applied"/> times.</summary>
     internal void CountBridge(BridgePath path, int applied)
     {
         var (sent, lost, twice) = Bridge(path);
-        BridgeCounts[path] = (sent + 1, lost + (applied == 0 ? 1 : 0), twice + (applied > 1 ? 1 : 0));
+        _bridge[path] = (sent + 1, lost + (applied == 0 ? 1 : 0), twice + (applied > 1 ? 1 : 0));
     }
 
-    private (int Sent, int Lost, int Twice) Bridge(BridgePath path) => BridgeCounts.GetValueOrDefault(path);
+    private (int Sent, int Lost, int Twice) Bridge(BridgePath path) => _bridge.GetValueOrDefault(path);
 }
