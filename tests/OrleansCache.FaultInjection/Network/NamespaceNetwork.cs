@@ -106,7 +106,10 @@ internal sealed partial class NamespaceNetwork : IAsyncDisposable
         return (null, "no free 10.251.x.0/24 block (32 tried)");
     }
 
-    /// <summary>Removes the namespaces (killing anything left in them), veth pairs and routes of runs whose process is gone; returns how many namespaces.</summary>
+    /// <summary>
+    /// Removes the namespaces (killing anything left in them), veth pairs and block routes of runs whose process is
+    /// gone; returns how many namespaces.
+    /// </summary>
     public static async Task<int> RemoveStaleAsync()
     {
         var listed = await IpCommand.RunAsync("netns", "list").ConfigureAwait(false);
@@ -120,13 +123,13 @@ internal sealed partial class NamespaceNetwork : IAsyncDisposable
             await KillProcessesInAsync(match.Value).ConfigureAwait(false);
         }
 
-        var liveBlocks = namespaces.Except(stale).Select(m => m.Groups[2].Value).ToHashSet(StringComparer.Ordinal);
-        var routes = await IpCommand.RunAsync("route", "show", "type", "unreachable").ConfigureAwait(false);
-        var orphanRoutes = routes.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => OurBlockRoute().Match(line))
-            .Where(m => m.Success && !liveBlocks.Contains(m.Groups[1].Value))
-            .Select(m => $"route del unreachable 10.251.{m.Groups[1].Value}.0/24");
-        var commands = stale.SelectMany(m => new[] { $"netns del {m.Value}", $"link del ocf{m.Groups[2].Value}r{m.Groups[3].Value}" }).Concat(orphanRoutes).ToList();
+        // Only the routes of those runs: a route without namespaces may belong to a run that is creating them right now.
+        var commands = stale.SelectMany(m => new[]
+        {
+            $"netns del {m.Value}",
+            $"link del ocf{m.Groups[2].Value}r{m.Groups[3].Value}",
+            $"route del unreachable 10.251.{m.Groups[2].Value}.0/24",
+        }).Distinct(StringComparer.Ordinal).ToList();
         if (commands.Count > 0)
         {
             await IpCommand.BatchAsync(commands, force: true).ConfigureAwait(false);
@@ -262,9 +265,14 @@ internal sealed partial class NamespaceNetwork : IAsyncDisposable
             {
                 return true;
             }
-            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                // Not yet (no carrier, neighbour unresolved): the bounded connect attempt is the wait.
+                // Not yet (no carrier, neighbour unresolved): the bounded connect attempt was the wait.
+            }
+            catch (SocketException)
+            {
+                // Not yet, and said at once (no route yet): polling the condition with a deadline.
+                await Task.Delay(TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
             }
         }
 
@@ -273,7 +281,4 @@ internal sealed partial class NamespaceNetwork : IAsyncDisposable
 
     [GeneratedRegex(@"^ocfi-(\d+)-(\d+)-(\d+)$", RegexOptions.None, 1000)]
     private static partial Regex OurNamespace();
-
-    [GeneratedRegex(@"^unreachable 10\.251\.(\d+)\.0/24", RegexOptions.None, 1000)]
-    private static partial Regex OurBlockRoute();
 }
