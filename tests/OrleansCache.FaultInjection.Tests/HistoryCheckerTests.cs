@@ -150,6 +150,36 @@ public sealed class HistoryCheckerTests
         Assert.Equal((1, 1, 0), report.Kinds.Single().Stream);
     }
 
+    [Fact]
+    public void Check_TypedAndKeyspaceMessages_AreCountedPerPath_LostOrTwiceWithNoFaultAround_AreViolations()
+    {
+        Bridge("bridge:typed:1", BridgePath.Typed, new FinalState(false, null, V(2)));
+        Bridge("bridge:typed:2", BridgePath.Typed, new FinalState(true, "before", V(1)));
+        Bridge("bridge:ks:3", BridgePath.Keyspace, new FinalState(false, null, V(2)));
+        Bridge("bridge:ks:4", BridgePath.Keyspace, new FinalState(false, null, V(3)));
+
+        var report = Check();
+
+        Assert.Equal(2, report.Violations.Count);
+        Assert.Contains(report.Violations, v => v.StartsWith("Typed message bridge:typed:2", StringComparison.Ordinal) && v.Contains("never applied", StringComparison.Ordinal));
+        Assert.Contains(report.Violations, v => v.StartsWith("Keyspace message bridge:ks:4", StringComparison.Ordinal) && v.Contains("applied 2 times", StringComparison.Ordinal));
+        var none = report.Kinds.Single();
+        Assert.Equal(((2, 1, 0), (2, 0, 1), (0, 0, 0), (0, 0, 0)), (none.Typed, none.Keyspace, none.PubSub, none.Stream));
+        Assert.Contains("| 0 / 0 / 0 | 0 / 0 / 0 | 2 / 1 / 0 | 2 / 0 / 1 |", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_TypedMessageLostUnderAPartition_IsCountedThere_NotAViolation()
+    {
+        Bridge("bridge:typed:1", BridgePath.Typed, new FinalState(true, "before", V(1)));
+        _history.Faults.Enqueue(new FaultWindow(FaultKind.Partition, "slot 1", Ms(5), Ms(8), TimeSpan.FromSeconds(21)));
+
+        var report = Check();
+
+        Assert.Empty(report.Violations);
+        Assert.Equal((1, 1, 0), report.Kinds.Single(k => k.Kind == nameof(FaultKind.Partition)).Typed);
+    }
+
     private FaultReport Check() => new HistoryChecker(_history, _finals, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6), Ms(10_000)).Check();
 
     private void Write(int client, int start, int end, long change, string value) =>

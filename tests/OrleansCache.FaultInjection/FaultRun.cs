@@ -8,6 +8,7 @@ using OrleansCache.Core;
 using OrleansCache.FaultInjection.Cluster;
 using OrleansCache.FaultInjection.Faults;
 using OrleansCache.FaultInjection.History;
+using OrleansCache.FaultInjection.Network;
 using OrleansCache.FaultInjection.Soak;
 using OrleansCache.FaultInjection.Workload;
 using OrleansCache.Grains.Interfaces;
@@ -62,7 +63,7 @@ public sealed partial class FaultRun
         _cluster = await ClusterProcesses.StartAsync(_options, i => new IPAddress([127, (byte)a, (byte)b, (byte)(10 + i)])).ConfigureAwait(false);
         try
         {
-            _options.Log($"run {_cluster.RunId}: redis on {_cluster.Redis.ConnectionString}, silos at {string.Join(", ", _cluster.Slots.Select(s => s.Gateway))}");
+            _options.Log($"run {_cluster.RunId}: redis on {_cluster.Redis.ConnectionString}, silos at {string.Join(", ", _cluster.Slots.Select(s => s.Gateway))}, network: {_cluster.Network} ({_cluster.NetworkDetail})");
             _clients = [.. Enumerable.Range(0, _options.Clients).Select(i => CreateClient(i))];
             await using var listener = CreateClient(_options.Clients, "bridge:");
             listener.Invalidated += OnListenerInvalidated;
@@ -72,7 +73,7 @@ public sealed partial class FaultRun
             }
 
             using var publisher = await ConnectionMultiplexer.ConnectAsync($"{_cluster.Redis.ConnectionString},abortConnect=false,connectTimeout=2000,syncTimeout=5000").ConfigureAwait(false);
-            var workload = new CacheWorkload(_clients, new KeySpace(8, 6), _history, _clock, publisher, _cluster.StreamKey, _options.Seed);
+            var workload = new CacheWorkload(_clients, new KeySpace(8, 6), _history, _clock, publisher, _cluster.StreamKey, _cluster.TypedChannel, _options.Seed);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var working = workload.RunAsync(stop.Token);
             var sampling = SampleAsync(stop.Token);
@@ -94,10 +95,17 @@ public sealed partial class FaultRun
             var report = new HistoryChecker(_history, finals, FaultInjector.NoFaultBound, BridgeSettle, checkedAt).Check();
             _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Stale activations fenced (a newer activation wrote first, docs/adr/0038): {StaleActivations()}."));
             var (soakLines, soakViolations) = _sampler.Judge(_options.Soak is null ? int.MaxValue : 12);
-            var result = new FaultReport { Kinds = report.Kinds, Violations = [.. report.Violations, .. _violations, .. soakViolations], KnownIssues = [.. report.KnownIssues, .. _known] };
+            var result = new FaultReport { Kinds = report.Kinds, Violations = [.. report.Violations, .. _violations, .. soakViolations], KnownIssues = [.. report.KnownIssues, .. _known], Network = _cluster.Network };
             result.Notes.AddRange(report.Notes);
             result.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{_options.Silos} silo processes (Redis membership, storage and bridge), {_options.Clients} clients + 1 broadcast listener, death timeout {_options.DeathTimeout.TotalSeconds:0.0} s, probe interval {_options.ProbeInterval.TotalMilliseconds:0} ms, {checkedAt.TotalSeconds:0} s in all; bridge sends that failed (not judged): {workload.BridgeSendFailures}"));
-            result.Notes.Add("Network faults come from the runner's TCP proxies (every silo advertises its own loopback address, where the proxies listen); network namespaces are not used (see docs/reliability.md).");
+            result.Notes.Add(_cluster.Network == NetworkMode.Namespaces
+                ? $"Network: namespaces ({_cluster.NetworkDetail}). Each silo runs in a network namespace of its own behind a veth pair; a Partition sets the runner's end down. Client cuts, delays and stalls come from the runner's TCP proxies on the runner's ends (tc netem is not used: see docs/reliability.md)."
+                : $"Network: proxies only ({_cluster.NetworkDetail}). Every silo advertises a loopback address of its own where the runner's TCP proxies listen; a Partition holds all of a silo's traffic in its proxies (its own outgoing connections to peers still pass; see docs/reliability.md).");
+            if (_history.Faults.Where(f => f.Kind == FaultKind.Partition).Select(f => string.Create(CultureInfo.InvariantCulture, $"t={f.Start.TotalSeconds:0.0}s {f.Detail}")).ToList() is { Count: > 0 } partitions)
+            {
+                result.Notes.Add($"Partitions: {string.Join("; ", partitions)}.");
+            }
+
             result.Notes.AddRange(_notes);
             result.Notes.AddRange(soakLines);
             if (!result.Passed || result.KnownIssues.Count > 0)
@@ -163,10 +171,15 @@ public sealed partial class FaultRun
 
                 var window = await injector.InjectAsync(kind).ConfigureAwait(false);
                 await WaitUntilSteadyAsync($"{kind} at t={window.Start.TotalSeconds:0.0}s").ConfigureAwait(false);
-                if (kind is FaultKind.SiloKill or FaultKind.SiloRestart)
+                if (kind is FaultKind.SiloKill or FaultKind.SiloRestart or FaultKind.Partition)
                 {
                     // Ownership has moved back and forth only once every silo sees the same full view.
                     window = window with { Healed = await WaitForOneViewAsync().ConfigureAwait(false) };
+                }
+
+                if (kind is FaultKind.Partition && injector.LastPartition is var (slot, generation))
+                {
+                    window = window with { Detail = window.Detail + (slot.Generation == generation ? ", rode it out (no restart)" : ", replaced") };
                 }
 
                 _history.Faults.Enqueue(window);

@@ -1,3 +1,5 @@
+using OrleansCache.FaultInjection.Network;
+
 namespace OrleansCache.FaultInjection;
 
 /// <summary>How long and how hard a fault-injection run is.</summary>
@@ -32,6 +34,12 @@ public sealed class FaultRunOptions
 
     /// <summary>The silos' membership probe interval.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How network faults are made: namespaces (the default; the run falls back to proxies where they cannot be made,
+    /// and says so) or proxies only.
+    /// </summary>
+    public NetworkMode Network { get; set; } = NetworkMode.Namespaces;
 
     /// <summary>Progress lines (to the console, or a test's output).</summary>
     public Action<string> Log { get; set; } = _ => { };

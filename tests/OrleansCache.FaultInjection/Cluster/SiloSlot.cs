@@ -7,18 +7,43 @@ using OrleansCache.TestSupport.Processes;
 namespace OrleansCache.FaultInjection.Cluster;
 
 /// <summary>
-/// One place in the cluster: a loopback address of its own (127.0.0.N) that the silo advertises, where the runner's
-/// proxies listen and forward to the silo's real ports on 127.0.0.1. Every client and silo-to-silo byte to this silo
-/// passes the proxies, so the runner can cut, delay or stall them. A replacement silo takes the same address.
+/// One place in the cluster. The silo advertises <see cref="ProxyAddress"/>, where the runner's proxies listen and
+/// forward to the silo's real ports on <see cref="SiloAddress"/>; its Redis connection passes a proxy of this slot too.
+/// So every client, silo-to-silo and silo-to-Redis byte of this silo passes the proxies, which can cut, delay or stall
+/// them. With namespaces (<see cref="Link"/>) the silo runs in a network namespace of its own, the proxies listen on the
+/// runner's end of its veth pair and setting that end down partitions it; without, everything is on loopback
+/// (127.A.B.x for the proxies, 127.0.0.1 for the silo) and a partition stalls this slot's proxies. A replacement silo
+/// takes the same addresses.
 /// </summary>
-internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
+internal sealed class SiloSlot : IAsyncDisposable
 {
     private readonly List<(int Generation, IReadOnlyList<string> Lines)> _pastLogs = [];
+    private readonly NamespaceNetwork? _network;
 
-    public int Index { get; } = index;
+    /// <param name="index">The slot's number.</param>
+    /// <param name="proxyAddress">Where its proxies listen (loopback mode; ignored with a link).</param>
+    /// <param name="redis">The real Redis endpoint its Redis proxy forwards to.</param>
+    /// <param name="network">The namespaces, when the run has them.</param>
+    public SiloSlot(int index, IPAddress proxyAddress, IPEndPoint redis, NamespaceNetwork? network)
+    {
+        Index = index;
+        _network = network;
+        Link = network?.Links[index];
+        ProxyAddress = Link?.RootAddress ?? proxyAddress;
+        SiloAddress = Link?.SiloAddress ?? IPAddress.Loopback;
+        RedisProxy = FaultProxy.Start(ProxyAddress, 0, redis);
+    }
+
+    public int Index { get; }
 
     /// <summary>The address the silo advertises and the proxies listen on.</summary>
-    public IPAddress Address { get; } = address;
+    public IPAddress ProxyAddress { get; }
+
+    /// <summary>The address the silo listens on.</summary>
+    public IPAddress SiloAddress { get; }
+
+    /// <summary>The silo's namespace and veth pair; null when the run has no namespaces.</summary>
+    public NamespaceLink? Link { get; }
 
     public SiloProcess? Silo { get; private set; }
 
@@ -26,11 +51,14 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
 
     public FaultProxy? SiloProxy { get; private set; }
 
+    /// <summary>Carries this slot's silo's Redis connections (for its whole life: a replacement silo uses it too).</summary>
+    public FaultProxy RedisProxy { get; }
+
     /// <summary>How many silos this slot has run.</summary>
     public int Generation { get; private set; }
 
     /// <summary>The gateway as clients see it: the proxy.</summary>
-    public string Gateway => $"{Address}:{GatewayProxy!.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
+    public string Gateway => $"{ProxyAddress}:{GatewayProxy!.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Starts a silo here with <paramref name="commonArgs"/>, on fresh ports behind fresh proxies.</summary>
     public async Task StartAsync(IReadOnlyList<string> commonArgs)
@@ -41,21 +69,55 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
         }
 
         await DisposeProxiesAsync().ConfigureAwait(false);
-        var siloPort = FreePortOnBoth();
-        SiloProxy = FaultProxy.Start(Address, siloPort, new IPEndPoint(IPAddress.Loopback, siloPort));
-        var gatewayPort = FreePortOnBoth();
-        GatewayProxy = FaultProxy.Start(Address, gatewayPort, new IPEndPoint(IPAddress.Loopback, gatewayPort));
+        var siloPort = FreePort();
+        SiloProxy = FaultProxy.Start(ProxyAddress, siloPort, new IPEndPoint(SiloAddress, siloPort));
+        var gatewayPort = FreePort();
+        GatewayProxy = FaultProxy.Start(ProxyAddress, gatewayPort, new IPEndPoint(SiloAddress, gatewayPort));
         Generation++;
         string[] args =
         [
             .. commonArgs,
+            "--redis", $"{ProxyAddress}:{RedisProxy.EndPoint.Port.ToString(CultureInfo.InvariantCulture)}",
             "--name", $"slot{Index.ToString(CultureInfo.InvariantCulture)}-gen{Generation.ToString(CultureInfo.InvariantCulture)}",
-            "--listen", "127.0.0.1",
-            "--advertised-host", Address.ToString(),
+            "--listen", SiloAddress.ToString(),
+            "--advertised-host", ProxyAddress.ToString(),
             "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture),
         ];
-        Silo = await SiloProcess.StartAsync(args).ConfigureAwait(false);
+        Silo = await SiloProcess.StartAsync(Link?.Launcher ?? [], new Dictionary<string, string>(), args).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cuts the silo off from everyone (clients, peers, Redis) until <see cref="HealAsync"/>: its veth link down, or,
+    /// without namespaces, all traffic through this slot's proxies held.
+    /// </summary>
+    public async Task PartitionAsync()
+    {
+        if (_network is not null && Link is not null)
+        {
+            await _network.PartitionAsync(Link).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var proxy in Proxies())
+        {
+            proxy.Stall();
+        }
+    }
+
+    /// <summary>Undoes <see cref="PartitionAsync"/>.</summary>
+    public async Task HealAsync()
+    {
+        if (_network is not null && Link is not null)
+        {
+            await _network.HealAsync(Link).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var proxy in Proxies())
+        {
+            proxy.Release();
+        }
     }
 
     /// <summary>SIGKILL.</summary>
@@ -87,7 +149,10 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
         }
 
         await DisposeProxiesAsync().ConfigureAwait(false);
+        await RedisProxy.DisposeAsync().ConfigureAwait(false);
     }
+
+    private IEnumerable<FaultProxy> Proxies() => new[] { GatewayProxy, SiloProxy, RedisProxy }.OfType<FaultProxy>();
 
     /// <summary>Disposes the current silo process (killing it if it still runs), keeping its log.</summary>
     private async Task ForgetSiloAsync()
@@ -114,25 +179,33 @@ internal sealed class SiloSlot(int index, IPAddress address) : IAsyncDisposable
         SiloProxy = null;
     }
 
-    /// <summary>A port free on 127.0.0.1 (for the silo) and on this slot's address (for its proxy).</summary>
-    private int FreePortOnBoth()
+    /// <summary>
+    /// A port free on the proxy address and, on loopback, on 127.0.0.1 (for the silo); a silo's namespace has nothing
+    /// else listening in it.
+    /// </summary>
+    private int FreePort()
     {
         for (var attempt = 0; ; attempt++)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            using var probe = new TcpListener(ProxyAddress, 0);
             probe.Start();
             var port = ((IPEndPoint)probe.LocalEndpoint).Port;
             probe.Stop();
+            if (Link is not null)
+            {
+                return port;
+            }
+
             try
             {
-                using var mine = new TcpListener(Address, port);
-                mine.Start();
-                mine.Stop();
+                using var silo = new TcpListener(SiloAddress, port);
+                silo.Start();
+                silo.Stop();
                 return port;
             }
             catch (SocketException) when (attempt < 20)
             {
-                // Taken on our address: pick another.
+                // Taken on the silo's address: pick another.
             }
         }
     }

@@ -32,7 +32,11 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunClock clock, Fa
     /// </summary>
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(100);
 
+    /// <summary>How long a silo declared dead during a partition may take to stop after healing: finding out, then a graceful stop.</summary>
+    private static readonly TimeSpan FailStopLimit = StopLimit + TimeSpan.FromSeconds(20);
+
     private int _nextVictim;
+    private int _partitions;
 
     /// <summary>Promises broken while injecting (a graceful stop that never finished).</summary>
     private List<string> Violations => violations;
@@ -46,11 +50,20 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunClock clock, Fa
     /// </summary>
     private TimeSpan RedisPauseHold => options.DeathTimeout + TimeSpan.FromSeconds(5);
 
+    /// <summary>A partition the silo must ride out: well inside the death timeout.</summary>
+    private TimeSpan ShortPartition => options.DeathTimeout / 3;
+
+    /// <summary>A partition that outlasts the death timeout by more than a Redis operation timeout: the silo is declared dead.</summary>
+    private TimeSpan LongPartition => options.DeathTimeout + TimeSpan.FromSeconds(4);
+
+    /// <summary>The slot of the last partition and its generation then (a replacement raises it).</summary>
+    public (SiloSlot Slot, int Generation)? LastPartition { get; private set; }
+
     /// <summary>The kinds this machine can inject.</summary>
     public IReadOnlyList<FaultKind> Kinds =>
     [
         FaultKind.SiloKill, FaultKind.SiloRestart, FaultKind.ClientCut, FaultKind.ClientDelay, FaultKind.ClientStall,
-        FaultKind.RedisRestart, FaultKind.RedisPause,
+        FaultKind.RedisRestart, FaultKind.RedisPause, FaultKind.Partition,
     ];
 
     public async Task<FaultWindow> InjectAsync(FaultKind kind)
@@ -65,6 +78,7 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunClock clock, Fa
             FaultKind.ClientStall => await StallAsync().ConfigureAwait(false),
             FaultKind.RedisRestart => await RedisRestartAsync().ConfigureAwait(false),
             FaultKind.RedisPause => await RedisPauseAsync().ConfigureAwait(false),
+            FaultKind.Partition => await PartitionAsync().ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         return new FaultWindow(kind, detail, start, clock.Now, bound);
@@ -166,4 +180,58 @@ internal sealed class FaultInjector(ClusterProcesses cluster, RunClock clock, Fa
 
         return (string.Create(CultureInfo.InvariantCulture, $"SIGSTOP for {RedisPauseHold.TotalSeconds:0.0} s"), NoFaultBound);
     }
+
+    /// <summary>
+    /// Cuts one silo off, alternately for <see cref="ShortPartition"/> and <see cref="LongPartition"/>, then heals the
+    /// link. After a long one the others have declared it dead: it must find that out and stop (fail-stop), which the
+    /// run's recovery sees as a silo that stopped itself and replaces; this waits (bounded) for that stop, or, after a
+    /// short one, for the silo to be back in every view.
+    /// </summary>
+    private async Task<(string, TimeSpan)> PartitionAsync()
+    {
+        var slot = NextVictim();
+        var silo = slot.Silo!;
+        LastPartition = (slot, slot.Generation);
+        var hold = _partitions++ % 2 == 0 ? ShortPartition : LongPartition;
+        await slot.PartitionAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(hold).ConfigureAwait(false);
+        }
+        finally
+        {
+            await slot.HealAsync().ConfigureAwait(false);
+        }
+
+        var how = slot.Link is null ? "proxies held all its traffic" : $"veth {slot.Link.RootInterface} down";
+        var outcome = "";
+        if (hold > options.DeathTimeout)
+        {
+            var healed = clock.Now;
+            try
+            {
+                // It must read its own row (a probe interval once Redis answers again), then stop as a graceful stop does.
+                await silo.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
+                var took = clock.Now - healed;
+                outcome = string.Create(CultureInfo.InvariantCulture, $", declared dead, stopped itself {took.TotalSeconds:0.0} s after healing");
+                if (took > SlowStop)
+                {
+                    Known.Add(string.Create(CultureInfo.InvariantCulture, $"slow graceful stop: slot {slot.Index}, declared dead during a partition at t={healed.TotalSeconds:0.0}s, took {took.TotalSeconds:0.0} s to stop after healing (ShutdownTimeout 30 s); its last log lines: {string.Join(" | ", silo.LastLines(3))}"));
+                }
+            }
+            catch (TimeoutException)
+            {
+                // Either the others never declared it dead (detection is bounded by the death timeout plus a probe
+                // interval) or it never stopped (fail-stop, ADR 0004): both are broken promises.
+                Violations.Add(string.Create(CultureInfo.InvariantCulture, $"slot {slot.Index} was partitioned for {hold.TotalSeconds:0.0} s (death timeout {options.DeathTimeout.TotalSeconds:0.0} s) and was still running {FailStopLimit.TotalSeconds:0} s after healing: {string.Join(" | ", silo.LastLines(5))}"));
+                outcome = string.Create(CultureInfo.InvariantCulture, $", still running {FailStopLimit.TotalSeconds:0} s after healing");
+            }
+        }
+
+        // Clients behind its gateway see a silent connection until their keep-alive gives up, as under ClientStall.
+        var bound = Max(KeepAliveTimeout, options.DeathTimeout + options.ProbeInterval) + NoFaultBound;
+        return (string.Create(CultureInfo.InvariantCulture, $"slot {slot.Index}: {how} for {hold.TotalSeconds:0.0} s{outcome}"), bound);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

@@ -25,6 +25,13 @@ internal enum FaultKind
     RedisPause,
 
     /// <summary>
+    /// One silo cut off from clients, peers and Redis (its namespace's veth link down, or its proxies holding all its
+    /// traffic), alternately shorter than the death timeout (it must heal without a restart) and longer (the others
+    /// declare it dead; on healing it finds itself dead and stops, and a replacement starts).
+    /// </summary>
+    Partition,
+
+    /// <summary>
     /// Not injected: a silo the others declared dead (its heartbeats were late past the death timeout, e.g. on a
     /// starved machine) stopped itself, as designed (fail-stop), and was replaced.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using OrleansCache.FaultInjection.Network;
 
 namespace OrleansCache.FaultInjection.History;
 
@@ -23,16 +24,19 @@ public sealed class FaultReport
 
     public bool Passed => Violations.Count == 0;
 
+    /// <summary>How network faults were made in this run (namespaces, or the proxies where namespaces could not be made).</summary>
+    public NetworkMode Network { get; init; }
+
     /// <summary>The report as Markdown (the tables in docs/reliability.md).</summary>
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| fault | injected | staleness bound | ops | failed | reads | stale reads | max staleness | p99 staleness | over bound | backwards | lost writes | bursts | bursts with >1 factory run | burst callers failed | pub/sub sent / lost / twice | stream sent / lost / twice |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| fault | injected | staleness bound | ops | failed | reads | stale reads | max staleness | p99 staleness | over bound | backwards | lost writes | bursts | bursts with >1 factory run | burst callers failed | pub/sub sent / lost / twice | stream sent / lost / twice | typed sent / lost / twice | keyspace sent / lost / twice |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var k in Kinds)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {k.Kind} | {k.Injected} | {Ms(k.Bound)} | {k.Operations} | {k.Failed} | {k.Reads} | {k.StaleReads} | {Ms(k.MaxStaleness)} | {Ms(k.P99Staleness)} | {k.OverBound} | {k.Backwards} | {k.LostWrites} | {k.Bursts} | {k.BurstsWithRepeatedFactory} | {k.BurstCallersFailed} | {k.PubSub.Sent} / {k.PubSub.Lost} / {k.PubSub.Twice} | {k.Stream.Sent} / {k.Stream.Lost} / {k.Stream.Twice} |");
+                $"| {k.Kind} | {k.Injected} | {Ms(k.Bound)} | {k.Operations} | {k.Failed} | {k.Reads} | {k.StaleReads} | {Ms(k.MaxStaleness)} | {Ms(k.P99Staleness)} | {k.OverBound} | {k.Backwards} | {k.LostWrites} | {k.Bursts} | {k.BurstsWithRepeatedFactory} | {k.BurstCallersFailed} | {Bridge(k.PubSub)} | {Bridge(k.Stream)} | {Bridge(k.Typed)} | {Bridge(k.Keyspace)} |");
         }
 
         text.AppendLine();
@@ -60,6 +64,9 @@ public sealed class FaultReport
 
         return text.ToString();
     }
+
+    private static string Bridge((int Sent, int Lost, int Twice) figures) =>
+        string.Create(CultureInfo.InvariantCulture, $"{figures.Sent} / {figures.Lost} / {figures.Twice}");
 
     private static string Ms(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms");
 }

@@ -3,6 +3,8 @@ namespace OrleansCache.FaultInjection.History;
 /// <summary>What the checker measured for the operations attributed to one fault kind (or to none).</summary>
 public sealed class KindFigures
 {
+    private readonly Dictionary<BridgePath, (int Sent, int Lost, int Twice)> _bridge = [];
+
     /// <summary>The fault kind, or <c>none</c>.</summary>
     public required string Kind { get; init; }
 
@@ -48,9 +50,25 @@ public sealed class KindFigures
     /// <summary>Callers of a burst that got no value (threw).</summary>
     public int BurstCallersFailed { get; set; }
 
-    /// <summary>Pub/sub bridge messages sent, lost (never applied) and applied twice or more.</summary>
-    public (int Sent, int Lost, int Twice) PubSub { get; set; }
+    /// <summary>Pub/sub (canonical channel) bridge messages sent, lost (never applied) and applied twice or more.</summary>
+    public (int Sent, int Lost, int Twice) PubSub => Bridge(BridgePath.PubSub);
 
     /// <summary>Stream bridge messages sent, lost and applied twice or more.</summary>
-    public (int Sent, int Lost, int Twice) Stream { get; set; }
+    public (int Sent, int Lost, int Twice) Stream => Bridge(BridgePath.Stream);
+
+    /// <summary>Typed-channel events sent, lost and applied twice or more.</summary>
+    public (int Sent, int Lost, int Twice) Typed => Bridge(BridgePath.Typed);
+
+    /// <summary>Foreign writes under the keyspace prefix made, lost (no invalidation) and applied twice or more.</summary>
+    public (int Sent, int Lost, int Twice) Keyspace => Bridge(BridgePath.Keyspace);
+
+
+    /// <summary>Counts one message of <paramref name="path"/> that was applied <paramref name="applied"/> times.</summary>
+    internal void CountBridge(BridgePath path, int applied)
+    {
+        var (sent, lost, twice) = Bridge(path);
+        _bridge[path] = (sent + 1, lost + (applied == 0 ? 1 : 0), twice + (applied > 1 ? 1 : 0));
+    }
+
+    private (int Sent, int Lost, int Twice) Bridge(BridgePath path) => _bridge.GetValueOrDefault(path);
 }

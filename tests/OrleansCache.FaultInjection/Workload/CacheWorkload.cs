@@ -10,8 +10,9 @@ namespace OrleansCache.FaultInjection.Workload;
 
 /// <summary>
 /// The clients' work during a run, every operation recorded: reads, writes and invalidations (by key and pattern) of
-/// shared keys from every client; get-or-create bursts on fresh keys from every client at once; and canonical bridge
-/// messages sent through Redis (pub/sub and the ingest stream), each invalidating a key of its own.
+/// shared keys from every client; get-or-create bursts on fresh keys from every client at once; and bridge messages
+/// sent through Redis on every inbound path in turn (canonical pub/sub, the ingest stream, a typed channel, and a
+/// foreign write making a keyspace notification), each invalidating a key of its own.
 /// </summary>
 internal sealed class CacheWorkload(
     IReadOnlyList<OrleansCacheClient> clients,
@@ -20,6 +21,7 @@ internal sealed class CacheWorkload(
     RunClock clock,
     ConnectionMultiplexer publisher,
     string streamKey,
+    string typedChannel,
     int seed)
 {
     private const int WorkersPerClient = 2;
@@ -29,6 +31,14 @@ internal sealed class CacheWorkload(
     private static readonly TimeSpan BurstEvery = TimeSpan.FromMilliseconds(1200);
     private static readonly TimeSpan BridgeEvery = TimeSpan.FromMilliseconds(250);
     private const string XaddScript = "return redis.call('XADD', KEYS[1], '*', 'payload', ARGV[1])";
+
+    /// <summary>
+    /// A foreign service's write, and how many distinct patterns are subscribed at that moment (the silos' keyspace
+    /// subscriptions; all silos share one pattern, so this says "someone listened", not how many).
+    /// </summary>
+    private const string ForeignSetScript = "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('PUBSUB', 'NUMPAT')";
+
+    private static readonly BridgePath[] Paths = [BridgePath.PubSub, BridgePath.Stream, BridgePath.Typed, BridgePath.Keyspace];
 
     private int _bursts;
     private int _messages;
@@ -153,27 +163,31 @@ internal sealed class CacheWorkload(
         while (!stop.IsCancellationRequested)
         {
             var number = Interlocked.Increment(ref _messages);
-            var key = KeySpace.BridgeKey(number);
+            var path = Paths[number % Paths.Length];
+            var key = path switch
+            {
+                BridgePath.Typed => KeySpace.TypedKey(number),
+                BridgePath.Keyspace => KeySpace.KeyspaceKey(number),
+                _ => KeySpace.BridgeKey(number),
+            };
             var owner = clients[number % clients.Count];
             var started = clock.Now;
             try
             {
                 using var timeout = new CancellationTokenSource(OperationTimeout);
                 var before = await owner.SetBytesAsync(key, "before"u8.ToArray(), null, timeout.Token).ConfigureAwait(false);
-                var path = number % 2 == 0 ? BridgePath.PubSub : BridgePath.Stream;
                 var id = string.Create(CultureInfo.InvariantCulture, $"fi-{number}");
                 var message = new BridgeMessageRecord(id, key, path, before) { Started = started };
                 history.BridgeMessages[key] = message;
-                var json = string.Create(CultureInfo.InvariantCulture, $$"""{"entity_type":"bridge","entity_id":"{{number}}","action":"delete","source":"fault-injection","message_id":"{{id}}"}""");
-                if (path == BridgePath.PubSub)
+                var canonical = string.Create(CultureInfo.InvariantCulture, $$"""{"entity_type":"bridge","entity_id":"{{number}}","action":"delete","source":"fault-injection","message_id":"{{id}}"}""");
+                var sending = path switch
                 {
-                    message.Receivers = await bus.PublishAsync("cache:invalidate", json).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-                }
-                else
-                {
-                    await db.ScriptEvaluateAsync(XaddScript, [streamKey], [json]).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-                }
-
+                    BridgePath.PubSub => bus.PublishAsync("cache:invalidate", canonical),
+                    BridgePath.Stream => AddToStreamAsync(db, canonical),
+                    BridgePath.Typed => bus.PublishAsync(typedChannel, string.Create(CultureInfo.InvariantCulture, $$"""{"type":"item","itemId":"{{number}}","source":"fault-injection","message_id":"{{id}}"}""")),
+                    _ => ForeignSetAsync(db, key, id),
+                };
+                message.Receivers = await sending.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
                 message.Sent = clock.Now;
             }
             catch (Exception ex) when (ex is OrleansCacheException or OperationCanceledException or TimeoutException or RedisException)
@@ -187,6 +201,16 @@ internal sealed class CacheWorkload(
             await PauseAsync(BridgeEvery, stop).ConfigureAwait(false);
         }
     }
+
+    /// <summary>XADD; a stream has no receiver count (0).</summary>
+    private async Task<long> AddToStreamAsync(IDatabase db, string canonical)
+    {
+        await db.ScriptEvaluateAsync(XaddScript, [streamKey], [canonical]).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<long> ForeignSetAsync(IDatabase db, string key, string value) =>
+        (long)await db.ScriptEvaluateAsync(ForeignSetScript, [key], [value]).ConfigureAwait(false);
 
     private static async Task PauseAsync(TimeSpan pace, CancellationToken stop)
     {

@@ -22,4 +22,10 @@ internal sealed class KeySpace(int groups, int keysPerGroup)
 
     /// <summary>The canonical message's entity type and id make <c>bridge:{id}</c>.</summary>
     public static string BridgeKey(int message) => string.Create(CultureInfo.InvariantCulture, $"bridge:{message}");
+
+    /// <summary>The key a typed event for item <paramref name="message"/> names: the typed channel's prefix and the id.</summary>
+    public static string TypedKey(int message) => string.Create(CultureInfo.InvariantCulture, $"{Cluster.ClusterProcesses.TypedPrefix}{message}");
+
+    /// <summary>The cache key a keyspace notification invalidates, and the Redis key whose change makes it.</summary>
+    public static string KeyspaceKey(int message) => string.Create(CultureInfo.InvariantCulture, $"{Cluster.ClusterProcesses.KeyspacePrefix}{message}");
 }

@@ -57,9 +57,20 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public static SiloProcess Launch(params string[] args) => Launch(new Dictionary<string, string>(), args);
 
     /// <summary>Starts a silo with extra environment variables, without waiting for it.</summary>
-    public static SiloProcess Launch(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static SiloProcess Launch(IReadOnlyDictionary<string, string> environment, params string[] args) => Launch([], environment, args);
+
+    /// <summary>
+    /// Starts a silo through <paramref name="launcher"/> (e.g. <c>ip netns exec NAME</c>), without waiting for it. The
+    /// launcher must exec the silo in its place, so this process is the silo (killing it kills the silo).
+    /// </summary>
+    public static SiloProcess Launch(IReadOnlyList<string> launcher, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(launcher.Count == 0 ? "dotnet" : launcher[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var part in launcher.Skip(1).Concat(launcher.Count == 0 ? [] : ["dotnet"]))
+        {
+            start.ArgumentList.Add(part);
+        }
+
         start.ArgumentList.Add(BuiltAssemblies.PathOf("src/Silo", "OrleansCache.Silo"));
         foreach (var arg in args)
         {
@@ -81,9 +92,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
     public static Task<SiloProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
 
     /// <summary>Starts a silo with extra environment variables and waits until it listens.</summary>
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) => StartAsync([], environment, args);
+
+    /// <summary>Starts a silo through <paramref name="launcher"/> (see <see cref="Launch(IReadOnlyList{string}, IReadOnlyDictionary{string, string}, string[])"/>) and waits until it listens.</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyList<string> launcher, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var silo = Launch(environment, args);
+        var silo = Launch(launcher, environment, args);
         try
         {
             var listening = await silo.WaitForOutputAsync(GatewayPortPattern());
@@ -149,6 +163,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     public async Task WaitForExitAsync() => await _process.WaitForExitAsync().WaitAsync(Timeout);
+
+    /// <summary>Completes when the silo has exited by itself.</summary>
+    /// <exception cref="TimeoutException">It was still running after <paramref name="timeout"/>.</exception>
+    public async Task WaitForExitAsync(TimeSpan timeout) => await _process.WaitForExitAsync().WaitAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {
