@@ -132,7 +132,12 @@ internal sealed partial class FramedConnection
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            // A draining connection closes once nothing is pending, whether the last request was answered, timed out or
+            // was cancelled: otherwise it stays open (keep-alive answered) until the other side gives up on it.
+            if (_pending.TryRemove(id, out _) && IsDraining && _pending.IsEmpty)
+            {
+                Close(null);
+            }
         }
     }
 

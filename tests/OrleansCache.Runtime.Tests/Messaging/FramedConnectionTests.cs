@@ -85,6 +85,26 @@ public sealed class FramedConnectionTests
     }
 
     [Fact]
+    public async Task CloseWhenIdle_WhenTheLastPendingRequestGivesUp_Closes()
+    {
+        // Found by the fault-injection runner: a peer told to close kept its connection to a stopping silo open until the
+        // stop's timeout, because its one pending request timed out (or was cancelled) instead of being answered, and
+        // only an answer closed a draining connection.
+        var handler = new ManualHandler();
+        var (client, _) = Connect(handler);
+        using var cancel = new CancellationTokenSource();
+        var pending = client.SendRequestAsync(new Request { GrainKey = "k" }, TimeSpan.FromMinutes(10), cancel.Token);
+        await handler.Received.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        client.CloseWhenIdle();
+        Assert.False(client.IsClosed);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending);
+        await client.Completion.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task TransportThatFailsToFlush_ClosesTheConnection_AndLeavesNoUnobservedException()
     {
         // Found by the gateway fuzzer (docs/fuzzing.md): when a socket closed with bytes still buffered, completing its
