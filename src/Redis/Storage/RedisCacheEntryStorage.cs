@@ -17,7 +17,8 @@ namespace OrleansCache.Redis.Storage;
 /// <remarks>
 /// Keys: <c>{prefix}entry:{key}</c> is a hash (<c>v</c> value, <c>ver</c> version, <c>exp</c> expiry in Unix ms,
 /// <c>tags</c> JSON, <c>etag</c>); <c>{prefix}tag:{tag}</c> is the set of entry keys carrying a tag (cleaned lazily);
-/// <c>{prefix}etagseq</c> is the ETag counter. Pattern lookups use <c>SCAN</c> in bounded batches, never <c>KEYS</c>.
+/// <c>{prefix}etagseq</c> is the ETag counter; <c>{prefix}deleted:{key}</c> keeps a deleted entry's last ETag for 10
+/// minutes, so a late write from an activation that knew the entry before the delete is refused. Pattern lookups use <c>SCAN</c> in bounded batches, never <c>KEYS</c>.
 /// <para>
 /// Known edge: if Redis loses its data (restart without persistence) while two activations of one key exist, the
 /// counter starts over, so the stale activation's old ETag could match a new entry once. Run Redis with persistence
@@ -28,23 +29,40 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
 {
     private const int BatchSize = 256;
 
-    // KEYS: entry, etag counter, tag sets...; ARGV: expected etag ('' = none), value, version, expiry ('' = none), tags json.
+    /// <summary>
+    /// How long a deleted entry's last ETag is kept. A write can reach Redis long after its activation gave up on it (a
+    /// silo cut off by a partition sends it when the link heals); while the deleted ETag is kept, such a write to the
+    /// deleted key is refused (docs/adr/0038). Long enough for any partition a silo survives, short enough that a cache
+    /// with many deletes does not fill Redis with markers (one small string per deleted key).
+    /// </summary>
+    private const long DeletedETagRetentionMs = 10 * 60 * 1000;
+
+    // KEYS: entry, etag counter, deleted-etag marker, tag sets...; ARGV: expected etag ('' = none), value, version,
+    // expiry ('' = none), tags json. ETags come from one counter, so an ETag not above the deleted one is older than
+    // the delete: its writer is stale.
     private const string WriteScript = """
         local current = redis.call('HGET', KEYS[1], 'etag')
-        if current and current ~= ARGV[1] then return -1 end
+        if current then
+            if current ~= ARGV[1] then return -1 end
+        elseif ARGV[1] ~= '' then
+            local deleted = redis.call('GET', KEYS[3])
+            if deleted and tonumber(ARGV[1]) <= tonumber(deleted) then return -1 end
+        end
         local etag = redis.call('INCR', KEYS[2])
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ARGV[3], 'exp', ARGV[4], 'tags', ARGV[5], 'etag', etag)
         if ARGV[4] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[4]) end
-        for i = 3, #KEYS do redis.call('SADD', KEYS[i], KEYS[1]) end
+        for i = 4, #KEYS do redis.call('SADD', KEYS[i], KEYS[1]) end
         return etag
         """;
 
+    // KEYS: entry, deleted-etag marker; ARGV: expected etag, marker lifetime (ms).
     private const string DeleteScript = """
         local current = redis.call('HGET', KEYS[1], 'etag')
         if not current then return 1 end
         if current ~= ARGV[1] then return -1 end
         redis.call('DEL', KEYS[1])
+        redis.call('SET', KEYS[2], current, 'PX', ARGV[2])
         return 1
         """;
 
@@ -80,7 +98,7 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
     public async Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        RedisKey[] keys = [EntryKey(key), redis.KeyPrefix + "etagseq", .. entry.Tags.Select(TagKey)];
+        RedisKey[] keys = [EntryKey(key), redis.KeyPrefix + "etagseq", DeletedKey(key), .. entry.Tags.Select(TagKey)];
         RedisValue[] args =
         [
             expectedETag ?? string.Empty,
@@ -102,7 +120,7 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
             return;
         }
 
-        var result = (long)await redis.RunAsync(db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key)], [expectedETag]), cancellationToken).ConfigureAwait(false);
+        var result = (long)await redis.RunAsync(db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key), DeletedKey(key)], [expectedETag, DeletedETagRetentionMs]), cancellationToken).ConfigureAwait(false);
         if (result < 0)
         {
             throw new CacheStorageConflictException($"'{key}' was written by another activation; this one is stale.");
@@ -149,6 +167,8 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
     private RedisKey EntryKey(string key) => EntryPrefix + key;
 
     private RedisKey TagKey(string tag) => redis.KeyPrefix + "tag:" + tag;
+
+    private RedisKey DeletedKey(string key) => redis.KeyPrefix + "deleted:" + key;
 
     private static string FormatVersion(CacheVersion version) =>
         string.Create(CultureInfo.InvariantCulture, $"{version.Era}.{version.Activation}.{version.Change}");

@@ -54,19 +54,8 @@ public sealed class ReadFencingTests
         // A cannot read the table while silo C joins, takes some of A's keys, writes them and dies (B declares it
         // dead). A's next view skips C's whole life: the keys C outranks A for must be read from storage again.
         var storage = new SharedCacheEntryStorage();
-        BlindableMembershipTable? blindA = null;
-        await using var cluster = await CacheClusters.StartAsync(silos: 2, o => o.ConfigureSilo = s =>
-        {
-            UseStorage(s, storage);
-            if (blindA is null)
-            {
-                // The first silo reads the shared table through a wrapper the test can blind.
-                var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
-                blindA = new BlindableMembershipTable(shared);
-                s.Services.RemoveAll<IMembershipTable>();
-                s.Services.AddSingleton<IMembershipTable>(blindA);
-            }
-        });
+        var (cluster, blindA) = await StartWithBlindableFirstSiloAsync(storage);
+        await using var stopsTheCluster = cluster;
         var a = cluster.Silos[0];
         var b = cluster.Silos[1];
         var viaA = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
@@ -76,7 +65,7 @@ public sealed class ReadFencingTests
             await viaA.SetAsync(key, "v1", cancellationToken: Token);
         }
 
-        blindA!.Blind = true;
+        blindA.Blind = true;
         var starting = cluster.StartAdditionalSiloAsync(Token);
         await WhenViewAsync(b, v => v.Owners.Count == 3);
         var c = await WhenAsync(() => cluster.Silos.Count == 3 ? cluster.Silos[2] : null);
@@ -116,18 +105,8 @@ public sealed class ReadFencingTests
         // invalidation, whose version shows C's newer view. A, unable to catch up, must not answer that client's read
         // from its old activation (the older value) but fail it; once A can read the table, the read goes to C.
         var storage = new SharedCacheEntryStorage();
-        BlindableMembershipTable? blindA = null;
-        await using var cluster = await CacheClusters.StartAsync(silos: 2, o => o.ConfigureSilo = s =>
-        {
-            UseStorage(s, storage);
-            if (blindA is null)
-            {
-                var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
-                blindA = new BlindableMembershipTable(shared);
-                s.Services.RemoveAll<IMembershipTable>();
-                s.Services.AddSingleton<IMembershipTable>(blindA);
-            }
-        });
+        var (cluster, blindA) = await StartWithBlindableFirstSiloAsync(storage);
+        await using var stopsTheCluster = cluster;
         var a = cluster.Silos[0];
         var b = cluster.Silos[1];
         await using var reader = await cluster.CreateCacheClientAsync(gateway: a, configure: o => o.Cluster.ResponseTimeout = TimeSpan.FromSeconds(2), cancellationToken: Token);
@@ -137,7 +116,7 @@ public sealed class ReadFencingTests
             await reader.SetAsync(each, "v1", cancellationToken: Token);
         }
 
-        blindA!.Blind = true;
+        blindA.Blind = true;
         var starting = cluster.StartAdditionalSiloAsync(Token);
         await WhenViewAsync(b, v => v.Owners.Count == 3);
         var c = await WhenAsync(() => cluster.Silos.Count == 3 ? cluster.Silos[2] : null);
@@ -154,6 +133,27 @@ public sealed class ReadFencingTests
         blindA.Blind = false;
         await starting;
         Assert.Equal("v2", await reader.GetAsync<string>(taken, Token));
+    }
+
+    /// <summary>
+    /// Two silos sharing <paramref name="storage"/>; the first reads the shared membership table through a wrapper the
+    /// test can blind.
+    /// </summary>
+    private static async Task<(TestCluster Cluster, BlindableMembershipTable FirstSilosTable)> StartWithBlindableFirstSiloAsync(SharedCacheEntryStorage storage)
+    {
+        BlindableMembershipTable? first = null;
+        var cluster = await CacheClusters.StartAsync(silos: 2, o => o.ConfigureSilo = s =>
+        {
+            UseStorage(s, storage);
+            if (first is null)
+            {
+                var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
+                first = new BlindableMembershipTable(shared);
+                s.Services.RemoveAll<IMembershipTable>();
+                s.Services.AddSingleton<IMembershipTable>(first);
+            }
+        });
+        return (cluster, first!);
     }
 
     private static void UseStorage(OrleansCache.Runtime.ISiloBuilder silo, SharedCacheEntryStorage storage)
