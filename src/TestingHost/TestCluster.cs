@@ -140,6 +140,14 @@ public sealed class TestCluster : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>
+    /// Starts one more silo and returns once it has joined, without waiting for every other silo to see it: for tests
+    /// where some silo cannot (one whose membership table is blinded, say). Call <see cref="WaitForStableViewAsync"/>
+    /// when the cluster should have settled.
+    /// </summary>
+    public Task<TestSilo> StartSiloWithoutWaitingAsync(CancellationToken cancellationToken = default) =>
+        StartSiloAsync(siloPort: 0, gatewayPort: 0, configure: null, cancellationToken);
+
     /// <summary>Crashes a silo: it stops at once, tells no one, and the others must detect its death.</summary>
     public async Task KillSiloAsync(TestSilo silo, CancellationToken cancellationToken = default)
     {

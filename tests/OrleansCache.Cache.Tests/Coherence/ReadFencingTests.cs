@@ -66,9 +66,8 @@ public sealed class ReadFencingTests
         }
 
         blindA.Blind = true;
-        var starting = cluster.StartAdditionalSiloAsync(Token);
+        var c = await cluster.StartSiloWithoutWaitingAsync(Token);
         await WhenViewAsync(b, v => v.Owners.Count == 3);
-        var c = await WhenAsync(() => cluster.Silos.Count == 3 ? cluster.Silos[2] : null);
         var taken = keys.Where(k => c.Address.Equals(RendezvousPlacement.SelectOwner(GrainOf(k), c.Silo.View.Owners))).ToList();
         Assert.NotEmpty(taken);
         await using (var viaC = await cluster.CreateCacheClientAsync(gateway: c, cancellationToken: Token))
@@ -83,7 +82,6 @@ public sealed class ReadFencingTests
         await WhenViewAsync(b, v => v.Snapshot.Entries.Any(e => e.Silo.Equals(c.Address) && e.Status == SiloStatus.Dead));
         Assert.DoesNotContain(a.Silo.View.Snapshot.Entries, e => e.Silo.Equals(c.Address));
         blindA.Blind = false;
-        await starting; // it waits for a stable view, which A's blindness held back
         await cluster.WaitForStableViewAsync(cancellationToken: Token);
 
         await using var reader = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
@@ -117,9 +115,8 @@ public sealed class ReadFencingTests
         }
 
         blindA.Blind = true;
-        var starting = cluster.StartAdditionalSiloAsync(Token);
+        var c = await cluster.StartSiloWithoutWaitingAsync(Token);
         await WhenViewAsync(b, v => v.Owners.Count == 3);
-        var c = await WhenAsync(() => cluster.Silos.Count == 3 ? cluster.Silos[2] : null);
         var taken = keys.First(k => c.Address.Equals(RendezvousPlacement.SelectOwner(GrainOf(k), c.Silo.View.Owners)));
         using var watch = new Watch(reader);
         await using (var viaC = await cluster.CreateCacheClientAsync(gateway: c, cancellationToken: Token))
@@ -131,7 +128,7 @@ public sealed class ReadFencingTests
         await Assert.ThrowsAnyAsync<OrleansCacheException>(async () => await reader.GetAsync<string>(taken, Token));
 
         blindA.Blind = false;
-        await starting;
+        await cluster.WaitForStableViewAsync(cancellationToken: Token);
         Assert.Equal("v2", await reader.GetAsync<string>(taken, Token));
     }
 
@@ -171,23 +168,6 @@ public sealed class ReadFencingTests
             Assert.True(DateTime.UtcNow < deadline, "The view did not reach the expected state in time.");
             await silo.Silo.Membership.WaitForViewChangeAsync(silo.Silo.View.Version, TimeSpan.FromSeconds(1), Token);
         }
-    }
-
-    /// <summary>
-    /// The silo the cluster lists once its host has started: it is active before that, and the cluster lists it a moment
-    /// later, with no event to wait on; so this polls the list, briefly.
-    /// </summary>
-    private static async Task<TestSilo> WhenAsync(Func<TestSilo?> listed)
-    {
-        var deadline = DateTime.UtcNow + Watch.Timeout;
-        TestSilo? silo;
-        while ((silo = listed()) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The silo did not start in time.");
-            await Task.Delay(10, Token);
-        }
-
-        return silo;
     }
 
     private static OrleansCache.Core.GrainId GrainOf(string key) => new(OrleansCache.Grains.CacheGrainTypes.CacheEntry, key);
