@@ -103,7 +103,16 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public async Task<CacheVersion> InvalidateAsync()
     {
         var version = NextVersion();
-        await ChangeStorageAsync(version, () => _storage.DeleteAsync(Key, _etag));
+        try
+        {
+            await _storage.DeleteAsync(Key, _etag);
+        }
+        catch (Exception ex)
+        {
+            OnStorageChangeFailed(version, ex);
+            throw;
+        }
+
         _etag = null;
         _entry = CacheEntry.Missing(version);
         EndLease(FillResult.Retry);
@@ -235,9 +244,15 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
         var tags = options.Tags.Distinct(StringComparer.Ordinal).ToArray();
-        string? etag = null;
-        await ChangeStorageAsync(version, async () => etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag));
-        _etag = etag;
+        try
+        {
+            _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag);
+        }
+        catch (Exception ex)
+        {
+            OnStorageChangeFailed(version, ex);
+            throw;
+        }
 
         var entry = new CacheEntry(value, version, expiresAt, tags);
         _entry = entry;
@@ -250,39 +265,41 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         {
             // Clients expire their copies at the same time, so nothing is published.
             var version = NextVersion();
-            await ChangeStorageAsync(version, () => _storage.DeleteAsync(Key, _etag));
+            try
+            {
+                await _storage.DeleteAsync(Key, _etag);
+            }
+            catch (Exception ex)
+            {
+                OnStorageChangeFailed(version, ex);
+                throw;
+            }
+
             _etag = null;
             _entry = CacheEntry.Missing(version);
         }
     }
 
     /// <summary>
-    /// Runs a compare-and-set change of storage. If it fails, this activation stops serving: on a conflict a newer
-    /// activation exists (G1); on any other failure the change may still be applied later (Redis paused, a connection
-    /// lost after the command was sent), so this activation no longer knows what storage holds and its state may be
-    /// older than what another activation reads (docs/adr/0038). Either way it deactivates: calls queued behind this
-    /// one go to a new activation, which reads storage first. A change that may have been applied is also published at
-    /// its <paramref name="version"/>: clients drop older copies, since storage may now hold this one.
+    /// A compare-and-set change of storage failed, so this activation stops serving: on a conflict a newer activation
+    /// exists (G1); on any other failure the change may still be applied later (Redis paused, a connection lost after
+    /// the command was sent), so this activation no longer knows what storage holds and its state may be older than what
+    /// another activation reads (docs/adr/0038). Either way it deactivates: calls queued behind this one go to a new
+    /// activation, which reads storage first. A change that may have been applied is also published at its
+    /// <paramref name="version"/>: clients drop older copies, since storage may now hold this one.
     /// </summary>
-    private async Task ChangeStorageAsync(CacheVersion version, Func<Task> change)
+    private void OnStorageChangeFailed(CacheVersion version, Exception failure)
     {
-        try
-        {
-            await change();
-        }
-        catch (CacheStorageConflictException)
+        if (failure is CacheStorageConflictException)
         {
             LogStaleActivation(_logger, Key);
             Distrust();
-            throw;
+            return;
         }
-        catch (Exception ex)
-        {
-            LogStorageOutcomeUnknown(_logger, Key, ex.Message);
-            Distrust();
-            _publisher.PublishKey(Key, version);
-            throw;
-        }
+
+        LogStorageOutcomeUnknown(_logger, Key, failure.Message);
+        Distrust();
+        _publisher.PublishKey(Key, version);
     }
 
     private void Distrust()
