@@ -4,7 +4,9 @@ using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Invalidation;
 using OrleansCache.Grains.Storage;
+using OrleansCache.Core;
 using OrleansCache.Runtime;
+using OrleansCache.Runtime.Membership;
 
 namespace OrleansCache.Grains;
 
@@ -26,6 +28,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     private readonly CacheSiloOptions _options;
     private readonly CacheSiloMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly MembershipService _membership;
 
     // Read by the interleaved WaitForFillAsync, so both are replaced whole, never mutated.
     private volatile CacheEntry _entry = CacheEntry.Missing(CacheVersion.None);
@@ -40,8 +43,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     private CacheVersion _base;
     private long _changes;
 
-    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, ILogger<CacheEntryGrain> logger)
+    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, MembershipService membership, ILogger<CacheEntryGrain> logger)
     {
+        _membership = membership;
         _storage = storage;
         _publisher = publisher;
         _time = time;
@@ -102,6 +106,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     public async Task<CacheVersion> InvalidateAsync()
     {
+        ThrowIfMembershipLeaseLost();
         var version = NextVersion();
         try
         {
@@ -241,6 +246,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
             throw new ArgumentException("A time to live must be positive.", nameof(options));
         }
 
+        ThrowIfMembershipLeaseLost();
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
         var tags = options.Tags.Distinct(StringComparer.Ordinal).ToArray();
@@ -264,6 +270,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         if (_entry.ExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow())
         {
             // Clients expire their copies at the same time, so nothing is published.
+            ThrowIfMembershipLeaseLost();
             var version = NextVersion();
             try
             {
@@ -300,6 +307,19 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         LogStorageOutcomeUnknown(_logger, Key, failure.Message);
         Distrust();
         _publisher.PublishKey(Key, version);
+    }
+
+    /// <summary>
+    /// A silo that may have been declared dead (it could not heartbeat for the death timeout, e.g. cut off by a
+    /// partition) changes nothing in storage: the key's new owner may already have read it, and would serve an older
+    /// value than the one written here. Found by the fault-injection runner (docs/reliability.md).
+    /// </summary>
+    private void ThrowIfMembershipLeaseLost()
+    {
+        if (!_membership.HoldsMembershipLease)
+        {
+            throw new ClusterUnavailableException($"This silo has not renewed its cluster membership within the death timeout and may have been declared dead; '{Key}' was not changed.");
+        }
     }
 
     private void Distrust()

@@ -30,6 +30,9 @@ internal sealed partial class MembershipService : IAsyncDisposable
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private int _declaredDeadRaised;
+
+    // When this silo's last successful heartbeat (or its join) began; 0 before it joined.
+    private long _lastHeartbeatStarted;
     private volatile bool _leaving;
 
     public MembershipService(
@@ -90,11 +93,13 @@ internal sealed partial class MembershipService : IAsyncDisposable
             StartTime = now,
             IAmAliveTime = now,
         };
+        var joinStarted = _time.GetTimestamp();
         if (!await _table.TryInsertAsync(entry, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"The membership table already has a row for silo {self}.");
         }
 
+        Volatile.Write(ref _lastHeartbeatStarted, joinStarted);
         LogJoined(_logger, self, _siloOptions.ClusterId);
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _loop = Task.Run(() => RunLoopAsync(_stopping.Token), CancellationToken.None);
@@ -106,6 +111,21 @@ internal sealed partial class MembershipService : IAsyncDisposable
         var snapshot = await _table.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         // Earlier incarnations on this silo's own endpoint are gone: this silo holds their port.
         return [.. snapshot.Entries.Where(e => e.Status == SiloStatus.Active && e.Silo.EndPoint != _local.Address.EndPoint).Select(e => e.Silo)];
+    }
+
+    /// <summary>
+    /// True while no other silo can have declared this one dead: they do so only after seeing no new heartbeat for
+    /// <see cref="MembershipOptions.DeathTimeout"/> on their own clocks, so a silo whose last successful heartbeat began
+    /// less than that long ago is still a member. A silo cut off from the table (a partition) loses it, and must not
+    /// change shared state its grains' new owners may already have read (docs/adr/0038).
+    /// </summary>
+    public bool HoldsMembershipLease
+    {
+        get
+        {
+            var started = Volatile.Read(ref _lastHeartbeatStarted);
+            return started != 0 && _time.GetElapsedTime(started) < _options.DeathTimeout;
+        }
     }
 
     /// <summary>Moves this silo's row forward to <paramref name="status"/> (never backwards).</summary>
@@ -249,7 +269,12 @@ internal sealed partial class MembershipService : IAsyncDisposable
         {
             try
             {
-                if (!await _table.HeartbeatAsync(_local.Address, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                var heartbeatStarted = _time.GetTimestamp();
+                if (await _table.HeartbeatAsync(_local.Address, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+                {
+                    Volatile.Write(ref _lastHeartbeatStarted, heartbeatStarted);
+                }
+                else
                 {
                     await RejoinAsync(cancellationToken).ConfigureAwait(false);
                 }

@@ -132,6 +132,29 @@ public sealed class ReadFencingTests
         Assert.Equal("v2", await reader.GetAsync<string>(taken, Token));
     }
 
+    [Fact]
+    public async Task SiloCutOffLongerThanTheDeathTimeout_ChangesNothingInStorage()
+    {
+        // Found by the fault-injection runner (a partition through its proxies): a silo cut off for longer than the
+        // death timeout, not yet aware the others had declared it dead, took a client's write held back by the partition
+        // and stored it; the key's new owner, which had read the key before, kept serving the older value to that client.
+        var storage = new SharedCacheEntryStorage();
+        var (cluster, blindA) = await StartWithBlindableFirstSiloAsync(storage);
+        await using var stopsTheCluster = cluster;
+        var a = cluster.Silos[0];
+        var b = cluster.Silos[1];
+        await using var viaA = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(a, "cutoff");
+        await viaA.SetAsync(key, "v1", cancellationToken: Token);
+
+        blindA.Blind = true;
+        blindA.Silent = true;
+        await WhenViewAsync(b, v => !v.Owners.Any(o => o.Silo.Equals(a.Address)));
+
+        await Assert.ThrowsAnyAsync<OrleansCacheException>(() => viaA.SetAsync(key, "late", cancellationToken: Token));
+        Assert.Equal("v1", Deserialize(storage.Peek(key)));
+    }
+
     /// <summary>
     /// Two silos sharing <paramref name="storage"/>; the first reads the shared membership table through a wrapper the
     /// test can blind.

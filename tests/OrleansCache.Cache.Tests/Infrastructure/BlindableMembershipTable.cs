@@ -9,11 +9,19 @@ namespace OrleansCache.Cache.Tests.Infrastructure;
 internal sealed class BlindableMembershipTable(IMembershipTable inner) : IMembershipTable
 {
     private volatile bool _blind;
+    private volatile bool _silent;
 
     public bool Blind
     {
         get => _blind;
         set => _blind = value;
+    }
+
+    /// <summary>Its heartbeats fail too, as when the silo cannot reach Redis at all: the others declare it dead.</summary>
+    public bool Silent
+    {
+        get => _silent;
+        set => _silent = value;
     }
 
     public Task<MembershipSnapshot> ReadAllAsync(CancellationToken cancellationToken = default) =>
@@ -23,7 +31,8 @@ internal sealed class BlindableMembershipTable(IMembershipTable inner) : IMember
 
     public Task<bool> TryUpdateAsync(MembershipEntry entry, string expectedETag, CancellationToken cancellationToken = default) => inner.TryUpdateAsync(entry, expectedETag, cancellationToken);
 
-    public Task<bool> HeartbeatAsync(SiloAddress silo, DateTimeOffset now, CancellationToken cancellationToken = default) => inner.HeartbeatAsync(silo, now, cancellationToken);
+    public Task<bool> HeartbeatAsync(SiloAddress silo, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        _silent ? Task.FromException<bool>(new TimeoutException("The membership table cannot be written (test fault).")) : inner.HeartbeatAsync(silo, now, cancellationToken);
 
     public Task<int> DeleteDefunctAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) => inner.DeleteDefunctAsync(olderThan, cancellationToken);
 
