@@ -106,7 +106,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     public async Task<CacheVersion> InvalidateAsync()
     {
-        ThrowIfMembershipLeaseLost();
+        await EnsureMembershipLeaseAsync();
         var version = NextVersion();
         try
         {
@@ -246,7 +246,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
             throw new ArgumentException("A time to live must be positive.", nameof(options));
         }
 
-        ThrowIfMembershipLeaseLost();
+        await EnsureMembershipLeaseAsync();
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
         var tags = options.Tags.Distinct(StringComparer.Ordinal).ToArray();
@@ -270,7 +270,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         if (_entry.ExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow())
         {
             // Clients expire their copies at the same time, so nothing is published.
-            ThrowIfMembershipLeaseLost();
+            await EnsureMembershipLeaseAsync();
             var version = NextVersion();
             try
             {
@@ -311,14 +311,15 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     /// <summary>
     /// A silo that may have been declared dead (it could not heartbeat for the death timeout, e.g. cut off by a
-    /// partition) changes nothing in storage: the key's new owner may already have read it, and would serve an older
-    /// value than the one written here. Found by the fault-injection runner (docs/reliability.md).
+    /// partition) changes nothing in storage until it has confirmed its membership: the key's new owner may already
+    /// have read it, and would serve an older value than the one written here. Found by the fault-injection runner
+    /// (docs/reliability.md).
     /// </summary>
-    private void ThrowIfMembershipLeaseLost()
+    private async Task EnsureMembershipLeaseAsync()
     {
-        if (!_membership.HoldsMembershipLease)
+        if (!_membership.HoldsMembershipLease && !await _membership.TryRenewMembershipLeaseAsync(CancellationToken.None))
         {
-            throw new ClusterUnavailableException($"This silo has not renewed its cluster membership within the death timeout and may have been declared dead; '{Key}' was not changed.");
+            throw new ClusterUnavailableException($"This silo could not confirm its cluster membership within the death timeout and may have been declared dead; '{Key}' was not changed.");
         }
     }
 

@@ -128,6 +128,48 @@ internal sealed partial class MembershipService : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Renews the lease now: a heartbeat, then a read of the table that still shows this silo as a member. False if
+    /// either fails or the silo was declared dead (e.g. after a partition, or when a test's manual clock jumped).
+    /// </summary>
+    public async Task<bool> TryRenewMembershipLeaseAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        try
+        {
+            if (!await _table.HeartbeatAsync(_local.Address, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogProbeFailed(_logger, ex);
+            return false;
+        }
+
+        if (Volatile.Read(ref _declaredDeadRaised) != 0 || CurrentView.Find(_local.Address)?.Status is not (SiloStatus.Active or SiloStatus.ShuttingDown))
+        {
+            return false;
+        }
+
+        var known = Volatile.Read(ref _lastHeartbeatStarted);
+        while (started > known)
+        {
+            var previous = Interlocked.CompareExchange(ref _lastHeartbeatStarted, started, known);
+            if (previous == known)
+            {
+                break;
+            }
+
+            known = previous;
+        }
+
+        return true;
+    }
+
     /// <summary>Moves this silo's row forward to <paramref name="status"/> (never backwards).</summary>
     public async Task SetStatusAsync(SiloStatus status, CancellationToken cancellationToken)
     {
