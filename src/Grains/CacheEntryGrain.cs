@@ -60,7 +60,19 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         var epoch = Context.Epoch;
         _base = new CacheVersion(epoch.MembershipVersion, epoch.Sequence, 0);
-        var stored = await _storage.ReadAsync(Key, cancellationToken);
+        StoredCacheEntry? stored;
+        try
+        {
+            // Claims the key: from now on storage refuses changes of older activations, however late they arrive.
+            stored = await _storage.ReadAsync(Key, epoch, cancellationToken);
+        }
+        catch (CacheStorageConflictException)
+        {
+            // A newer activation (on a silo with a newer view) claimed it first: this one never serves; the call fails.
+            LogStaleActivation(_logger, Key);
+            throw;
+        }
+
         if (stored is null)
         {
             _entry = CacheEntry.Missing(_base);
@@ -110,7 +122,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         var version = NextVersion();
         try
         {
-            await _storage.DeleteAsync(Key, _etag);
+            await _storage.DeleteAsync(Key, _etag, Context.Epoch);
         }
         catch (Exception ex)
         {
@@ -252,7 +264,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         var tags = options.Tags.Distinct(StringComparer.Ordinal).ToArray();
         try
         {
-            _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag);
+            _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag, Context.Epoch);
         }
         catch (Exception ex)
         {
@@ -274,7 +286,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
             var version = NextVersion();
             try
             {
-                await _storage.DeleteAsync(Key, _etag);
+                await _storage.DeleteAsync(Key, _etag, Context.Epoch);
             }
             catch (Exception ex)
             {
@@ -348,7 +360,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Refused a fill of {Key}: its lease was voided or expired")]
     private static partial void LogFillRefused(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "A newer activation of {Key} wrote first; this stale activation deactivates")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "A newer activation of {Key} has read or changed it; this stale activation deactivates")]
     private static partial void LogStaleActivation(ILogger logger, string key);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "A storage change of {Key} failed and may still be applied ({Reason}); this activation deactivates and the next one reads storage")]

@@ -93,7 +93,7 @@ public sealed partial class FaultRun
             var finals = await ReadFinalStatesAsync(new KeySpace(8, 6)).ConfigureAwait(false);
             var checkedAt = _clock.Now;
             var report = new HistoryChecker(_history, finals, FaultInjector.NoFaultBound, BridgeSettle, checkedAt).Check();
-            _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Stale activations fenced (a newer activation wrote first, docs/adr/0038): {StaleActivations()}."));
+            _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Stale activations fenced (a newer activation had read or changed the key, docs/adr/0041): {StaleActivations()}."));
             var (soakLines, soakViolations) = _sampler.Judge(_options.Soak is null ? int.MaxValue : 12);
             var result = new FaultReport { Kinds = report.Kinds, Violations = [.. report.Violations, .. _violations, .. soakViolations], KnownIssues = [.. report.KnownIssues, .. _known], Network = _cluster.Network };
             result.Notes.AddRange(report.Notes);
@@ -247,11 +247,11 @@ public sealed partial class FaultRun
         return _clock.Now;
     }
 
-    /// <summary>How many "a newer activation of KEY wrote first" lines the silos logged: each a stale activation fenced.</summary>
+    /// <summary>How many "a newer activation of KEY has read or changed it" lines the silos logged: each a stale activation fenced.</summary>
     private int StaleActivations() =>
         _cluster.Slots.SelectMany(s => s.Logs()).SelectMany(l => l.Lines).Count(line => StaleActivationLine().IsMatch(line));
 
-    [GeneratedRegex(@"A newer activation of \S+ wrote first", RegexOptions.None, 1000)]
+    [GeneratedRegex(@"A newer activation of \S+ has read or changed it", RegexOptions.None, 1000)]
     private static partial Regex StaleActivationLine();
 
     private static (long Version, int Active)? LatestView(IReadOnlyList<string> lines)

@@ -17,6 +17,9 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
 {
     private const int CoordinatorKeys = 8;
 
+    /// <summary>The full name of the silo-side storage conflict (the client does not reference the grains assembly).</summary>
+    internal const string StorageConflictType = "OrleansCache.Grains.Storage.CacheStorageConflictException";
+
     private readonly ClusterClient _cluster;
     private readonly bool _ownsCluster;
     private readonly OrleansCacheClientOptions _options;
@@ -474,10 +477,11 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
 
     /// <summary>
     /// Runs an idempotent cache call, sending it again if the silo running it failed mid-call (the runtime cannot tell
-    /// whether it ran: ADR 0005) or the gateway connection dropped. Every cache operation is idempotent (reads, setting
-    /// a value, invalidating, version checks, and lease calls, which name their lease), so a failover is invisible to
-    /// cache users. Retries stay within one response timeout in all, so an unreachable cluster fails as fast as before;
-    /// timeouts are not retried.
+    /// whether it ran: ADR 0005), the gateway connection dropped, or storage refused a stale activation's change (a
+    /// newer activation of the key had read or changed it: ADR 0041; the stale one deactivates, so the call reaches a
+    /// new one). Every cache operation is idempotent (reads, setting a value, invalidating, version checks, and lease
+    /// calls, which name their lease), so a failover is invisible to cache users. Retries stay within one response
+    /// timeout in all, so an unreachable cluster fails as fast as before; timeouts are not retried.
     /// </summary>
     private async Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
@@ -490,7 +494,7 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
                 return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (attempt < Attempts
-                && ex is ClusterUnavailableException or ConnectionLostException
+                && (ex is ClusterUnavailableException or ConnectionLostException || IsStaleActivation(ex))
                 && !cancellationToken.IsCancellationRequested
                 && _time.GetElapsedTime(started) < _options.Cluster.ResponseTimeout)
             {
@@ -498,6 +502,10 @@ internal sealed partial class OrleansCacheClient : IOrleansCacheClient
             }
         }
     }
+
+    /// <summary>Storage refused the change of a stale activation: it did not happen, and that activation is gone.</summary>
+    internal static bool IsStaleActivation(Exception ex) =>
+        ex is GrainCallException { Kind: GrainCallFailureKind.Application, RemoteExceptionType: StorageConflictType };
 
     /// <summary>A remote read of one key that concurrent readers share; it starts when its result is first asked for.</summary>
     private sealed class RemoteRead

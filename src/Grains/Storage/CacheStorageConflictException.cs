@@ -3,8 +3,9 @@ using OrleansCache.Core;
 namespace OrleansCache.Grains.Storage;
 
 /// <summary>
-/// A write lost a compare-and-set: another activation of the same key wrote first. The writing activation is stale and
-/// deactivates; retry the operation and it reaches the current one.
+/// A read, write or delete was refused: a newer activation of the same key had read or changed it first (compare-and-set
+/// on the ETag, fenced by activation epoch). The refused activation is stale and deactivates; retry the operation and
+/// it reaches the current one.
 /// </summary>
 public sealed class CacheStorageConflictException : OrleansCacheException
 {

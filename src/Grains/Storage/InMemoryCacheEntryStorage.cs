@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using OrleansCache.Core;
 using OrleansCache.Grains.Interfaces;
+using OrleansCache.Runtime;
 using OrleansCache.Runtime.Hosting;
 using OrleansCache.Runtime.Membership;
 using OrleansCache.Runtime.Placement;
@@ -16,7 +17,11 @@ namespace OrleansCache.Grains.Storage;
 /// change drops the keys it no longer owns or may have lost meanwhile, so a key that moves away and back never brings
 /// back an old value.
 /// </summary>
-/// <remarks>Bounded by <see cref="CacheSiloOptions.InMemoryMaxEntries"/> (oldest writes evicted first) and swept for expiry.</remarks>
+/// <remarks>
+/// Bounded by <see cref="CacheSiloOptions.InMemoryMaxEntries"/> (oldest writes evicted first) and swept for expiry.
+/// Activation epochs are not needed as fences here: only this silo's activations reach this store, one per key at a
+/// time, and none of their changes can arrive late (no network between them and the store).
+/// </remarks>
 internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposable
 {
     private const int BatchSize = 256;
@@ -43,7 +48,7 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
 
     public int Count => _entries.Count;
 
-    public Task<StoredCacheEntry?> ReadAsync(string key, CancellationToken cancellationToken = default)
+    public Task<StoredCacheEntry?> ReadAsync(string key, ActivationEpoch claimant, CancellationToken cancellationToken = default)
     {
         if (!_entries.TryGetValue(key, out var slot))
         {
@@ -53,7 +58,7 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
         return Task.FromResult<StoredCacheEntry?>(slot.Entry with { ETag = slot.ETag });
     }
 
-    public Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
+    public Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
         if (!OwnedHere(key))
         {
@@ -78,7 +83,7 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
         return Task.FromResult(etag);
     }
 
-    public Task DeleteAsync(string key, string? expectedETag, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
         if (expectedETag is null)
         {

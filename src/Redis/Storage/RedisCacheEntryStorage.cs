@@ -5,6 +5,7 @@ using System.Text.Json;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Storage;
 using OrleansCache.Redis.Connection;
+using OrleansCache.Runtime;
 using StackExchange.Redis;
 
 namespace OrleansCache.Redis.Storage;
@@ -12,17 +13,20 @@ namespace OrleansCache.Redis.Storage;
 /// <summary>
 /// Cache entries in Redis: an acknowledged write survives the owning silo's crash (G7), and entries carry their TTL
 /// into Redis, which expires them too. Writes and deletes are compare-and-set on an ETag drawn from one counter per
-/// cluster, so a stale duplicate activation is refused (G1) even if the key was deleted and written again meanwhile.
+/// cluster, and fenced by the epoch of the newest activation that read the key (docs/adr/0041), so a stale activation is
+/// refused (G1) even if its change reaches Redis long after it was sent.
 /// </summary>
 /// <remarks>
 /// Keys: <c>{prefix}entry:{key}</c> is a hash (<c>v</c> value, <c>ver</c> version, <c>exp</c> expiry in Unix ms,
 /// <c>tags</c> JSON, <c>etag</c>); <c>{prefix}tag:{tag}</c> is the set of entry keys carrying a tag (cleaned lazily);
-/// <c>{prefix}etagseq</c> is the ETag counter; <c>{prefix}deleted:{key}</c> keeps a deleted entry's last ETag for 10
-/// minutes, so a late write from an activation that knew the entry before the delete is refused. Pattern lookups use <c>SCAN</c> in bounded batches, never <c>KEYS</c>.
+/// <c>{prefix}etagseq</c> is the ETag counter; <c>{prefix}fence:{key}</c> is the epoch (<c>era.sequence</c>) of the
+/// newest activation that read or changed the key, kept for 10 minutes after its last use. Pattern lookups use
+/// <c>SCAN</c> in bounded batches, never <c>KEYS</c>. Every check and change is one Lua script, atomic on the server.
 /// <para>
 /// Known edge: if Redis loses its data (restart without persistence) while two activations of one key exist, the
-/// counter starts over, so the stale activation's old ETag could match a new entry once. Run Redis with persistence
-/// where that matters; the membership side of the same data loss is handled (silos rejoin, versions never go back).
+/// counter and the fences start over, so the stale activation's old ETag could match a new entry once. Run Redis with
+/// persistence where that matters; the membership side of the same data loss is handled (silos rejoin, versions never
+/// go back).
 /// </para>
 /// </remarks>
 internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntryStorage
@@ -30,39 +34,56 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
     private const int BatchSize = 256;
 
     /// <summary>
-    /// How long a deleted entry's last ETag is kept. A write can reach Redis long after its activation gave up on it (a
-    /// silo cut off by a partition sends it when the link heals); while the deleted ETag is kept, such a write to the
-    /// deleted key is refused (docs/adr/0038). Long enough for any partition a silo survives, short enough that a cache
-    /// with many deletes does not fill Redis with markers (one small string per deleted key).
+    /// How long a key's fence outlives the last read or change that set it. A change can reach Redis long after its
+    /// activation sent it (a silo cut off by a partition sends it when the link heals); while the fence is kept, such a
+    /// change from an activation older than the key's newest one is refused. Long enough for any partition a silo
+    /// survives, short enough that a cache touching many keys does not fill Redis with fences (one small string per key
+    /// used in the last 10 minutes).
     /// </summary>
-    private const long DeletedETagRetentionMs = 10 * 60 * 1000;
+    private const long FenceRetentionMs = 10 * 60 * 1000;
 
-    // KEYS: entry, etag counter, deleted-etag marker, tag sets...; ARGV: expected etag ('' = none), value, version,
-    // expiry ('' = none), tags json. ETags come from one counter, so an ETag not above the deleted one is older than
-    // the delete: its writer is stale.
-    private const string WriteScript = """
-        local current = redis.call('HGET', KEYS[1], 'etag')
-        if current then
-            if current ~= ARGV[1] then return -1 end
-        elseif ARGV[1] ~= '' then
-            local deleted = redis.call('GET', KEYS[3])
-            if deleted and tonumber(ARGV[1]) <= tonumber(deleted) then return -1 end
+    // Returns true if the fence in KEYS[fenceKey] belongs to an activation newer than (ARGV[eraArg], ARGV[eraArg + 1]).
+    private const string FencedOut = """
+        local function fenced_out(fence_key, era, sequence)
+            local fence = redis.call('GET', fence_key)
+            if not fence then return false end
+            local fence_era, fence_sequence = string.match(fence, '^(%d+)%.(%d+)$')
+            fence_era, fence_sequence = tonumber(fence_era), tonumber(fence_sequence)
+            era, sequence = tonumber(era), tonumber(sequence)
+            return fence_era > era or (fence_era == era and fence_sequence > sequence)
         end
+        """;
+
+    // KEYS: entry, fence; ARGV: claimant era, claimant sequence, fence lifetime (ms).
+    private const string ReadScript = FencedOut + "\n" + """
+        if fenced_out(KEYS[2], ARGV[1], ARGV[2]) then return {'fenced', redis.call('GET', KEYS[2])} end
+        redis.call('SET', KEYS[2], ARGV[1] .. '.' .. ARGV[2], 'PX', ARGV[3])
+        return {'ok', redis.call('HGETALL', KEYS[1])}
+        """;
+
+    // KEYS: entry, etag counter, fence, tag sets...; ARGV: expected etag ('' = none), value, version, expiry ('' =
+    // none), tags json, writer era, writer sequence, fence lifetime (ms). An absent entry takes any expected ETag: the
+    // entry expired (its owner may write), or a newer activation deleted it, and that one's fence refuses this write.
+    private const string WriteScript = FencedOut + "\n" + """
+        if fenced_out(KEYS[3], ARGV[6], ARGV[7]) then return -1 end
+        local current = redis.call('HGET', KEYS[1], 'etag')
+        if current and current ~= ARGV[1] then return -1 end
         local etag = redis.call('INCR', KEYS[2])
         redis.call('DEL', KEYS[1])
         redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ARGV[3], 'exp', ARGV[4], 'tags', ARGV[5], 'etag', etag)
         if ARGV[4] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[4]) end
         for i = 4, #KEYS do redis.call('SADD', KEYS[i], KEYS[1]) end
+        redis.call('SET', KEYS[3], ARGV[6] .. '.' .. ARGV[7], 'PX', ARGV[8])
         return etag
         """;
 
-    // KEYS: entry, deleted-etag marker; ARGV: expected etag, marker lifetime (ms).
-    private const string DeleteScript = """
+    // KEYS: entry, fence; ARGV: expected etag, writer era, writer sequence, fence lifetime (ms).
+    private const string DeleteScript = FencedOut + "\n" + """
+        if fenced_out(KEYS[2], ARGV[2], ARGV[3]) then return -1 end
         local current = redis.call('HGET', KEYS[1], 'etag')
-        if not current then return 1 end
-        if current ~= ARGV[1] then return -1 end
+        if current and current ~= ARGV[1] then return -1 end
         redis.call('DEL', KEYS[1])
-        redis.call('SET', KEYS[2], current, 'PX', ARGV[2])
+        redis.call('SET', KEYS[2], ARGV[2] .. '.' .. ARGV[3], 'PX', ARGV[4])
         return 1
         """;
 
@@ -75,15 +96,28 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
 
     private string EntryPrefix => redis.KeyPrefix + "entry:";
 
-    public async Task<StoredCacheEntry?> ReadAsync(string key, CancellationToken cancellationToken = default)
+    public async Task<StoredCacheEntry?> ReadAsync(string key, ActivationEpoch claimant, CancellationToken cancellationToken = default)
     {
-        var fields = await redis.RunAsync(db => db.HashGetAllAsync(EntryKey(key)), cancellationToken).ConfigureAwait(false);
+        var result = (RedisResult[])(await redis.RunAsync(
+            db => db.ScriptEvaluateAsync(ReadScript, [EntryKey(key), FenceKey(key)], [claimant.MembershipVersion, claimant.Sequence, FenceRetentionMs]),
+            cancellationToken).ConfigureAwait(false))!;
+        if ((string?)result[0] == "fenced")
+        {
+            throw new CacheStorageConflictException($"'{key}' was claimed by a newer activation (epoch {(string?)result[1]}) than this one ({claimant}); this one is stale.");
+        }
+
+        var fields = (RedisResult[])result[1]!;
         if (fields.Length == 0)
         {
             return null;
         }
 
-        var values = fields.ToDictionary(f => (string)f.Name!, f => f.Value, StringComparer.Ordinal);
+        var values = new Dictionary<string, RedisResult>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            values[(string)fields[i]!] = fields[i + 1];
+        }
+
         var expires = (string?)values.GetValueOrDefault("exp");
         return new StoredCacheEntry(
             (byte[])values["v"]!,
@@ -95,10 +129,10 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
         };
     }
 
-    public async Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, CancellationToken cancellationToken = default)
+    public async Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        RedisKey[] keys = [EntryKey(key), redis.KeyPrefix + "etagseq", DeletedKey(key), .. entry.Tags.Select(TagKey)];
+        RedisKey[] keys = [EntryKey(key), redis.KeyPrefix + "etagseq", FenceKey(key), .. entry.Tags.Select(TagKey)];
         RedisValue[] args =
         [
             expectedETag ?? string.Empty,
@@ -106,24 +140,29 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
             FormatVersion(entry.Version),
             entry.ExpiresAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             JsonSerializer.Serialize(entry.Tags, Json),
+            writer.MembershipVersion,
+            writer.Sequence,
+            FenceRetentionMs,
         ];
         var result = (long)await redis.RunAsync(db => db.ScriptEvaluateAsync(WriteScript, keys, args), cancellationToken).ConfigureAwait(false);
         return result < 0
-            ? throw new CacheStorageConflictException($"'{key}' was written by another activation; this one is stale.")
+            ? throw new CacheStorageConflictException($"'{key}' was written or claimed by another activation than this one ({writer}); this one is stale.")
             : result.ToString(CultureInfo.InvariantCulture);
     }
 
-    public async Task DeleteAsync(string key, string? expectedETag, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
         if (expectedETag is null)
         {
             return;
         }
 
-        var result = (long)await redis.RunAsync(db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key), DeletedKey(key)], [expectedETag, DeletedETagRetentionMs]), cancellationToken).ConfigureAwait(false);
+        var result = (long)await redis.RunAsync(
+            db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key), FenceKey(key)], [expectedETag, writer.MembershipVersion, writer.Sequence, FenceRetentionMs]),
+            cancellationToken).ConfigureAwait(false);
         if (result < 0)
         {
-            throw new CacheStorageConflictException($"'{key}' was written by another activation; this one is stale.");
+            throw new CacheStorageConflictException($"'{key}' was written or claimed by another activation than this one ({writer}); this one is stale.");
         }
     }
 
@@ -168,7 +207,7 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
 
     private RedisKey TagKey(string tag) => redis.KeyPrefix + "tag:" + tag;
 
-    private RedisKey DeletedKey(string key) => redis.KeyPrefix + "deleted:" + key;
+    private RedisKey FenceKey(string key) => redis.KeyPrefix + "fence:" + key;
 
     private static string FormatVersion(CacheVersion version) =>
         string.Create(CultureInfo.InvariantCulture, $"{version.Era}.{version.Activation}.{version.Change}");

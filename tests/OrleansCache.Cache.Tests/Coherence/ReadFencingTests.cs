@@ -141,18 +141,59 @@ public sealed class ReadFencingTests
         var storage = new SharedCacheEntryStorage();
         var (cluster, blindA) = await StartWithBlindableFirstSiloAsync(storage);
         await using var stopsTheCluster = cluster;
-        var a = cluster.Silos[0];
-        var b = cluster.Silos[1];
-        await using var viaA = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
-        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(a, "cutoff");
-        await viaA.SetAsync(key, "v1", cancellationToken: Token);
+        await using var viaA = await cluster.CreateCacheClientAsync(gateway: cluster.Silos[0], cancellationToken: Token);
+        var key = await WriteKeyOwnedByFirstSiloAsync(cluster, viaA, "cutoff");
 
-        blindA.Blind = true;
-        blindA.Silent = true;
-        await WhenViewAsync(b, v => !v.Owners.Any(o => o.Silo.Equals(a.Address)));
+        await CutOffFirstSiloAsync(cluster, blindA);
 
         await Assert.ThrowsAnyAsync<OrleansCacheException>(() => viaA.SetAsync(key, "late", cancellationToken: Token));
         Assert.Equal("v1", Deserialize(storage.Peek(key)));
+    }
+
+    [Fact]
+    public async Task ChangeHeldInTransitUntilTheNewOwnerHasReadTheKey_IsRefused()
+    {
+        // Found by CI (the suite's partition run through the proxies): A sent a delete within its lease, the partition held
+        // it in transit while A was declared dead and B read the key; it reached storage when the link healed and was
+        // applied, so A acknowledged an invalidation that B, serving the value it had read, never showed.
+        var storage = new SharedCacheEntryStorage();
+        var (cluster, blindA) = await StartWithBlindableFirstSiloAsync(storage);
+        await using var stopsTheCluster = cluster;
+        await using var viaA = await cluster.CreateCacheClientAsync(gateway: cluster.Silos[0], cancellationToken: Token);
+        var key = await WriteKeyOwnedByFirstSiloAsync(cluster, viaA, "transit");
+
+        var held = storage.HoldNextChange(key);
+        var invalidation = viaA.InvalidateAsync(key, Token);
+        await held.Sent.WaitAsync(Watch.Timeout, Token);
+        await CutOffFirstSiloAsync(cluster, blindA);
+        await using var viaB = await cluster.CreateCacheClientAsync(gateway: cluster.Silos[1], cancellationToken: Token);
+        Assert.Equal("v1", await viaB.GetAsync<string>(key, Token));
+
+        held.Release();
+        await Assert.ThrowsAnyAsync<OrleansCacheException>(() => invalidation.WaitAsync(Watch.Timeout, Token));
+        Assert.Equal("v1", Deserialize(storage.Peek(key)));
+        Assert.Equal("v1", await viaB.GetAsync<string>(key, Token));
+    }
+
+    [Fact]
+    public async Task ChangeOfAnActivationANewerOneHasClaimed_IsRefused_AndSentAgainToANewActivation()
+    {
+        var storage = new SharedCacheEntryStorage();
+        await using var cluster = await CacheClusters.StartAsync(silos: 1, o => o.ConfigureSilo = s => UseStorage(s, storage));
+        var key = CacheClusters.Key();
+        await cluster.Cache.SetAsync(key, "v1", cancellationToken: Token);
+        var writer = storage.FenceOf(key)!.Value;
+
+        // A newer activation claims the key, as one on a silo with a newer view does by reading it: the activation that
+        // wrote "v1" is stale. Its next change is refused; the client sends it again, and a new activation (a later
+        // epoch of the same silo) reads storage and makes it.
+        var claim = writer with { Sequence = writer.Sequence + 1 };
+        storage.Claim(key, claim);
+        await cluster.Cache.SetAsync(key, "v2", cancellationToken: Token);
+
+        Assert.Equal("v2", Deserialize(storage.Peek(key)));
+        Assert.True(storage.FenceOf(key) >= claim, $"written by {storage.FenceOf(key)}, older than the claim {claim}");
+        Assert.Equal(OrleansCache.Client.Caching.OrleansCacheClient.StorageConflictType, typeof(CacheStorageConflictException).FullName);
     }
 
     /// <summary>
@@ -174,6 +215,22 @@ public sealed class ReadFencingTests
             }
         });
         return (cluster, first!);
+    }
+
+    /// <summary>A key the first silo owns, written as "v1" through <paramref name="viaFirst"/>.</summary>
+    private static async Task<string> WriteKeyOwnedByFirstSiloAsync(TestCluster cluster, IOrleansCacheClient viaFirst, string prefix)
+    {
+        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(cluster.Silos[0], prefix);
+        await viaFirst.SetAsync(key, "v1", cancellationToken: Token);
+        return key;
+    }
+
+    /// <summary>Cuts the first silo off from the table (no reads, no heartbeats) until the second declares it dead.</summary>
+    private static async Task CutOffFirstSiloAsync(TestCluster cluster, BlindableMembershipTable firstSilosTable)
+    {
+        firstSilosTable.Blind = true;
+        firstSilosTable.Silent = true;
+        await WhenViewAsync(cluster.Silos[1], v => !v.Owners.Any(o => o.Silo.Equals(cluster.Silos[0].Address)));
     }
 
     private static void UseStorage(OrleansCache.Runtime.ISiloBuilder silo, SharedCacheEntryStorage storage)

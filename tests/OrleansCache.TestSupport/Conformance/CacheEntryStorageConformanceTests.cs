@@ -1,5 +1,6 @@
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Storage;
+using OrleansCache.Runtime;
 using Xunit;
 
 namespace OrleansCache.TestSupport.Conformance;
@@ -13,6 +14,9 @@ public abstract class CacheEntryStorageConformanceTests
     private static readonly CacheVersion V1 = new(1, 1, 1);
     private static readonly CacheVersion V2 = new(1, 1, 2);
 
+    /// <summary>The epoch of the one activation these tests play.</summary>
+    private static readonly ActivationEpoch E1 = new(1, 1);
+
     /// <summary>The storage under test.</summary>
     protected abstract Task<ICacheEntryStorage> GetStorageAsync();
 
@@ -23,7 +27,7 @@ public abstract class CacheEntryStorageConformanceTests
     public async Task Read_OfUnknownKey_IsNull()
     {
         var storage = await GetStorageAsync();
-        Assert.Null(await storage.ReadAsync(NewKey(), TestContext.Current.CancellationToken));
+        Assert.Null(await storage.ReadAsync(NewKey(), E1, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -33,9 +37,9 @@ public abstract class CacheEntryStorageConformanceTests
         var key = NewKey();
         var expires = DateTimeOffset.UtcNow.AddHours(1);
 
-        var etag = await storage.WriteAsync(key, new StoredCacheEntry([1, 2, 3], V1, expires, ["a", "b"]), null, TestContext.Current.CancellationToken);
+        var etag = await storage.WriteAsync(key, new StoredCacheEntry([1, 2, 3], V1, expires, ["a", "b"]), null, E1, TestContext.Current.CancellationToken);
 
-        var read = await storage.ReadAsync(key, TestContext.Current.CancellationToken);
+        var read = await storage.ReadAsync(key, E1, TestContext.Current.CancellationToken);
         Assert.NotNull(read);
         Assert.Equal([1, 2, 3], read.Value);
         Assert.Equal(V1, read.Version);
@@ -50,12 +54,12 @@ public abstract class CacheEntryStorageConformanceTests
     {
         var storage = await GetStorageAsync();
         var key = NewKey();
-        var first = await storage.WriteAsync(key, Entry(V1, 1), null, TestContext.Current.CancellationToken);
+        var first = await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
 
-        var second = await storage.WriteAsync(key, Entry(V2, 2), first, TestContext.Current.CancellationToken);
+        var second = await storage.WriteAsync(key, Entry(V2, 2), first, E1, TestContext.Current.CancellationToken);
 
         Assert.NotEqual(first, second);
-        Assert.Equal(V2, (await storage.ReadAsync(key, TestContext.Current.CancellationToken))!.Version);
+        Assert.Equal(V2, (await storage.ReadAsync(key, E1, TestContext.Current.CancellationToken))!.Version);
     }
 
     [Fact]
@@ -63,12 +67,12 @@ public abstract class CacheEntryStorageConformanceTests
     {
         var storage = await GetStorageAsync();
         var key = NewKey();
-        var first = await storage.WriteAsync(key, Entry(V1, 1), null, TestContext.Current.CancellationToken);
-        await storage.WriteAsync(key, Entry(V2, 2), first, TestContext.Current.CancellationToken);
+        var first = await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
+        await storage.WriteAsync(key, Entry(V2, 2), first, E1, TestContext.Current.CancellationToken);
 
-        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.WriteAsync(key, Entry(V1, 9), first, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.WriteAsync(key, Entry(V1, 9), first, E1, TestContext.Current.CancellationToken));
 
-        Assert.Equal([2], (await storage.ReadAsync(key, TestContext.Current.CancellationToken))!.Value);
+        Assert.Equal([2], (await storage.ReadAsync(key, E1, TestContext.Current.CancellationToken))!.Value);
     }
 
     [Fact]
@@ -76,9 +80,9 @@ public abstract class CacheEntryStorageConformanceTests
     {
         var storage = await GetStorageAsync();
         var key = NewKey();
-        await storage.WriteAsync(key, Entry(V1, 1), null, TestContext.Current.CancellationToken);
+        await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
 
-        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.WriteAsync(key, Entry(V2, 2), null, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.WriteAsync(key, Entry(V2, 2), null, E1, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -86,13 +90,13 @@ public abstract class CacheEntryStorageConformanceTests
     {
         var storage = await GetStorageAsync();
         var key = NewKey();
-        var etag = await storage.WriteAsync(key, Entry(V1, 0), null, TestContext.Current.CancellationToken);
+        var etag = await storage.WriteAsync(key, Entry(V1, 0), null, E1, TestContext.Current.CancellationToken);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => Task.Run(async () =>
         {
             try
             {
-                await storage.WriteAsync(key, Entry(V2, (byte)i), etag, TestContext.Current.CancellationToken);
+                await storage.WriteAsync(key, Entry(V2, (byte)i), etag, E1, TestContext.Current.CancellationToken);
                 return true;
             }
             catch (CacheStorageConflictException)
@@ -109,14 +113,14 @@ public abstract class CacheEntryStorageConformanceTests
     {
         var storage = await GetStorageAsync();
         var key = NewKey();
-        var first = await storage.WriteAsync(key, Entry(V1, 1), null, TestContext.Current.CancellationToken);
-        var second = await storage.WriteAsync(key, Entry(V2, 2), first, TestContext.Current.CancellationToken);
+        var first = await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
+        var second = await storage.WriteAsync(key, Entry(V2, 2), first, E1, TestContext.Current.CancellationToken);
 
-        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.DeleteAsync(key, first, TestContext.Current.CancellationToken));
-        await storage.DeleteAsync(key, second, TestContext.Current.CancellationToken);
+        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.DeleteAsync(key, first, E1, TestContext.Current.CancellationToken));
+        await storage.DeleteAsync(key, second, E1, TestContext.Current.CancellationToken);
 
-        Assert.Null(await storage.ReadAsync(key, TestContext.Current.CancellationToken));
-        await storage.DeleteAsync(key, second, TestContext.Current.CancellationToken); // nothing stored: not an error
+        Assert.Null(await storage.ReadAsync(key, E1, TestContext.Current.CancellationToken));
+        await storage.DeleteAsync(key, second, E1, TestContext.Current.CancellationToken); // nothing stored: not an error
     }
 
     [Fact]
@@ -124,12 +128,12 @@ public abstract class CacheEntryStorageConformanceTests
     {
         var storage = await GetStorageAsync();
         var key = NewKey();
-        var old = await storage.WriteAsync(key, Entry(V1, 1), null, TestContext.Current.CancellationToken);
-        await storage.DeleteAsync(key, old, TestContext.Current.CancellationToken);
-        var fresh = await storage.WriteAsync(key, Entry(V2, 2), null, TestContext.Current.CancellationToken);
+        var old = await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
+        await storage.DeleteAsync(key, old, E1, TestContext.Current.CancellationToken);
+        var fresh = await storage.WriteAsync(key, Entry(V2, 2), null, E1, TestContext.Current.CancellationToken);
 
         Assert.NotEqual(old, fresh);
-        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.WriteAsync(key, Entry(V2, 3), old, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.WriteAsync(key, Entry(V2, 3), old, E1, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -141,7 +145,7 @@ public abstract class CacheEntryStorageConformanceTests
         string[] other = [$"feed:{id}x:1", $"user:{id}"];
         foreach (var key in matching.Concat(other))
         {
-            await storage.WriteAsync(key, Entry(V1, 1), null, TestContext.Current.CancellationToken);
+            await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
         }
 
         var found = new List<string>();
@@ -162,11 +166,11 @@ public abstract class CacheEntryStorageConformanceTests
         var etags = new List<string>();
         foreach (var key in tagged)
         {
-            etags.Add(await storage.WriteAsync(key, new StoredCacheEntry([1], V1, null, [tag]), null, TestContext.Current.CancellationToken));
+            etags.Add(await storage.WriteAsync(key, new StoredCacheEntry([1], V1, null, [tag]), null, E1, TestContext.Current.CancellationToken));
         }
 
-        await storage.WriteAsync(NewKey(), new StoredCacheEntry([1], V1, null, ["other"]), null, TestContext.Current.CancellationToken);
-        await storage.DeleteAsync(tagged[2], etags[2], TestContext.Current.CancellationToken);
+        await storage.WriteAsync(NewKey(), new StoredCacheEntry([1], V1, null, ["other"]), null, E1, TestContext.Current.CancellationToken);
+        await storage.DeleteAsync(tagged[2], etags[2], E1, TestContext.Current.CancellationToken);
 
         var found = new List<string>();
         await foreach (var key in storage.FindKeysByTagAsync(tag, TestContext.Current.CancellationToken))
