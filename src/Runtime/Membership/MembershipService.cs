@@ -31,6 +31,9 @@ internal sealed partial class MembershipService : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private int _declaredDeadRaised;
 
+    // When this silo last read the table to judge the others (under the refresh lock); null before its first read.
+    private long? _lastTableRead;
+
     // When this silo's last successful heartbeat (or its join) began; 0 before it joined.
     private long _lastHeartbeatStarted;
     private volatile bool _leaving;
@@ -364,6 +367,7 @@ internal sealed partial class MembershipService : IAsyncDisposable
     private async Task<bool> DeclareSilentSilosDeadAsync(MembershipSnapshot snapshot, CancellationToken cancellationToken)
     {
         var now = _time.GetTimestamp();
+        var unwatched = UnwatchedSinceLastRead(now);
         var declared = false;
         var seen = new HashSet<SiloAddress>();
         foreach (var entry in snapshot.Entries)
@@ -378,6 +382,12 @@ internal sealed partial class MembershipService : IAsyncDisposable
             {
                 _observed[entry.Silo] = (entry.HeartbeatCount, now);
                 continue;
+            }
+
+            if (unwatched > 0)
+            {
+                observed = (observed.Count, observed.SinceTimestamp + unwatched);
+                _observed[entry.Silo] = observed;
             }
 
             var silence = _time.GetElapsedTime(observed.SinceTimestamp, now);
@@ -400,6 +410,29 @@ internal sealed partial class MembershipService : IAsyncDisposable
         }
 
         return declared;
+    }
+
+    /// <summary>
+    /// How long (in timestamp units) this silo did not watch the table before this read, beyond its usual probe interval:
+    /// a silence is evidence only while the observer was reading. After a gap in its own reads (the table unreachable,
+    /// as while Redis restarts, or this process stalled), the others' heartbeats may have failed for the same reason
+    /// and be about to resume, so the gap is not counted against them (seen in a fault-injection run: after two quick
+    /// Redis restarts, a silo whose Redis client came back seconds after the observer's was declared dead). Sustained
+    /// slowness only slows detection: each read still counts one probe interval of silence.
+    /// </summary>
+    private long UnwatchedSinceLastRead(long now)
+    {
+        var last = _lastTableRead;
+        _lastTableRead = now;
+        if (last is null)
+        {
+            return 0;
+        }
+
+        var sinceLast = _time.GetElapsedTime(last.Value, now);
+        return sinceLast > _options.ProbeInterval * 2
+            ? (long)((sinceLast - _options.ProbeInterval).TotalSeconds * _time.TimestampFrequency)
+            : 0;
     }
 
     private void CheckSelf(MembershipSnapshot snapshot)

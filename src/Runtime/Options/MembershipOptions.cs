@@ -3,7 +3,9 @@ namespace OrleansCache.Runtime;
 /// <summary>Failure detection and membership. Bound from the <c>Membership</c> configuration section.</summary>
 /// <remarks>
 /// A silo whose heartbeat count has not changed for <see cref="DeathTimeout"/>, as seen on an observer's own clock,
-/// is declared dead. The detection bound is therefore <see cref="DeathTimeout"/> plus one <see cref="ProbeInterval"/>.
+/// is declared dead. The detection bound is therefore <see cref="DeathTimeout"/> plus one <see cref="ProbeInterval"/>,
+/// counted while some observer reads the table: an observer that could not read it for a while (Redis restarting, its
+/// own process stalled) does not count that gap as the others' silence.
 /// </remarks>
 public sealed class MembershipOptions
 {

@@ -8,6 +8,7 @@ using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Storage;
 using OrleansCache.Runtime.Placement;
 using OrleansCache.TestingHost;
+using OrleansCache.TestSupport.Membership;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Coherence;

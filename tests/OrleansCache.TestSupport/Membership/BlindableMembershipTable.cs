@@ -1,16 +1,17 @@
 using OrleansCache.Core.Membership;
 
-namespace OrleansCache.Cache.Tests.Infrastructure;
+namespace OrleansCache.TestSupport.Membership;
 
 /// <summary>
 /// One silo's access to the shared membership table, which a test can make blind: its reads fail, as when that silo
 /// cannot reach Redis for a while, while its heartbeats still land (so the others keep it as a member).
 /// </summary>
-internal sealed class BlindableMembershipTable(IMembershipTable inner) : IMembershipTable
+public sealed class BlindableMembershipTable(IMembershipTable inner) : IMembershipTable
 {
     private volatile bool _blind;
     private volatile bool _silent;
 
+    /// <summary>Its reads fail.</summary>
     public bool Blind
     {
         get => _blind;
