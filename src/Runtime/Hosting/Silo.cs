@@ -229,6 +229,11 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
     private void OnViewChanged(MembershipView view)
     {
+        foreach (var dead in view.Snapshot.Entries.Where(e => e.Status == SiloStatus.Dead && !e.Silo.Equals(_local.Address)))
+        {
+            _pool.CloseTo(dead.Silo);
+        }
+
         var update = new Core.Protocol.ClusterView { MembershipVersion = view.Version };
         update.Gateways.AddRange(view.Gateways);
         _clients.Broadcast(new Envelope { ClusterView = update });

@@ -119,6 +119,21 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
         }
     }
 
+    /// <summary>
+    /// Closes the connection to a silo the cluster declared dead: calls waiting on it fail now (with
+    /// <see cref="ConnectionLostException"/>; their outcome is unknown, as after a crash) instead of at their timeout, and
+    /// the dead silo, if it still runs, is not kept waiting for this one to hang up while it stops (seen in a fault
+    /// run: a silo declared dead stopped only when a peer's call to it timed out, 30 s later).
+    /// </summary>
+    public void CloseTo(SiloAddress target)
+    {
+        if (_connections.TryRemove(target, out var entry) && entry.IsValueCreated && entry.Value.IsCompletedSuccessfully)
+        {
+            LogClosingToDead(_logger, target);
+            entry.Value.Result.Close(new SiloUnreachableException($"Silo {target} was declared dead."));
+        }
+    }
+
     /// <summary>Closes every connection at once (crash or end of a graceful stop).</summary>
     public void CloseAll()
     {
@@ -219,6 +234,9 @@ internal sealed partial class SiloConnectionPool : IEnvelopeHandler, IAsyncDispo
     {
         public SiloAddress Target { get; } = target;
     }
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "Closing the connection to silo {Silo}: it was declared dead")]
+    private static partial void LogClosingToDead(ILogger logger, SiloAddress silo);
 
     [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Could not reach silo {Silo} before joining ({Reason}); failure detection will judge it")]
     private static partial void LogAdmissionCheckSkipped(ILogger logger, SiloAddress silo, string reason);
