@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using OrleansCache.Core;
 using OrleansCache.Core.Membership;
 using OrleansCache.Runtime.Hosting;
+using OrleansCache.Runtime.Membership;
 
 namespace OrleansCache.TestingHost;
 
@@ -51,6 +52,23 @@ public sealed class TestSilo
 
     /// <summary>The membership version this silo sees.</summary>
     public long MembershipVersion => Silo.View.Version;
+
+    /// <summary>Completes once this silo's view satisfies <paramref name="condition"/> (checked now and on each view change).</summary>
+    /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/>.</exception>
+    internal async Task WaitForViewAsync(Func<MembershipView, bool> condition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition(Silo.View))
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException($"The view of {Name} did not reach the expected state within {timeout}.");
+            }
+
+            await Silo.Membership.WaitForViewChangeAsync(Silo.View.Version, left, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     internal IHost Host { get; }
 

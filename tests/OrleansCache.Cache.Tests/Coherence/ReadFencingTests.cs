@@ -241,15 +241,8 @@ public sealed class ReadFencingTests
     }
 
     /// <summary>Waits, on view changes, until <paramref name="silo"/>'s view satisfies <paramref name="condition"/>.</summary>
-    private static async Task WhenViewAsync(TestSilo silo, Func<OrleansCache.Runtime.Membership.MembershipView, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Watch.Timeout;
-        while (!condition(silo.Silo.View))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The view did not reach the expected state in time.");
-            await silo.Silo.Membership.WaitForViewChangeAsync(silo.Silo.View.Version, TimeSpan.FromSeconds(1), Token);
-        }
-    }
+    private static Task WhenViewAsync(TestSilo silo, Func<OrleansCache.Runtime.Membership.MembershipView, bool> condition) =>
+        silo.WaitForViewAsync(condition, Watch.Timeout, Token);
 
     private static OrleansCache.Core.GrainId GrainOf(string key) => new(OrleansCache.Grains.CacheGrainTypes.CacheEntry, key);
 

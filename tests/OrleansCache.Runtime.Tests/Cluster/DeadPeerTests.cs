@@ -49,7 +49,7 @@ public sealed class DeadPeerTests
             // B can neither heartbeat nor read the table: A declares it dead; B does not learn it and keeps running.
             secondSilosTable!.Silent = true;
             secondSilosTable.Blind = true;
-            await WhenViewAsync(a, v => v.Snapshot.Entries.Any(e => e.Silo.Equals(b.Address) && e.Status == SiloStatus.Dead));
+            await a.WaitForViewAsync(v => v.Snapshot.Entries.Any(e => e.Silo.Equals(b.Address) && e.Status == SiloStatus.Dead), Clusters.Timeout, Token);
 
             // The call (forwarded by A to B) fails now, as after a crash (its outcome unknown), not after its 5-minute timeout.
             var failed = await Assert.ThrowsAsync<ClusterUnavailableException>(() => call.WaitAsync(Clusters.Timeout, Token));
@@ -58,16 +58,6 @@ public sealed class DeadPeerTests
         finally
         {
             GrainProbe.Gate(gate).Released.TrySetResult();
-        }
-    }
-
-    private static async Task WhenViewAsync(TestSilo silo, Func<OrleansCache.Runtime.Membership.MembershipView, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Clusters.Timeout;
-        while (!condition(silo.Silo.View))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The view did not reach the expected state in time.");
-            await silo.Silo.Membership.WaitForViewChangeAsync(silo.Silo.View.Version, TimeSpan.FromSeconds(1), Token);
         }
     }
 }
