@@ -351,6 +351,10 @@ internal sealed partial class ClusterClient : IClusterClient, IGrainCallInvoker,
                 lock (_lock)
                 {
                     _connected.TrySetException(refused);
+
+                    // Observed here: a round nobody waited on is replaced by the next call's, and its exception must not
+                    // surface as unobserved on the finalizer thread (found by the gateway fuzzer).
+                    _ = _connected.Task.Exception;
                 }
 
                 return;

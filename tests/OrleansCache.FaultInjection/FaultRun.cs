@@ -94,6 +94,7 @@ public sealed partial class FaultRun
             var checkedAt = _clock.Now;
             var report = new HistoryChecker(_history, finals, FaultInjector.NoFaultBound, BridgeSettle, checkedAt).Check();
             _notes.Add(string.Create(CultureInfo.InvariantCulture, $"Stale activations fenced (a newer activation had read or changed the key, docs/adr/0041): {StaleActivations()}."));
+            await DescribeLostStreamKeysAsync(publisher.GetDatabase(), finals).ConfigureAwait(false);
             var (soakLines, soakViolations) = _sampler.Judge(_options.Soak is null ? int.MaxValue : 12);
             var result = new FaultReport { Kinds = report.Kinds, Violations = [.. report.Violations, .. _violations, .. soakViolations], KnownIssues = [.. report.KnownIssues, .. _known], Network = _cluster.Network };
             result.Notes.AddRange(report.Notes);
@@ -303,6 +304,27 @@ public sealed partial class FaultRun
     }
 
     /// <summary>Reads every regular and bridge key from its grain, once stream messages stop being applied (or 60 s).</summary>
+    /// <summary>For a stream message whose key still holds a value: what storage holds for it, and the stream's pending entries (diagnosis).</summary>
+    private async Task DescribeLostStreamKeysAsync(IDatabase db, Dictionary<string, FinalState> finals)
+    {
+        var prefix = $"fi:{_cluster.RunId}:";
+        foreach (var message in _history.BridgeMessages.Values.Where(m => m.Path == BridgePath.Stream && finals.TryGetValue(m.Key, out var f) && f.Found))
+        {
+            try
+            {
+                var entry = await db.HashGetAllAsync(prefix + "entry:" + message.Key).ConfigureAwait(false);
+                var fence = await db.StringGetAsync(prefix + "fence:" + message.Key).ConfigureAwait(false);
+                var pending = await db.ExecuteAsync("XPENDING", _cluster.StreamKey, $"orleanscache-fi-{_cluster.RunId}").ConfigureAwait(false);
+                var fields = string.Join(", ", entry.Where(e => e.Name != "v").Select(e => $"{e.Name}={e.Value}"));
+                _notes.Add($"Storage of {message.Key} ({message.Id}) at the end: {fields}; fence {fence}; stream pending: {pending}.");
+            }
+            catch (RedisException ex)
+            {
+                _notes.Add($"Storage of {message.Key} could not be read: {ex.Message}");
+            }
+        }
+    }
+
     private async Task<Dictionary<string, FinalState>> ReadFinalStatesAsync(KeySpace keys)
     {
         var finals = new Dictionary<string, FinalState>(StringComparer.Ordinal);

@@ -34,8 +34,9 @@ public interface ICacheEntryStorage
     Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes the entry if its ETag still equals <paramref name="expectedETag"/> and no activation newer than
-    /// <paramref name="writer"/> has claimed the key; nothing stored is not an error.
+    /// Deletes the entry if its ETag still equals <paramref name="expectedETag"/> (null: nothing stored) and no
+    /// activation newer than <paramref name="writer"/> has claimed the key; an entry already gone (expired) is not an
+    /// error.
     /// </summary>
     /// <exception cref="CacheStorageConflictException">Someone else wrote or claimed the entry since.</exception>
     Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default);

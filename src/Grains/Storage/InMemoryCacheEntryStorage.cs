@@ -85,11 +85,6 @@ internal sealed class InMemoryCacheEntryStorage : ICacheEntryStorage, IDisposabl
 
     public Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
-        if (expectedETag is null)
-        {
-            return Task.CompletedTask;
-        }
-
         if (!_entries.TryGetValue(key, out var slot))
         {
             return Task.CompletedTask;

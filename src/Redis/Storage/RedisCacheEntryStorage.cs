@@ -77,7 +77,7 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
         return etag
         """;
 
-    // KEYS: entry, fence; ARGV: expected etag, writer era, writer sequence, fence lifetime (ms).
+    // KEYS: entry, fence; ARGV: expected etag ('' = none), writer era, writer sequence, fence lifetime (ms).
     private const string DeleteScript = FencedOut + "\n" + """
         if fenced_out(KEYS[2], ARGV[2], ARGV[3]) then return -1 end
         local current = redis.call('HGET', KEYS[1], 'etag')
@@ -152,13 +152,11 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
 
     public async Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
-        if (expectedETag is null)
-        {
-            return;
-        }
-
+        // Expecting nothing is checked too: an activation that believes the key missing while storage holds an entry is
+        // stale (another wrote it), and its "invalidated" would leave that entry in place (found by the fault-injection
+        // runner: a bridge stream message, acknowledged after a stale activation's no-op delete, was never applied).
         var result = (long)await redis.RunAsync(
-            db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key), FenceKey(key)], [expectedETag, writer.MembershipVersion, writer.Sequence, FenceRetentionMs]),
+            db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key), FenceKey(key)], [expectedETag ?? string.Empty, writer.MembershipVersion, writer.Sequence, FenceRetentionMs]),
             cancellationToken).ConfigureAwait(false);
         if (result < 0)
         {

@@ -413,8 +413,9 @@ internal sealed partial class MembershipService : IAsyncDisposable
     }
 
     /// <summary>
-    /// How long (in timestamp units) this silo did not watch the table before this read, beyond its usual probe interval:
-    /// a silence is evidence only while the observer was reading. After a gap in its own reads (the table unreachable,
+    /// How long (in timestamp units) this silo did not watch the table before this read, beyond its usual probe interval,
+    /// if it went longer than half a death timeout without reading: a silence is evidence only while the observer was
+    /// reading. After a gap in its own reads (the table unreachable,
     /// as while Redis restarts, or this process stalled), the others' heartbeats may have failed for the same reason
     /// and be about to resume, so the gap is not counted against them (seen in a fault-injection run: after two quick
     /// Redis restarts, a silo whose Redis client came back seconds after the observer's was declared dead). Sustained
@@ -429,8 +430,10 @@ internal sealed partial class MembershipService : IAsyncDisposable
             return 0;
         }
 
+        // Only an outage counts as a gap, not the jitter of a loaded machine (which would slow detection down).
         var sinceLast = _time.GetElapsedTime(last.Value, now);
-        return sinceLast > _options.ProbeInterval * 2
+        var gap = TimeSpan.FromTicks(Math.Max(_options.ProbeInterval.Ticks * 2, _options.DeathTimeout.Ticks / 2));
+        return sinceLast > gap
             ? (long)((sinceLast - _options.ProbeInterval).TotalSeconds * _time.TimestampFrequency)
             : 0;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using OrleansCache.Core.Membership;
 using OrleansCache.Runtime.Placement;
 
@@ -19,6 +20,7 @@ internal sealed class MembershipView
             .OrderBy(s => s.ToString(), StringComparer.Ordinal)
             .Select(s => new PlacementCandidate(s))];
         Gateways = snapshot.ActiveGateways();
+        Dead = snapshot.Entries.Where(e => e.Status == SiloStatus.Dead).Select(e => e.Silo).ToFrozenSet();
     }
 
     /// <summary>The membership table version this view was built from.</summary>
@@ -31,6 +33,9 @@ internal sealed class MembershipView
 
     /// <summary>Gateway endpoints of the active silos.</summary>
     public IReadOnlyList<string> Gateways { get; }
+
+    /// <summary>The silos this view lists as declared dead (looked up on every call a peer silo forwards).</summary>
+    public FrozenSet<SiloAddress> Dead { get; }
 
     public MembershipEntry? Find(SiloAddress silo) => Snapshot.Entries.FirstOrDefault(e => e.Silo.Equals(silo));
 }

@@ -189,6 +189,9 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
 
         switch (envelope.BodyCase)
         {
+            case Envelope.BodyOneofCase.Request when state.PeerSilo is { } peer && _membership.CurrentView.Dead.Contains(peer):
+                RefuseFromDeadSilo(connection, envelope.Request, peer);
+                break;
             case Envelope.BodyOneofCase.Request:
                 if (_role == PeerRole.Client)
                 {
@@ -327,6 +330,22 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         LogAccepted(_logger, connection.Name, hello.PeerName);
     }
 
+    /// <summary>
+    /// A silo the cluster declared dead may still run, cut off and not knowing it yet. The calls it forwards are client
+    /// calls that their clients may have sent again through another gateway (their connections to it were lost), so
+    /// running them could apply a write twice, the second after later changes: found by the fault-injection runner, a
+    /// Set that a dead silo forwarded once its partition healed brought back a value a bridge message had invalidated.
+    /// They are refused; the dead silo fails its callers.
+    /// </summary>
+    private void RefuseFromDeadSilo(FramedConnection connection, Request request, SiloAddress peer)
+    {
+        _metrics.CallRejected("from_dead_silo");
+        LogRefusedFromDeadSilo(_logger, peer, request.GrainType, request.Method);
+        var failure = Failures.Unavailable($"silo {peer} was declared dead by the cluster; calls it forwards are refused");
+        failure.Id = request.Id;
+        connection.TrySend(new Envelope { Response = failure });
+    }
+
     private async Task HandleRequestAsync(FramedConnection connection, Request request)
     {
         _inFlight.Increment();
@@ -375,6 +394,9 @@ internal sealed partial class InboundConnectionHandler : IEnvelopeHandler
         /// <summary>The silo a pending Hello claims to be; it becomes <see cref="PeerSilo"/> only once proven.</summary>
         public SiloAddress? PendingPeerSilo { get; set; }
     }
+
+    [LoggerMessage(EventId = 3507, Level = LogLevel.Warning, Message = "Refused a call to {GrainType}.{Method} forwarded by silo {Silo}: the cluster declared it dead")]
+    private static partial void LogRefusedFromDeadSilo(ILogger logger, SiloAddress silo, string grainType, string method);
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Debug, Message = "Accepted {Connection} from {Peer}")]
     private static partial void LogAccepted(ILogger logger, string connection, string peer);

@@ -4,8 +4,8 @@ namespace OrleansCache.Runtime;
 /// <remarks>
 /// A silo whose heartbeat count has not changed for <see cref="DeathTimeout"/>, as seen on an observer's own clock,
 /// is declared dead. The detection bound is therefore <see cref="DeathTimeout"/> plus one <see cref="ProbeInterval"/>,
-/// counted while some observer reads the table: an observer that could not read it for a while (Redis restarting, its
-/// own process stalled) does not count that gap as the others' silence.
+/// counted while some observer reads the table: an observer that could not read it for more than half a death timeout
+/// (Redis restarting, its own process stalled) does not count that gap as the others' silence.
 /// </remarks>
 public sealed class MembershipOptions
 {

@@ -177,6 +177,41 @@ public sealed class ReadFencingTests
     }
 
     [Fact]
+    public async Task InvalidationOfAKeyAStaleActivationHoldsAsMissing_IsNotAcknowledged_WhileTheNewOwnersValueStays()
+    {
+        // Found by the fault-injection runner: a bridge stream message reached a stale activation that held its key as
+        // missing; its delete expected nothing and was skipped, so the invalidation was acknowledged (and the message
+        // acknowledged on the stream) while the key's new owner kept the value it had written.
+        var storage = new SharedCacheEntryStorage();
+        var (cluster, blindA) = await StartWithBlindableFirstSiloAsync(storage);
+        await using var stopsTheCluster = cluster;
+        var a = cluster.Silos[0];
+        var b = cluster.Silos[1];
+        var keys = Enumerable.Range(0, 40).Select(_ => cluster.KeyOwnedBy<ICacheEntryGrain>(a, "missing")).ToList();
+        await using (var reader = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token))
+        {
+            foreach (var key in keys)
+            {
+                Assert.Null(await reader.GetAsync<string>(key, Token));
+            }
+        }
+
+        blindA.Blind = true;
+        var c = await cluster.StartSiloWithoutWaitingAsync(Token);
+        await WhenViewAsync(b, v => v.Owners.Count == 3);
+        var taken = keys.First(k => c.Address.Equals(RendezvousPlacement.SelectOwner(GrainOf(k), c.Silo.View.Owners)));
+        await using (var viaC = await cluster.CreateCacheClientAsync(gateway: c, cancellationToken: Token))
+        {
+            await viaC.SetAsync(taken, "v2", cancellationToken: Token);
+        }
+
+        // A client of A that has seen no newer view than A's reaches A's activation, which still holds the key as missing.
+        await using var viaA = await cluster.CreateCacheClientAsync(gateway: a, cancellationToken: Token);
+        await Assert.ThrowsAnyAsync<OrleansCacheException>(() => viaA.InvalidateAsync(taken, Token).WaitAsync(Watch.Timeout, Token));
+        Assert.Equal("v2", Deserialize(storage.Peek(taken)));
+    }
+
+    [Fact]
     public async Task ChangeOfAnActivationANewerOneHasClaimed_IsRefused_AndSentAgainToANewActivation()
     {
         var storage = new SharedCacheEntryStorage();

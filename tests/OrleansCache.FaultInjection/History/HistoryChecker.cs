@@ -220,7 +220,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
             // Pub/sub paths (canonical, typed, keyspace) lose messages on disconnect by design: judged with no fault around.
             if (message.Applied == 0 && (message.Path == BridgePath.Stream || quiet && message.Receivers > 0))
             {
-                Violate("bridge-lost", $"{message.Path} message {message.Id} for {message.Key} (sent {At(message.Sent)}, {message.Receivers} receivers) was never applied (faults: {string.Join(", ", kinds)})");
+                Violate("bridge-lost", $"{message.Path} message {message.Id} for {message.Key} (sent {At(message.Sent)}, {message.Receivers} receivers) was never applied (faults: {string.Join(", ", kinds)}; the key was set at {message.Before}, and read at the end at {final.Version})");
             }
 
             if (message.Applied > 1 && quiet)

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using Google.Protobuf;
 using Microsoft.Extensions.DependencyInjection;
 using OrleansCache.Core.Membership;
@@ -6,6 +8,7 @@ using OrleansCache.Core.Protocol;
 using OrleansCache.Runtime.SiloMessaging;
 using OrleansCache.Runtime.Tests.Infrastructure;
 using OrleansCache.TestingHost;
+using OrleansCache.TestSupport.Logging;
 using Xunit;
 
 namespace OrleansCache.Runtime.Tests.Messaging;
@@ -98,6 +101,48 @@ public sealed class SiloMessengerTests
 
         Assert.Null(response.Failure);
         Assert.Equal($"shout:hi@{cluster.Silos[0].Address}", response.Result.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task PostsToASiloThatCannotBeReached_DoNotEachTryAConnection()
+    {
+        // Seen in fault runs: the other silos tried a connection to a stopping silo for every post to it, and were
+        // refused thousands of times a second. Here a "silo" accepts each connection and hangs up at once.
+        using var logs = new CapturedLogs();
+        using var refuser = new TcpListener(IPAddress.Loopback, 0);
+        refuser.Start();
+        var accepted = 0;
+        var accepting = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        using var socket = await refuser.AcceptSocketAsync(TestContext.Current.CancellationToken);
+                        Interlocked.Increment(ref accepted);
+                    }
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException or SocketException or OperationCanceledException)
+                {
+                    // The test is over.
+                }
+            },
+            TestContext.Current.CancellationToken);
+        await using var cluster = await Clusters.StartAsync(silos: 1, o => o.LoggerFactory = logs.CreateFactory());
+        var unreachable = new SiloAddress("127.0.0.1", ((IPEndPoint)refuser.LocalEndpoint).Port, 1);
+        const int Posts = 1000;
+
+        for (var i = 0; i < Posts; i++)
+        {
+            Messenger(cluster.Silos[0]).Post(unreachable, "stream", ByteString.CopyFromUtf8("x"));
+        }
+
+        var dropped = $"Dropped a message to silo {unreachable}";
+        await logs.WhenAsync(entries => entries.Count(e => e.Contains(dropped, StringComparison.Ordinal)) == Posts, Clusters.Timeout);
+        Assert.InRange(Volatile.Read(ref accepted), 1, 5);
+        refuser.Stop();
+        await accepting.WaitAsync(Clusters.Timeout, TestContext.Current.CancellationToken);
     }
 
     private static Task<TestCluster> StartAsync() => Clusters.StartAsync(silos: 2, o => o.ConfigureSilo = silo =>

@@ -124,6 +124,20 @@ public abstract class CacheEntryStorageConformanceTests
     }
 
     [Fact]
+    public async Task Delete_ExpectingNothing_WhileAnEntryIsStored_IsRefused_AndChangesNothing()
+    {
+        // An activation that believes the key missing while another wrote it is stale: its delete must not pass for an
+        // invalidation of the other's entry (found by the fault-injection runner: a bridge message lost that way).
+        var storage = await GetStorageAsync();
+        var key = NewKey();
+        await storage.WriteAsync(key, Entry(V1, 1), null, E1, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.DeleteAsync(key, null, E1, TestContext.Current.CancellationToken));
+
+        Assert.Equal([1], (await storage.ReadAsync(key, E1, TestContext.Current.CancellationToken))!.Value);
+    }
+
+    [Fact]
     public async Task DeleteThenWrite_OldETagNeverMatchesTheNewEntry()
     {
         var storage = await GetStorageAsync();

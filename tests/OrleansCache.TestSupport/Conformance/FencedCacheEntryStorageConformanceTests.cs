@@ -67,6 +67,17 @@ public abstract class FencedCacheEntryStorageConformanceTests : CacheEntryStorag
     }
 
     [Fact]
+    public async Task LateDeleteOfAMissingKey_ByAnOlderActivation_AfterANewerOneReadIt_IsRefused()
+    {
+        var storage = await GetStorageAsync();
+        var key = NewKey("fence");
+        Assert.Null(await storage.ReadAsync(key, Newer, Token));
+
+        await Assert.ThrowsAsync<CacheStorageConflictException>(() => storage.DeleteAsync(key, null, Older, Token));
+        await storage.DeleteAsync(key, null, Newer, Token);
+    }
+
+    [Fact]
     public async Task ReadByAnActivationOlderThanOneThatClaimedTheKey_IsRefused_AndClaimsNothing()
     {
         var storage = await GetStorageAsync();

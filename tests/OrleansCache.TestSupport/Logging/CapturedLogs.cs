@@ -10,6 +10,7 @@ public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly Lock _lock = new();
     private readonly List<string> _entries = [];
+    private readonly List<(Func<IReadOnlyList<string>, bool> Condition, TaskCompletionSource Signal)> _waiters = [];
 
     /// <summary>Everything logged so far, one entry per event.</summary>
     public IReadOnlyList<string> Entries
@@ -21,6 +22,24 @@ public sealed class CapturedLogs : ILoggerProvider
                 return [.. _entries];
             }
         }
+    }
+
+    /// <summary>Completes when <paramref name="condition"/> holds for what was logged (checked now and after each event).</summary>
+    /// <exception cref="TimeoutException">It did not within <paramref name="timeout"/>.</exception>
+    public Task WhenAsync(Func<IReadOnlyList<string>, bool> condition, TimeSpan timeout)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (condition(_entries))
+            {
+                return Task.CompletedTask;
+            }
+
+            _waiters.Add((condition, signal));
+        }
+
+        return signal.Task.WaitAsync(timeout);
     }
 
     /// <summary>A logger factory that logs everything, at every level, here.</summary>
@@ -37,6 +56,11 @@ public sealed class CapturedLogs : ILoggerProvider
         lock (_lock)
         {
             _entries.Add(entry);
+            foreach (var waiter in _waiters.Where(w => w.Condition(_entries)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Signal.TrySetResult();
+            }
         }
     }
 
