@@ -69,6 +69,9 @@ internal sealed partial class MembershipService : IAsyncDisposable
 
     public MembershipView CurrentView => Volatile.Read(ref _view);
 
+    /// <summary>True once this silo found itself declared dead (it is stopping: fail-stop).</summary>
+    public bool IsDeclaredDead => Volatile.Read(ref _declaredDeadRaised) != 0;
+
     /// <summary>Adds this silo to the table as Active and starts heartbeating.</summary>
     public async Task JoinAsync(CancellationToken cancellationToken)
     {
