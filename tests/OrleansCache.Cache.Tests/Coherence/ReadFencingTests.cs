@@ -242,13 +242,7 @@ public sealed class ReadFencingTests
         var cluster = await CacheClusters.StartAsync(silos: 2, o => o.ConfigureSilo = s =>
         {
             UseStorage(s, storage);
-            if (first is null)
-            {
-                var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
-                first = new BlindableMembershipTable(shared);
-                s.Services.RemoveAll<IMembershipTable>();
-                s.Services.AddSingleton<IMembershipTable>(first);
-            }
+            first ??= BlindableMembershipTable.WrapRegistered(s.Services);
         });
         return (cluster, first!);
     }

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansCache.Core;
-using OrleansCache.Core.Membership;
 using OrleansCache.Runtime.Tests.Grains;
 using OrleansCache.Runtime.Tests.Infrastructure;
 using OrleansCache.TestingHost;
@@ -95,10 +93,7 @@ public sealed class DeadPeerTests
                 s.Services.Configure<SiloMessagingOptions>(m => m.CallTimeout = TimeSpan.FromMinutes(5));
                 if (++configured == 2)
                 {
-                    var shared = (IMembershipTable)s.Services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
-                    secondSilosTable = new BlindableMembershipTable(shared);
-                    s.Services.RemoveAll<IMembershipTable>();
-                    s.Services.AddSingleton<IMembershipTable>(secondSilosTable);
+                    secondSilosTable = BlindableMembershipTable.WrapRegistered(s.Services);
                 }
             };
         });

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansCache.Core.Membership;
 
 namespace OrleansCache.TestSupport.Membership;
@@ -10,6 +12,19 @@ public sealed class BlindableMembershipTable(IMembershipTable inner) : IMembersh
 {
     private volatile bool _blind;
     private volatile bool _silent;
+
+    /// <summary>
+    /// Replaces the membership table registered in one silo's <paramref name="services"/> (the instance every silo of a
+    /// test cluster shares) with a blindable view of it, for that silo alone.
+    /// </summary>
+    public static BlindableMembershipTable WrapRegistered(IServiceCollection services)
+    {
+        var shared = (IMembershipTable)services.Last(d => d.ServiceType == typeof(IMembershipTable)).ImplementationInstance!;
+        var table = new BlindableMembershipTable(shared);
+        services.RemoveAll<IMembershipTable>();
+        services.AddSingleton<IMembershipTable>(table);
+        return table;
+    }
 
     /// <summary>Its reads fail.</summary>
     public bool Blind
