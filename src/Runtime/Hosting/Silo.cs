@@ -229,9 +229,9 @@ internal sealed partial class Silo : IHostedService, IAsyncDisposable
 
     private void OnViewChanged(MembershipView view)
     {
-        foreach (var dead in view.Snapshot.Entries.Where(e => e.Status == SiloStatus.Dead && !e.Silo.Equals(_local.Address)))
+        foreach (var dead in view.Dead)
         {
-            _pool.CloseTo(dead.Silo);
+            _pool.CloseTo(dead);
         }
 
         var update = new Core.Protocol.ClusterView { MembershipVersion = view.Version };
