@@ -124,8 +124,9 @@ internal sealed class NearCache
                 return null;
             }
 
-            // Most entries have no tags: share one empty list rather than keep the one each response decoded.
-            var tags = result.Tags.Count == 0 ? [] : result.Tags;
+            // Most entries have no tags: share one empty list rather than keep the one each response decoded. A response
+            // whose tags decoded as null (a mutated result, found by the gateway fuzzer) has none either.
+            var tags = result.Tags is not { Count: > 0 } ? [] : result.Tags;
             var entry = new NearCacheEntry(ticket.Key, result.Value!, result.Version, ExpiresAt(result.ExpiresAt), tags, _trustEpoch) { Typed = typed, LastAccess = _time.GetTimestamp() };
             var stored = _entries.AddOrUpdate(ticket.Key, entry, (_, current) => current.Version > entry.Version ? current : entry);
             if (!ReferenceEquals(stored, entry))
