@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using OrleansCache.Cli.Commands;
 
 namespace OrleansCache.Cli;
@@ -20,8 +21,9 @@ internal static class CliApp
         RunAsync(args, console, Environment.GetEnvironmentVariable, cancellationToken);
 
     /// <summary>
-    /// Runs one command line, reading environment variables (<c>ORLEANSCACHE_SHARED_SECRET</c>) through
-    /// <paramref name="environment"/>: tests running in parallel in one process must not share the real environment.
+    /// Runs one command line, reading environment variables (<c>ORLEANSCACHE_REDIS_PASSWORD</c>,
+    /// <c>ORLEANSCACHE_TLS_CERTIFICATE_PASSWORD</c>) through <paramref name="environment"/>: tests running in parallel in
+    /// one process must not share the real environment.
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console, Func<string, string?> environment, CancellationToken cancellationToken)
     {
@@ -49,11 +51,19 @@ internal static class CliApp
         return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static RootCommand BuildRootCommand(CliConsole console, Func<string, string?> environment)
+    /// <summary>
+    /// The root command, named <see cref="Name"/> (a <see cref="RootCommand"/> takes the assembly's name, which is
+    /// OrleansCache.Cli), with the help and version options a root command has.
+    /// </summary>
+    internal static Command BuildRootCommand(CliConsole console, Func<string, string?> environment)
     {
         var global = new GlobalOptions(environment);
         var runner = new CommandRunner(console, global);
-        var root = new RootCommand("orleans-cache: read, write and invalidate an OrleansCache cluster, watch its invalidations, list its members and statistics.");
+        var root = new Command(Name, "orleans-cache: read, write and invalidate an OrleansCache cluster, watch its invalidations, list its members and statistics.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         global.AddTo(root);
         root.Add(GetCommand.Create(runner));
         root.Add(SetCommand.Create(runner));

@@ -4,11 +4,20 @@ namespace OrleansCache.Grains.Interfaces;
 
 /// <summary>
 /// The version of a cache entry. Every change to a key gets a version greater than every earlier version of that key,
-/// across deactivation, silo death and failover: <see cref="Era"/> and <see cref="Activation"/> identify the activation
-/// that made the change (later activations are greater), <see cref="Change"/> counts changes within it.
+/// across deactivation, silo death and failover (G2).
 /// </summary>
+/// <remarks>
+/// <see cref="Era"/> and <see cref="Activation"/> are the activation epoch that the key's storage issued to the
+/// activation that made the change when it claimed the key: storage issues each key strictly increasing epochs, so a
+/// later activation's versions are all greater (docs/adr/0042). <see cref="Change"/> counts changes within the
+/// activation.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("oc.CacheVersion")]
 [System.Text.Json.Serialization.JsonConverter(typeof(CacheVersionJsonConverter))]
-public readonly record struct CacheVersion(long Era, long Activation, long Change) : IComparable<CacheVersion>
+public readonly record struct CacheVersion(
+    [property: Id(0)] long Era,
+    [property: Id(1)] long Activation,
+    [property: Id(2)] long Change) : IComparable<CacheVersion>
 {
     /// <summary>Smaller than every real version.</summary>
     public static readonly CacheVersion None = new(0, 0, 0);
@@ -46,8 +55,4 @@ public readonly record struct CacheVersion(long Era, long Activation, long Chang
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Era}.{Activation}.{Change}");
-
-    internal Protocol.Version ToWire() => new() { Era = Era, Activation = Activation, Change = Change };
-
-    internal static CacheVersion FromWire(Protocol.Version? wire) => wire is null ? None : new(wire.Era, wire.Activation, wire.Change);
 }

@@ -1,6 +1,7 @@
 namespace OrleansCache.Grains.Interfaces;
 
 /// <summary>How a lease ended, as seen by a waiter.</summary>
+[GenerateSerializer, Alias("oc.FillOutcome")]
 public enum FillOutcome
 {
     /// <summary>The lease holder stored a value; it is in the result.</summary>

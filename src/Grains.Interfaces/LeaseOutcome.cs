@@ -1,6 +1,7 @@
 namespace OrleansCache.Grains.Interfaces;
 
 /// <summary>The answer to a get-or-lease call.</summary>
+[GenerateSerializer, Alias("oc.LeaseOutcome")]
 public enum LeaseOutcome
 {
     /// <summary>The key has a value; it is in the result.</summary>

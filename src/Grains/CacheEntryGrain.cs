@@ -2,50 +2,69 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Interfaces;
-using OrleansCache.Grains.Invalidation;
+using OrleansCache.Grains.Feeds;
+using OrleansCache.Grains.Placement;
 using OrleansCache.Grains.Storage;
-using OrleansCache.Core;
-using OrleansCache.Runtime;
-using OrleansCache.Runtime.Membership;
 
 namespace OrleansCache.Grains;
 
 /// <summary>
-/// The single source of truth for one cache key. Every change gets a version greater than all before it and is published
-/// to every silo, whose gateways pass it to the clients that may hold the key.
+/// The single source of truth for one cache key. Every change gets a version greater than all before it, is handed to
+/// the key's partition feed, then stored, then acknowledged.
 /// </summary>
 /// <remarks>
-/// Versions are (this activation's epoch, a change counter), or continue from the stored version if that is later:
-/// an activation created after another, anywhere in the cluster, has a larger epoch (G2). Get-or-create holds a lease
-/// so one caller fills while the rest wait (G6); any change during the fill voids or supersedes the lease, so the
-/// filler's value, now older, is never stored.
+/// <para>
+/// Versions: storage issues each activation an epoch greater than every earlier one of the key (its claim); versions
+/// are (epoch, change counter), so they only grow across deactivation, silo death and failover (G2). Storage refuses
+/// the changes of an activation a newer one has claimed over (G1): this one then deactivates and the call is sent again.
+/// </para>
+/// <para>
+/// Publish before store: a change reaches the feed before storage, so a change that takes effect has always been
+/// published, even if this activation dies right after storing it; a change published but not stored (storage failed)
+/// only makes clients drop a copy they could have kept (docs/adr/0043).
+/// </para>
+/// <para>
+/// Get-or-create holds a lease so one caller fills while the rest wait (G6); any change during the fill voids or
+/// supersedes the lease, so the filler's value, now older, is never stored.
+/// </para>
 /// </remarks>
+[GrainType(CacheGrainTypes.EntryName), CachePartitionPlacement]
 internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 {
+    /// <summary>How many client subscriptions an activation remembers having registered with its feed.</summary>
+    private const int MaxRememberedTrackers = 64;
+
+    /// <summary>
+    /// The longest one wait for a fill may take. Orleans deactivates an activation (a graceful stop, a rebalance) only
+    /// once its running calls end, and a waiting call is a running one: a longer wait would hold the stop up. Waiters
+    /// that need longer ask again.
+    /// </summary>
+    internal static readonly TimeSpan MaxFillWaitPerCall = TimeSpan.FromSeconds(2);
+
     private readonly ICacheEntryStorage _storage;
     private readonly InvalidationPublisher _publisher;
     private readonly TimeProvider _time;
     private readonly CacheSiloOptions _options;
     private readonly CacheSiloMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly MembershipService _membership;
 
-    // Read by the interleaved WaitForFillAsync, so both are replaced whole, never mutated.
-    private volatile CacheEntry _entry = CacheEntry.Missing(CacheVersion.None);
-    private volatile Lease? _lease;
+    private CacheEntry _entry = CacheEntry.Missing(CacheVersion.None);
+    private Lease? _lease;
 
     // How the last lease ended, for waiters whose wait arrives just after it did.
-    private volatile Lease? _lastEnded;
+    private Lease? _lastEnded;
 
     // Set when a storage change failed: this activation's state may be behind storage's, so it serves nothing more.
-    private volatile bool _distrusted;
+    private bool _distrusted;
     private string? _etag;
+    private ActivationEpoch _epoch;
     private CacheVersion _base;
     private long _changes;
+    private HashSet<Guid>? _trackers;
+    private IInvalidationFeedGrain _feed = null!;
 
-    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, MembershipService membership, ILogger<CacheEntryGrain> logger)
+    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, ILogger<CacheEntryGrain> logger)
     {
-        _membership = membership;
         _storage = storage;
         _publisher = publisher;
         _time = time;
@@ -54,32 +73,24 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         _logger = logger;
     }
 
-    private string Key => GrainId.Key;
+    private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var epoch = Context.Epoch;
-        _base = new CacheVersion(epoch.MembershipVersion, epoch.Sequence, 0);
-        StoredCacheEntry? stored;
-        try
-        {
-            // Claims the key: from now on storage refuses changes of older activations, however late they arrive.
-            stored = await _storage.ReadAsync(Key, epoch, cancellationToken);
-        }
-        catch (CacheStorageConflictException)
-        {
-            // A newer activation (on a silo with a newer view) claimed it first: this one never serves; the call fails.
-            LogStaleActivation(_logger, Key);
-            throw;
-        }
+        CacheInputRules.ValidateKey(Key, _options.MaxKeyLength);
+        _feed = GrainFactory.GetGrain<IInvalidationFeedGrain>(CachePartitions.Of(Key));
 
-        if (stored is null)
+        // Claims the key: from now on storage refuses changes of older activations, however late they arrive.
+        var claim = await _storage.ClaimAsync(Key, cancellationToken);
+        _epoch = claim.Epoch;
+        _base = new CacheVersion(claim.Epoch.Era, claim.Epoch.Sequence, 0);
+        if (claim.Entry is not { } stored)
         {
             _entry = CacheEntry.Missing(_base);
             return;
         }
 
-        _etag = stored.ETag;
+        _etag = claim.ETag;
         _base = CacheVersion.Later(_base, stored.Version);
         _entry = new CacheEntry(stored.Value, stored.Version, stored.ExpiresAt, stored.Tags);
         await ExpireIfDueAsync();
@@ -88,58 +99,62 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Waiters on a fill in progress would otherwise wait out the lease (30 s by default) on an activation that is
-        // gone, holding their callers' connections, and with them a graceful stop. They ask the new activation instead.
+        // gone. They ask the next activation instead.
         EndLease(FillResult.Retry);
         return Task.CompletedTask;
     }
 
-    public async Task<CacheEntry> GetAsync()
+    public async Task<CacheEntry> GetAsync(Guid tracker)
     {
         await ExpireIfDueAsync();
+        await TrackAsync(tracker);
         var entry = _entry;
         _metrics.Read(entry.Found);
         return entry;
     }
 
-    public async Task<CacheVersion> GetVersionAsync()
+    public async Task<CacheVersion> GetVersionAsync(Guid tracker)
     {
         await ExpireIfDueAsync();
+        await TrackAsync(tracker);
         return _entry.Version;
     }
 
-    public async Task<CacheVersion> SetAsync(byte[] value, CacheWriteOptions options)
+    public async Task<CacheVersion> SetAsync(byte[] value, CacheWriteOptions options, Guid tracker)
     {
+        Validate(value, options);
+        await TrackAsync(tracker);
         var entry = await StoreAsync(value, options);
+
         // A fill in progress is superseded: its waiters take this value, and the filler's (older) value is refused.
         EndLease(new FillResult(FillOutcome.Filled, entry, null));
-        _publisher.PublishKey(Key, entry.Version);
         return entry.Version;
     }
 
     public async Task<CacheVersion> InvalidateAsync()
     {
-        await EnsureMembershipLeaseAsync();
         var version = NextVersion();
+        await _publisher.PublishAsync(Invalidation.ForKey(Key, version));
         try
         {
-            await _storage.DeleteAsync(Key, _etag, Context.Epoch);
+            await _storage.DeleteAsync(Key, _etag, _epoch);
         }
         catch (Exception ex)
         {
-            OnStorageChangeFailed(version, ex);
+            OnStorageChangeFailed(ex);
             throw;
         }
 
         _etag = null;
         _entry = CacheEntry.Missing(version);
         EndLease(FillResult.Retry);
-        _publisher.PublishKey(Key, version);
         return version;
     }
 
-    public async Task<LeaseResult> GetOrLeaseAsync(TimeSpan leaseTimeout)
+    public async Task<LeaseResult> GetOrLeaseAsync(TimeSpan leaseTimeout, Guid tracker)
     {
         await ExpireIfDueAsync();
+        await TrackAsync(tracker);
         var entry = _entry;
         _metrics.Read(entry.Found);
         if (entry.Found)
@@ -163,10 +178,10 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         return new LeaseResult(LeaseOutcome.Granted, null, _lease.Id, timeout);
     }
 
-    public async Task<CacheEntry?> CompleteLeaseAsync(Guid leaseId, byte[] value, CacheWriteOptions options)
+    public async Task<CacheEntry?> CompleteLeaseAsync(Guid leaseId, byte[] value, CacheWriteOptions options, Guid tracker)
     {
-        var lease = _lease;
-        if (lease is null || lease.Id != leaseId || lease.Remaining(_time, _time.GetTimestamp()) <= TimeSpan.Zero)
+        Validate(value, options);
+        if (!HoldsLease(leaseId))
         {
             // Voided by a change that came first, or expired: this value may be older than the truth.
             _metrics.Fill("voided");
@@ -174,10 +189,10 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
             return null;
         }
 
+        await TrackAsync(tracker);
         var entry = await StoreAsync(value, options);
         EndLease(new FillResult(FillOutcome.Filled, entry, null));
         _metrics.Fill("stored");
-        _publisher.PublishKey(Key, entry.Version);
         return entry;
     }
 
@@ -185,25 +200,42 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         if (_lease is { } lease && lease.Id == leaseId)
         {
-            EndLease(new FillResult(FillOutcome.Failed, null, error));
+            EndLease(new FillResult(FillOutcome.Failed, null, Shorten(error)));
             _metrics.Fill("failed");
         }
 
         return Task.CompletedTask;
     }
 
-    public async Task<FillResult> WaitForFillAsync(Guid leaseId, TimeSpan timeout)
+    public async Task<FillResult> WaitForFillAsync(Guid leaseId, TimeSpan timeout, Guid tracker)
     {
         // Every wait is measured, a lease that had already ended as a wait of (almost) nothing.
         var waitStarted = _time.GetTimestamp();
+        FillResult result;
         try
         {
-            return await WaitForLeaseEndAsync(leaseId, timeout);
+            result = await WaitForLeaseEndAsync(leaseId, timeout);
         }
         finally
         {
             _metrics.LeaseWaited(_time.GetElapsedTime(waitStarted).TotalMilliseconds);
         }
+
+        if (result.Outcome != FillOutcome.Filled)
+        {
+            return result;
+        }
+
+        // This call interleaves with others: a change may land while the tracker is registered, and its invalidation
+        // would not have reached the waiter. Answer with the state after registering, never with an older one.
+        await TrackAsync(tracker);
+        var entry = _entry;
+        if (_distrusted || !entry.Found)
+        {
+            return FillResult.Retry;
+        }
+
+        return entry.Version == result.Entry!.Version ? result : new FillResult(FillOutcome.Filled, entry, null);
     }
 
     private async Task<FillResult> WaitForLeaseEndAsync(Guid leaseId, TimeSpan timeout)
@@ -224,13 +256,16 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
         try
         {
-            return await lease.Ended.WaitAsync(timeout, _time);
+            return await lease.Ended.WaitAsync(timeout < MaxFillWaitPerCall ? timeout : MaxFillWaitPerCall, _time);
         }
         catch (TimeoutException)
         {
             return FillResult.Retry;
         }
     }
+
+    private bool HoldsLease(Guid leaseId) =>
+        _lease is { } lease && lease.Id == leaseId && lease.Remaining(_time, _time.GetTimestamp()) > TimeSpan.Zero;
 
     private void EndLease(FillResult result)
     {
@@ -242,33 +277,59 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         }
     }
 
-    private async Task<CacheEntry> StoreAsync(byte[] value, CacheWriteOptions options)
+    /// <summary>
+    /// Registers the caller's feed subscription for this key before the caller gets anything it may cache: every later
+    /// change of the key is then sent to it. Remembered per activation, so a client reading a key again costs nothing;
+    /// a client's new subscription has a new id, so nothing remembered here outlives what the feed knows.
+    /// </summary>
+    private async Task TrackAsync(Guid tracker)
+    {
+        if (tracker == Guid.Empty || _trackers?.Contains(tracker) == true)
+        {
+            return;
+        }
+
+        if (await _feed.TrackAsync(tracker, Key))
+        {
+            _trackers ??= [];
+            if (_trackers.Count >= MaxRememberedTrackers)
+            {
+                _trackers.Clear();
+            }
+
+            _trackers.Add(tracker);
+        }
+    }
+
+    private void Validate(byte[] value, CacheWriteOptions options)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(options);
-        CacheInputRules.ValidateKey(Key, _options.MaxKeyLength);
         if (value.Length > _options.MaxValueBytes)
         {
             throw new ArgumentException($"A cache value may be at most {_options.MaxValueBytes} bytes; this one has {value.Length}.", nameof(value));
         }
 
-        CacheInputRules.ValidateTags(options.Tags, nameof(options));
+        CacheInputRules.ValidateTags(options.Tags ?? [], nameof(options));
         if (options.Ttl is { } ttl && ttl <= TimeSpan.Zero)
         {
             throw new ArgumentException("A time to live must be positive.", nameof(options));
         }
+    }
 
-        await EnsureMembershipLeaseAsync();
+    private async Task<CacheEntry> StoreAsync(byte[] value, CacheWriteOptions options)
+    {
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
-        var tags = options.Tags.Distinct(StringComparer.Ordinal).ToArray();
+        string[] tags = options.Tags is { Count: > 0 } ? [.. options.Tags.Distinct(StringComparer.Ordinal)] : [];
+        await _publisher.PublishAsync(Invalidation.ForKey(Key, version));
         try
         {
-            _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag, Context.Epoch);
+            _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag, _epoch);
         }
         catch (Exception ex)
         {
-            OnStorageChangeFailed(version, ex);
+            OnStorageChangeFailed(ex);
             throw;
         }
 
@@ -282,15 +343,14 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         if (_entry.ExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow())
         {
             // Clients expire their copies at the same time, so nothing is published.
-            await EnsureMembershipLeaseAsync();
             var version = NextVersion();
             try
             {
-                await _storage.DeleteAsync(Key, _etag, Context.Epoch);
+                await _storage.DeleteAsync(Key, _etag, _epoch);
             }
             catch (Exception ex)
             {
-                OnStorageChangeFailed(version, ex);
+                OnStorageChangeFailed(ex);
                 throw;
             }
 
@@ -302,46 +362,29 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     /// <summary>
     /// A compare-and-set change of storage failed, so this activation stops serving: on a conflict a newer activation
     /// exists (G1); on any other failure the change may still be applied later (Redis paused, a connection lost after
-    /// the command was sent), so this activation no longer knows what storage holds and its state may be older than what
-    /// another activation reads (docs/adr/0038). Either way it deactivates: calls queued behind this one go to a new
-    /// activation, which reads storage first. A change that may have been applied is also published at its
-    /// <paramref name="version"/>: clients drop older copies, since storage may now hold this one.
+    /// the command was sent), so this activation no longer knows what storage holds. Either way it deactivates: calls
+    /// queued behind this one go to a new activation, which claims the key first. The change was published before it
+    /// was sent to storage, so clients already dropped older copies.
     /// </summary>
-    private void OnStorageChangeFailed(CacheVersion version, Exception failure)
+    private void OnStorageChangeFailed(Exception failure)
     {
         if (failure is CacheStorageConflictException)
         {
             LogStaleActivation(_logger, Key);
-            Distrust();
-            return;
         }
-
-        LogStorageOutcomeUnknown(_logger, Key, failure.Message);
-        Distrust();
-        _publisher.PublishKey(Key, version);
-    }
-
-    /// <summary>
-    /// A silo that may have been declared dead (it could not heartbeat for the death timeout, e.g. cut off by a
-    /// partition) changes nothing in storage until it has confirmed its membership: the key's new owner may already
-    /// have read it, and would serve an older value than the one written here. Found by the fault-injection runner
-    /// (docs/reliability.md).
-    /// </summary>
-    private async Task EnsureMembershipLeaseAsync()
-    {
-        if (!_membership.HoldsMembershipLease && !await _membership.TryRenewMembershipLeaseAsync(CancellationToken.None))
+        else
         {
-            throw new ClusterUnavailableException($"This silo could not confirm its cluster membership within the death timeout and may have been declared dead; '{Key}' was not changed.");
+            LogStorageOutcomeUnknown(_logger, Key, failure.Message);
         }
-    }
 
-    private void Distrust()
-    {
         _distrusted = true;
+        EndLease(FillResult.Retry);
         DeactivateOnIdle();
     }
 
     private CacheVersion NextVersion() => new(_base.Era, _base.Activation, _base.Change + ++_changes);
+
+    private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 1024 ? text : text[..1024] + "...";
 
     /// <summary>A fill in progress: who holds it, until when, and how it ended.</summary>
     private sealed class Lease(Guid id, long expiresAtTimestamp)
@@ -360,9 +403,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Refused a fill of {Key}: its lease was voided or expired")]
     private static partial void LogFillRefused(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "A newer activation of {Key} has read or changed it; this stale activation deactivates")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "A newer activation of {Key} has claimed or changed it; this stale activation deactivates")]
     private static partial void LogStaleActivation(ILogger logger, string key);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "A storage change of {Key} failed and may still be applied ({Reason}); this activation deactivates and the next one reads storage")]
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "A storage change of {Key} failed and may still be applied ({Reason}); this activation deactivates and the next one claims the key anew")]
     private static partial void LogStorageOutcomeUnknown(ILogger logger, string key, string reason);
 }

@@ -1,4 +1,5 @@
 using OrleansCache.TestSupport.Redis;
+using StackExchange.Redis;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(OrleansCache.Redis.Tests.RedisServer))]
@@ -6,26 +7,39 @@ using Xunit;
 namespace OrleansCache.Redis.Tests;
 
 /// <summary>
-/// The test assembly's own redis-server on a free loopback port, stopped at the end. Tests isolate themselves by key
-/// prefix; tests that restart Redis make one of their own.
+/// The test assembly's own redis-server on a free loopback port (keyspace notifications on), stopped by its process
+/// id at the end, and a connection for tests to look at it or publish with. Tests isolate themselves by key prefix,
+/// channel names and service id.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
     private RedisServerProcess? _server;
-
-    public int Port => _server!.Port;
+    private ConnectionMultiplexer? _connection;
 
     public string ConnectionString => _server!.ConnectionString;
 
-    /// <summary>A key prefix no other test uses.</summary>
-    public static string UniquePrefix() => $"test:{Guid.NewGuid():N}:";
+    public IDatabase Database => _connection!.GetDatabase();
 
-    public async ValueTask InitializeAsync() => _server = await RedisServerProcess.StartAsync();
+    public ISubscriber Subscriber => _connection!.GetSubscriber();
 
-    public Task RestartAsync() => _server!.RestartAsync();
+    public IServer Server => _connection!.GetServer(ConnectionString);
+
+    /// <summary>A name no other test uses.</summary>
+    public static string Unique(string what) => $"{what}-{Guid.NewGuid():N}";
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await RedisServerProcess.StartAsync();
+        _connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},allowAdmin=true");
+    }
 
     public async ValueTask DisposeAsync()
     {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync();

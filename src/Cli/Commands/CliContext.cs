@@ -1,7 +1,6 @@
 using System.Text.Json;
 using OrleansCache.Cli.Connection;
 using OrleansCache.Cli.Output;
-using OrleansCache.Client;
 
 namespace OrleansCache.Cli.Commands;
 
@@ -21,19 +20,15 @@ internal sealed class CliContext(CliConsole console, ConnectionSettings settings
 
     /// <summary>Connects (failing fast when the cluster is unreachable), runs <paramref name="body"/>, and closes the connection.</summary>
     public async Task<int> UseClusterAsync(
-        Func<IOrleansCacheClient, Task<int>> body,
+        Func<ClusterSession, Task<int>> body,
         CancellationToken cancellationToken,
         TimeSpan? callTimeout = null,
-        IEnumerable<string>? broadcastPrefixes = null)
+        IReadOnlyList<string>? broadcastPrefixes = null)
     {
-        var client = await ClusterConnection.ConnectAsync(Settings, cancellationToken, callTimeout, broadcastPrefixes).ConfigureAwait(false);
-        try
+        var session = await ClusterConnection.ConnectAsync(Settings, cancellationToken, callTimeout, broadcastPrefixes).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
         {
-            return await body(client).ConfigureAwait(false);
-        }
-        finally
-        {
-            await ClusterConnection.CloseAsync(client).ConfigureAwait(false);
+            return await body(session).ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
-using OrleansCache.Core;
 
 namespace OrleansCache.Cli.Commands;
 
@@ -35,7 +34,7 @@ internal sealed class CommandRunner(CliConsole console, GlobalOptions global)
             await ReportAsync(ex is OptionsValidationException options ? string.Join(" ", options.Failures) : ex.Message).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is ClusterUnreachableException or OrleansCacheException or TimeoutException)
+        catch (Exception ex) when (ex is ClusterUnreachableException or OrleansCacheException or OrleansException or TimeoutException)
         {
             await ReportAsync(ex.Message).ConfigureAwait(false);
             return ExitCodes.Failed;

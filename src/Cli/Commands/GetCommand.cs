@@ -16,10 +16,11 @@ internal static class GetCommand
         {
             var name = context.Parse.GetValue(key)!;
             CacheInputRules.ValidateKey(name, ClusterConnection.MaxKeyLength, "KEY");
-            return context.UseClusterAsync(async client =>
+            return context.UseClusterAsync(async session =>
             {
-                // The grain itself rather than the typed API: it also tells the version, expiry and tags.
-                var entry = await client.Cluster.GetGrain<ICacheEntryGrain>(name).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                // The key's grain itself rather than the typed API: it also tells the version, expiry and tags. No
+                // subscription is registered (Guid.Empty): the tool keeps no copy to be told about.
+                var entry = await session.Client.GetGrain<ICacheEntryGrain>(name).GetAsync(Guid.Empty).WaitAsync(cancellationToken).ConfigureAwait(false);
                 var decoded = entry.Value is { } bytes ? ValueCodec.Decode(bytes) : null;
                 if (context.Settings.Json)
                 {

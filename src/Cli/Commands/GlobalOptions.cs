@@ -4,8 +4,8 @@ using OrleansCache.Cli.Parsing;
 
 namespace OrleansCache.Cli.Commands;
 
-/// <summary>The options every command takes: how to reach the cluster and prove the tool may, how long to wait, and how to print.</summary>
-/// <param name="environment">Reads an environment variable (the secret's fallback); tests pass their own instead of changing the process's.</param>
+/// <summary>The options every command takes: how to find and reach the cluster, how long to wait, and how to print.</summary>
+/// <param name="environment">Reads an environment variable (the passwords); tests pass their own instead of changing the process's.</param>
 internal sealed class GlobalOptions(Func<string, string?> environment)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
@@ -19,22 +19,32 @@ internal sealed class GlobalOptions(Func<string, string?> environment)
 
     private readonly Option<string?> _redis = new("--redis")
     {
-        Description = "Find the gateways in the cluster's Redis membership table (StackExchange.Redis connection string, e.g. redis:6379,password=...).",
+        Description = "Find the gateways in the cluster's Redis membership table (Orleans' Redis clustering): a StackExchange.Redis connection string, e.g. redis.internal:6379,ssl=true. "
+            + $"Put the password in {RedisSettings.PasswordVariable}, not here: other users of the machine can read command lines (ps).",
         HelpName = "connection",
         Recursive = true,
     };
 
-    private readonly Option<string?> _redisPrefix = new("--redis-prefix")
+    private readonly Option<string?> _redisUser = new("--redis-user")
     {
-        Description = "The silos' Redis key prefix, if they set one. Default orleanscache:{cluster-id}:.",
-        HelpName = "prefix",
+        Description = $"The Redis ACL user; its password comes from {RedisSettings.PasswordVariable}.",
+        HelpName = "user",
         Recursive = true,
     };
 
     private readonly Option<string> _clusterId = new("--cluster-id")
     {
-        Description = "The cluster to join; gateways of another cluster refuse the tool.",
-        DefaultValueFactory = _ => "dev",
+        Description = $"The cluster to join (the silos' ClusterId; the silo host's default is {ConnectionSettings.DefaultClusterId}).",
+        HelpName = "id",
+        DefaultValueFactory = _ => ConnectionSettings.DefaultClusterId,
+        Recursive = true,
+    };
+
+    private readonly Option<string> _serviceId = new("--service-id")
+    {
+        Description = $"The service the cluster runs (the silos' ServiceId; the silo host's default is {ConnectionSettings.DefaultServiceId}).",
+        HelpName = "id",
+        DefaultValueFactory = _ => ConnectionSettings.DefaultServiceId,
         Recursive = true,
     };
 
@@ -59,37 +69,37 @@ internal sealed class GlobalOptions(Func<string, string?> environment)
         Recursive = true,
     };
 
-    // No default value: help would print it. The environment is read in Read, never shown.
-    private readonly Option<string?> _sharedSecret = new("--shared-secret")
-    {
-        Description = $"The cluster's shared secret, or this client's key with --key-id. Prefer the environment variable {SecuritySettings.SharedSecretVariable}, read when this is absent: other users of the machine can read command lines (ps).",
-        HelpName = "secret",
-        Recursive = true,
-    };
-
-    private readonly Option<string?> _keyId = new("--key-id")
-    {
-        Description = "The id of this client's own key (the silos' Security:ClientKeys); the secret is then that key.",
-        HelpName = "id",
-        Recursive = true,
-    };
-
     private readonly Option<bool> _tls = new("--tls")
     {
-        Description = "Connect over TLS, as silos with a certificate (Security:Tls) require.",
+        Description = "Connect over TLS, as silos configured with a certificate require.",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _tlsCertificate = new("--tls-certificate")
+    {
+        Description = "The tool's own certificate with its private key, for silos that require mutual TLS: a PKCS#12 file "
+            + $"(password in {TlsSettings.CertificatePasswordVariable}) or a PEM file. Implies --tls.",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    private readonly Option<string?> _tlsKey = new("--tls-key")
+    {
+        Description = "The PEM private key of --tls-certificate, if it is not in the certificate's file.",
+        HelpName = "path",
         Recursive = true,
     };
 
     private readonly Option<string?> _tlsTrusted = new("--tls-trusted")
     {
-        Description = "A PEM or DER certificate file to trust besides the system's roots: the cluster's CA or its self-signed certificate. Implies --tls.",
+        Description = "A PEM or DER certificate file to trust besides the system's roots: the cluster's CA, or the silos' own certificate. Implies --tls.",
         HelpName = "path",
         Recursive = true,
     };
 
     private readonly Option<string?> _tlsHost = new("--tls-host")
     {
-        Description = "The name the silos' certificate must carry. Default: each gateway's host. Implies --tls.",
+        Description = "The name the silos' certificate must carry. Default: each gateway's host as given to --gateway (its address when found through --redis). Implies --tls.",
         HelpName = "name",
         Recursive = true,
     };
@@ -98,32 +108,44 @@ internal sealed class GlobalOptions(Func<string, string?> environment)
     {
         root.Add(_gateway);
         root.Add(_redis);
-        root.Add(_redisPrefix);
+        root.Add(_redisUser);
         root.Add(_clusterId);
+        root.Add(_serviceId);
         root.Add(_timeout);
         root.Add(_json);
         root.Add(_progress);
-        root.Add(_sharedSecret);
-        root.Add(_keyId);
         root.Add(_tls);
+        root.Add(_tlsCertificate);
+        root.Add(_tlsKey);
         root.Add(_tlsTrusted);
         root.Add(_tlsHost);
     }
 
-    public ConnectionSettings Read(ParseResult parse) => new(
-        Gateways: parse.GetValue(_gateway) ?? [],
-        Redis: parse.GetValue(_redis),
-        RedisPrefix: parse.GetValue(_redisPrefix),
-        ClusterId: parse.GetValue(_clusterId) ?? "dev",
-        Timeout: parse.GetValue(_timeout),
-        Json: parse.GetValue(_json),
-        Progress: parse.GetValue(_progress),
-        Security: new SecuritySettings(
-            SharedSecret: NullIfEmpty(parse.GetValue(_sharedSecret)) ?? NullIfEmpty(environment(SecuritySettings.SharedSecretVariable)),
-            KeyId: parse.GetValue(_keyId),
-            Tls: parse.GetValue(_tls),
-            TlsTrusted: parse.GetValue(_tlsTrusted),
-            TlsHost: parse.GetValue(_tlsHost)));
+    public ConnectionSettings Read(ParseResult parse)
+    {
+        var redis = parse.GetValue(_redis);
+        var redisUser = parse.GetValue(_redisUser);
+        if (redisUser is not null && redis is null)
+        {
+            throw new CliUsageException("--redis-user needs --redis.");
+        }
+
+        return new ConnectionSettings(
+            Gateways: parse.GetValue(_gateway) ?? [],
+            Redis: redis is null ? null : new RedisSettings(redis, redisUser, NullIfEmpty(environment(RedisSettings.PasswordVariable))),
+            ClusterId: parse.GetValue(_clusterId) ?? ConnectionSettings.DefaultClusterId,
+            ServiceId: parse.GetValue(_serviceId) ?? ConnectionSettings.DefaultServiceId,
+            Timeout: parse.GetValue(_timeout),
+            Json: parse.GetValue(_json),
+            Progress: parse.GetValue(_progress),
+            Tls: new TlsSettings(
+                Enabled: parse.GetValue(_tls),
+                CertificatePath: parse.GetValue(_tlsCertificate),
+                KeyPath: parse.GetValue(_tlsKey),
+                CertificatePassword: NullIfEmpty(environment(TlsSettings.CertificatePasswordVariable)),
+                TrustedPath: parse.GetValue(_tlsTrusted),
+                Host: parse.GetValue(_tlsHost)));
+    }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -14,7 +14,7 @@ namespace OrleansCache.Cli.Commands;
 /// </summary>
 internal static class InvalidateCommand
 {
-    /// <summary>How long a bulk invalidation may run by default: the silos' own bound for one.</summary>
+    /// <summary>How long a bulk invalidation may run by default: long enough to walk a large store in bounded batches.</summary>
     public static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(5);
 
     public static Command Create(CommandRunner runner)
@@ -64,9 +64,9 @@ internal static class InvalidateCommand
 
             if (target.Key is { } single)
             {
-                return context.UseClusterAsync(async client =>
+                return context.UseClusterAsync(async session =>
                 {
-                    await client.InvalidateAsync(single, cancellationToken).ConfigureAwait(false);
+                    await session.Cache.InvalidateAsync(single, cancellationToken).ConfigureAwait(false);
                     await ReportAsync(context, "invalidated", "key", single, count: null).ConfigureAwait(false);
                     return ExitCodes.Ok;
                 }, cancellationToken);
@@ -78,7 +78,7 @@ internal static class InvalidateCommand
                 { Tag: { } t } => ("tag", t, $"invalidating keys tagged '{t}' on every silo"),
                 _ => ("all", (string?)null, "invalidating every key on every silo"),
             };
-            return context.UseClusterAsync(async client =>
+            return context.UseClusterAsync(async session =>
             {
                 long count;
                 TimeSpan elapsed;
@@ -86,9 +86,9 @@ internal static class InvalidateCommand
                 {
                     count = kind switch
                     {
-                        "pattern" => await client.InvalidateByPatternAsync(argument!, cancellationToken).ConfigureAwait(false),
-                        "tag" => await client.InvalidateByTagAsync(argument!, cancellationToken).ConfigureAwait(false),
-                        _ => await client.InvalidateAllAsync(cancellationToken).ConfigureAwait(false),
+                        "pattern" => await session.Cache.InvalidateByPatternAsync(argument!, cancellationToken).ConfigureAwait(false),
+                        "tag" => await session.Cache.InvalidateByTagAsync(argument!, cancellationToken).ConfigureAwait(false),
+                        _ => await session.Cache.InvalidateAllAsync(cancellationToken).ConfigureAwait(false),
                     };
                     elapsed = progress.Elapsed;
                 }

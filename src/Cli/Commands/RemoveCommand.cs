@@ -15,9 +15,9 @@ internal static class RemoveCommand
         {
             var name = context.Parse.GetValue(key)!;
             CacheInputRules.ValidateKey(name, ClusterConnection.MaxKeyLength, "KEY");
-            return context.UseClusterAsync(async client =>
+            return context.UseClusterAsync(async session =>
             {
-                await client.RemoveAsync(name, cancellationToken).ConfigureAwait(false);
+                await session.Cache.RemoveAsync(name, cancellationToken).ConfigureAwait(false);
                 await InvalidateCommand.ReportAsync(context, "removed", "key", name, count: null).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }, cancellationToken);

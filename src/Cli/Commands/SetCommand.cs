@@ -40,9 +40,9 @@ internal static class SetCommand
             CacheInputRules.ValidateTags(context.Parse.GetValue(tags) ?? [], "--tag");
             var bytes = ValueCodec.Encode(context.Parse.GetValue(value)!, context.Parse.GetValue(format));
             var options = new CacheEntryOptions { Ttl = context.Parse.GetValue(ttl), Tags = context.Parse.GetValue(tags) ?? [] };
-            return context.UseClusterAsync(async client =>
+            return context.UseClusterAsync(async session =>
             {
-                await client.SetAsync(name, new RawValue(bytes), options, cancellationToken).ConfigureAwait(false);
+                await session.Cache.SetAsync(name, new RawValue(bytes), options, cancellationToken).ConfigureAwait(false);
                 if (context.Settings.Json)
                 {
                     await context.WriteJsonAsync(new SetResult(name, bytes.Length, options.Ttl is { } t ? DurationFormatter.Format(t) : null, [.. options.Tags])).ConfigureAwait(false);

@@ -1,17 +1,22 @@
 using System.CommandLine;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansCache.Cli.Connection;
 using OrleansCache.Cli.Output;
+using OrleansCache.Cli.Watching;
 using OrleansCache.Client;
+using OrleansCache.Grains.Interfaces;
 
 namespace OrleansCache.Cli.Commands;
 
 /// <summary>
 /// <c>watch [PREFIX]</c>: prints every invalidation as it arrives, one line each, until Ctrl+C. Key invalidations
-/// under PREFIX (every key without one) come through a broadcast subscription; pattern, tag and all invalidations
-/// reach every client, so they are printed whatever the prefix. A <c>resync</c> line means the connection
-/// was interrupted or a silo left, so invalidations may have been missed in between.
+/// under PREFIX (every key without one) come through a broadcast subscription to every partition's feed; pattern, tag
+/// and all invalidations reach every client, so they are printed whatever the prefix. A <c>resync</c> line means the
+/// client may have missed invalidations (a gap in a feed, a lost gateway or connection) and subscribed again.
 /// </summary>
 internal static class WatchCommand
 {
@@ -25,30 +30,49 @@ internal static class WatchCommand
         runner.Bind(command, (context, cancellationToken) =>
         {
             var subscribed = context.Parse.GetValue(prefix) ?? string.Empty;
-            return context.UseClusterAsync(client => WatchAsync(context, client, subscribed, cancellationToken), cancellationToken, broadcastPrefixes: [subscribed]);
+            return context.UseClusterAsync(session => WatchAsync(context, session, subscribed, cancellationToken), cancellationToken, broadcastPrefixes: [subscribed]);
         });
         return command;
     }
 
-    private static async Task<int> WatchAsync(CliContext context, IOrleansCacheClient client, string prefix, CancellationToken cancellationToken)
+    private static async Task<int> WatchAsync(CliContext context, ClusterSession session, string prefix, CancellationToken cancellationToken)
     {
-        var pending = Channel.CreateBounded<WatchedInvalidation>(new BoundedChannelOptions(MaxPendingLines) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        var pending = Channel.CreateBounded<WatchEvent>(new BoundedChannelOptions(MaxPendingLines) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
         long skipped = 0;
-
-        // Raised on the connection's read loop: hand over and return at once.
-        void OnInvalidated(object? sender, CacheInvalidatedEventArgs e)
+        void Enqueue(WatchEvent item)
         {
-            if (!pending.Writer.TryWrite(new WatchedInvalidation(DateTimeOffset.Now, e)))
+            if (!pending.Writer.TryWrite(item))
             {
                 Interlocked.Increment(ref skipped);
             }
         }
 
-        client.Invalidated += OnInvalidated;
+        // Raised on the client's delivery path: hand over and return at once. Revalidation events need entries, which
+        // a watch never holds; resynchronizations come from the listener instead.
+        void OnInvalidated(object? sender, CacheInvalidatedEventArgs e)
+        {
+            if (e.Kind != CacheInvalidationKind.Resync)
+            {
+                Enqueue(new WatchEvent(DateTimeOffset.Now, e.Kind, e.Target, e.Version, null));
+            }
+        }
+
+        var time = session.Services.GetRequiredService<TimeProvider>();
+        session.Cache.Invalidated += OnInvalidated;
+        using var resyncs = new ResyncListener(
+            session.Services.GetRequiredService<IMeterFactory>(),
+            reason => Enqueue(new WatchEvent(DateTimeOffset.Now, CacheInvalidationKind.Resync, null, null, reason)),
+            time);
         try
         {
+            var unsubscribed = await WaitForFeedsAsync(session, cancellationToken).ConfigureAwait(false);
             var what = prefix.Length == 0 ? "every key" : $"keys starting with '{prefix}'";
             await context.Console.Error.WriteLineAsync($"watching invalidations of {what} on {context.Settings.Describe()}; Ctrl+C stops").ConfigureAwait(false);
+            if (unsubscribed > 0)
+            {
+                await context.Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{unsubscribed} of {CachePartitions.Count} partitions are not subscribed yet; their invalidations show once they are")).ConfigureAwait(false);
+            }
+
             await context.Console.Error.FlushAsync(cancellationToken).ConfigureAwait(false);
             await foreach (var item in pending.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -57,7 +81,7 @@ internal static class WatchCommand
                     await context.Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{lost} invalidations not shown: output was too slow")).ConfigureAwait(false);
                 }
 
-                if (!IsShown(item.Event, prefix))
+                if (!IsShown(item, prefix))
                 {
                     continue;
                 }
@@ -72,38 +96,48 @@ internal static class WatchCommand
         }
         finally
         {
-            client.Invalidated -= OnInvalidated;
+            session.Cache.Invalidated -= OnInvalidated;
         }
 
         return ExitCodes.Ok;
     }
 
-    /// <summary>Key invalidations outside the prefix are dropped (the gateway also sends those of keys this client touched).</summary>
-    private static bool IsShown(CacheInvalidatedEventArgs e, string prefix) =>
+    /// <summary>
+    /// Waits until every partition's feed has the subscription (within --timeout), so the "watching" line means what it
+    /// says. Returns how many partitions are not subscribed yet (the client keeps trying).
+    /// </summary>
+    private static async Task<int> WaitForFeedsAsync(ClusterSession session, CancellationToken cancellationToken)
+    {
+        var feeds = session.CacheClient.Feeds;
+        var subscriptions = await Task.WhenAll(Enumerable.Range(0, CachePartitions.Count).Select(p => feeds.TrackerForAsync(p, cancellationToken).AsTask())).ConfigureAwait(false);
+        return subscriptions.Count(s => s == Guid.Empty);
+    }
+
+    /// <summary>Key invalidations outside the prefix are dropped (a client also hears of keys it wrote itself).</summary>
+    private static bool IsShown(WatchEvent e, string prefix) =>
         e.Kind != CacheInvalidationKind.Key || e.Target!.StartsWith(prefix, StringComparison.Ordinal);
 
-    private static string FormatText(WatchedInvalidation item)
+    private static string FormatText(WatchEvent e)
     {
-        var e = item.Event;
-        var time = item.At.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        var time = e.At.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
         return e.Kind switch
         {
             CacheInvalidationKind.Key => $"{time}  key      {e.Target}  version {e.Version}",
             CacheInvalidationKind.Pattern => $"{time}  pattern  {e.Target}",
             CacheInvalidationKind.Tag => $"{time}  tag      {e.Target}",
             CacheInvalidationKind.All => $"{time}  all",
-            _ => $"{time}  resync   invalidations may have been missed (reconnected or a silo left)",
+            _ => $"{time}  resync   {e.Reason}: invalidations may have been missed; subscribed again",
         };
     }
 
-    private static string FormatJson(WatchedInvalidation item)
+    private static string FormatJson(WatchEvent e)
     {
-        var e = item.Event;
-        var line = new WatchLine(item.At, JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.Target, e.Version?.ToString());
+        var line = new WatchLine(e.At, JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.Target, e.Version?.ToString(), e.Reason);
         return JsonSerializer.Serialize(line, CliJson.Line);
     }
 
-    private sealed record WatchedInvalidation(DateTimeOffset At, CacheInvalidatedEventArgs Event);
+    /// <summary>An invalidation, or a resynchronization (with its reason), as it arrived.</summary>
+    private sealed record WatchEvent(DateTimeOffset At, CacheInvalidationKind Kind, string? Target, CacheVersion? Version, string? Reason);
 
-    private sealed record WatchLine(DateTimeOffset Time, string Kind, string? Target, string? Version);
+    private sealed record WatchLine(DateTimeOffset Time, string Kind, string? Target, string? Version, string? Reason);
 }

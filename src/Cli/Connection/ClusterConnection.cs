@@ -1,185 +1,151 @@
-using System.Security.Authentication;
-using System.Security.Cryptography;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansCache.Cli.Output;
 using OrleansCache.Cli.Values;
 using OrleansCache.Client;
-using OrleansCache.Core;
-using OrleansCache.Core.Messaging;
-using OrleansCache.Redis.Client;
 
 namespace OrleansCache.Cli.Connection;
 
-/// <summary>Opens the tool's cache client and fails fast, in one line, when no gateway accepts it.</summary>
+/// <summary>Connects the tool's client, and fails fast, in one line, when the cluster cannot be reached or refuses it.</summary>
 internal static class ClusterConnection
 {
     /// <summary>The longest key the tool sends (the client's default; silos accept this much by default too).</summary>
     public const int MaxKeyLength = 1024;
 
-    /// <summary>How long closing the connection may take before the tool exits anyway.</summary>
-    private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>Ends a refusal of the tool's secret: the client's own advice names its settings, not the tool's options.</summary>
-    private const string SecretHint =
-        $"(the tool's secret comes from {SecuritySettings.SharedSecretVariable} or --shared-secret, a client key's id from --key-id; --tls turns TLS on)";
-
-    /// <summary>Ends a refusal of the silos' certificate, in the tool's options.</summary>
-    private const string CertificateHint =
-        "(the tool trusts the certificates in the --tls-trusted file besides the system's, and expects the name given by --tls-host, by default the gateway's host)";
-
-    private const string ClientSecurity = $"{nameof(ClusterClientOptions)}.{nameof(ClusterClientOptions.Security)}";
-
-    /// <summary>The client's settings its validation errors name, and the tool's option for each.</summary>
-    private static readonly (string Setting, string Option)[] SecurityOptionNames =
-    [
-        ($"{ClientSecurity}.{nameof(ClientSecurityOptions.SharedSecret)}", $"the shared secret ({SecuritySettings.SharedSecretVariable} or --shared-secret)"),
-        ($"{ClientSecurity}.{nameof(ClientSecurityOptions.KeyId)}", "--key-id"),
-        ($"{ClientSecurity}.{nameof(ClientSecurityOptions.Tls)}.{nameof(ClientTlsOptions.TrustedCertificatePath)}", "--tls-trusted"),
-    ];
-
     /// <summary>
-    /// Connects a cache client within <see cref="ConnectionSettings.Timeout"/>. Calls then time out after
-    /// <paramref name="callTimeout"/> (default: the same timeout).
+    /// Builds an Orleans client with the cache (<c>AddOrleansCacheClient</c>) and connects it within
+    /// <see cref="ConnectionSettings.Timeout"/>. Calls then time out after <paramref name="callTimeout"/> (default: the
+    /// same timeout). With <paramref name="broadcastPrefixes"/>, the cache hears every invalidation of keys under them.
     /// </summary>
-    /// <exception cref="CliUsageException">A gateway is not host:port, or the secret or TLS settings cannot work.</exception>
-    /// <exception cref="ClusterUnreachableException">No gateway accepted the tool in time, or they refused its secret, or their certificate is not trusted.</exception>
-    public static async Task<IOrleansCacheClient> ConnectAsync(
+    /// <exception cref="CliUsageException">A gateway is not host:port, or a TLS or Redis option cannot work.</exception>
+    /// <exception cref="ClusterUnreachableException">No gateway accepted the tool in time, or the connection failed or was refused.</exception>
+    public static async Task<ClusterSession> ConnectAsync(
         ConnectionSettings settings,
         CancellationToken cancellationToken,
         TimeSpan? callTimeout = null,
-        IEnumerable<string>? broadcastPrefixes = null)
+        IReadOnlyList<string>? broadcastPrefixes = null)
     {
-        var gateways = settings.EffectiveGateways;
-        foreach (var gateway in gateways)
-        {
-            if (!EndPointParser.TryParse(gateway, out _))
-            {
-                throw new CliUsageException($"--gateway '{gateway}' is not host:port, e.g. localhost:30000.");
-            }
-        }
-
-        var options = new OrleansCacheClientOptions { ClusterId = settings.ClusterId, MaxKeyLength = MaxKeyLength };
-        options.Cluster.ClientId = $"{CliApp.Name}-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
-        foreach (var gateway in gateways)
-        {
-            options.Gateways.Add(gateway);
-        }
-
-        if (settings.Redis is { } redis)
-        {
-            // Half the budget for Redis, so an unreachable Redis is reported as such rather than as a bare timeout.
-            options.Cluster.GatewayListProvider = new RedisGatewayListProvider(redis, settings.ClusterId, settings.RedisPrefix, settings.Timeout / 2);
-        }
-
-        // The client waits one connect timeout per gateway: split the budget so the whole attempt takes --timeout.
-        options.Cluster.ConnectTimeout = settings.Timeout / Math.Max(1, gateways.Count);
-        options.Cluster.ResponseTimeout = callTimeout ?? settings.Timeout;
-        // The tool reads each key once: a near-cache would only hold memory.
-        options.NearCache.MaxEntries = 16;
-        foreach (var prefix in broadcastPrefixes ?? [])
-        {
-            options.BroadcastPrefixes.Add(prefix);
-        }
-
-        ApplySecurity(settings.Security, options.Cluster);
-        var client = Create(options, settings.Security);
+        var gateways = ResolveGateways(settings);
+        var tls = settings.Tls.UsesTls ? new ClientTls(settings.Tls, gateways, settings.Timeout) : null;
+        var calls = callTimeout ?? settings.Timeout;
+        var host = Build(settings, gateways, calls, broadcastPrefixes ?? [], tls);
+        var session = new ClusterSession(host);
         try
         {
-            // The client's own budget ends first and says why (e.g. connection refused); this bound is a backstop.
-            await client.Cluster.ConnectAsync(cancellationToken).WaitAsync(settings.Timeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            return client;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(settings.Timeout);
+            // The token ends the attempt; the wait is a backstop for a start that does not observe it.
+            await host.StartAsync(deadline.Token).WaitAsync(settings.Timeout + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            return session;
         }
-        catch (ClusterAuthenticationException ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // Refused at once (the client does not retry a configuration error), so the tool says so rather than time out.
-            await CloseAsync(client).ConfigureAwait(false);
-            var (what, hint) = IsCertificateFailure(ex) ? ("TLS failed", CertificateHint) : ("authentication failed", SecretHint);
-            throw new ClusterUnreachableException($"{what} with {settings.Describe()}: {ex.Message} {hint}", ex);
-        }
-        catch (Exception ex) when (ex is ClusterUnavailableException or TimeoutException)
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-            var reason = ex is TimeoutException ? $"no gateway accepted the tool within {DurationFormatter.Format(settings.Timeout)}" : ex.Message;
-            throw new ClusterUnreachableException($"cannot reach {settings.Describe()}: {reason}", ex);
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw Translate(ex, settings, tls);
         }
         catch
         {
-            await CloseAsync(client).ConfigureAwait(false);
+            await session.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Turns the tool's secret and TLS options into the client's.</summary>
-    private static void ApplySecurity(SecuritySettings security, ClusterClientOptions options)
+    /// <summary>The client's host, not started (tests look at its configuration).</summary>
+    internal static IHost Build(ConnectionSettings settings, IReadOnlyDictionary<IPEndPoint, string> gateways, TimeSpan callTimeout, IReadOnlyList<string> broadcastPrefixes, ClientTls? tls)
     {
-        if (security.SharedSecret is { } secret)
-        {
-            options.UseSharedSecret(secret, security.KeyId);
-        }
-        else if (security.KeyId is not null)
-        {
-            throw new CliUsageException($"--key-id needs the key itself: set {SecuritySettings.SharedSecretVariable} (or --shared-secret).");
-        }
-
-        if (security.UsesTls)
-        {
-            options.UseTls(targetHost: security.TlsHost);
-            options.Security.Tls.TrustedCertificatePath = security.TlsTrusted;
-        }
-    }
-
-    /// <summary>
-    /// Creates the client; its validation errors name its own settings, so they are reworded in the tool's terms (none
-    /// of them shows the secret).
-    /// </summary>
-    private static IOrleansCacheClient Create(OrleansCacheClientOptions options, SecuritySettings security)
-    {
-        try
-        {
-            return OrleansCacheFactory.Create(options, new RawValueSerializer());
-        }
-        catch (OptionsValidationException ex)
-        {
-            throw new CliUsageException(string.Join(" ", ex.Failures.Select(InToolTerms)));
-        }
-        catch (Exception ex) when (security.TlsTrusted is { } path && ex is CryptographicException or IOException or UnauthorizedAccessException)
-        {
-            // The client reads the file when it is created.
-            throw new CliUsageException($"--tls-trusted '{path}' is not a PEM or DER certificate the tool can read: {ex.Message}");
-        }
-    }
-
-    private static string InToolTerms(string failure) =>
-        SecurityOptionNames.Aggregate(failure, (text, name) => text.Replace(name.Setting, name.Option, StringComparison.Ordinal));
-
-    /// <summary>The silo's certificate was refused, as opposed to the tool's secret (the TLS stack's exception is inside).</summary>
-    private static bool IsCertificateFailure(Exception exception)
-    {
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is AuthenticationException)
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = CliApp.Name });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, ToolHostLifetime>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<ICacheSerializer, RawValueSerializer>();
+        builder.Services.AddOrleansCacheClient(
+            cache =>
             {
-                return true;
-            }
-        }
+                cache.ClusterId = settings.ClusterId;
+                cache.ServiceId = settings.ServiceId;
+                cache.MaxKeyLength = MaxKeyLength;
+                foreach (var gateway in gateways.Keys)
+                {
+                    // Already resolved: the client library resolves no name again.
+                    cache.Gateways.Add(gateway.ToString());
+                }
 
-        return false;
+                foreach (var prefix in broadcastPrefixes)
+                {
+                    cache.BroadcastPrefixes.Add(prefix);
+                }
+
+                // The tool reads each key once: a near-cache would only hold memory.
+                cache.NearCache.MaxEntries = 16;
+                cache.RetryTimeout = callTimeout;
+                cache.FeedSubscribeWait = settings.Timeout;
+            },
+            client => ClientBuilderSetup.Configure(client, settings, callTimeout, tls));
+        return builder.Build();
     }
 
     /// <summary>
-    /// Closes the client, waiting a bounded time: the tool must exit even if a connection hangs. The command's outcome
-    /// is decided by then, so a failure to close changes neither its output nor its exit code; the sockets close
-    /// with the process.
+    /// Checks every gateway is host:port and resolves it, keeping the name it was given by (the name a TLS gateway's
+    /// certificate must carry, unless --tls-host says otherwise).
     /// </summary>
-    public static async Task CloseAsync(IOrleansCacheClient client)
+    private static Dictionary<IPEndPoint, string> ResolveGateways(ConnectionSettings settings)
     {
-        try
+        if (settings.Redis is not null && settings.Gateways.Count > 0)
         {
-            await client.DisposeAsync().AsTask().WaitAsync(DisposeTimeout).ConfigureAwait(false);
+            throw new CliUsageException("--gateway and --redis are two ways to find the cluster: give one of them.");
         }
-        catch (Exception)
+
+        var resolved = new Dictionary<IPEndPoint, string>();
+        foreach (var gateway in settings.EffectiveGateways)
         {
-            // See above: nothing to report.
+            if (!GatewayEndpoints.TryParse(gateway, out var parsed))
+            {
+                throw new CliUsageException($"--gateway '{gateway}' is not host:port, e.g. localhost:30000.");
+            }
+
+            IPEndPoint endpoint;
+            try
+            {
+                endpoint = GatewayEndpoints.Resolve([gateway])[0];
+            }
+            catch (SocketException ex)
+            {
+                throw new ClusterUnreachableException($"cannot reach {settings.Describe()}: the gateway host '{parsed.Host}' cannot be resolved: {ex.Message}", ex);
+            }
+
+            resolved.TryAdd(endpoint, parsed.Host);
         }
+
+        return resolved;
+    }
+
+    /// <summary>One line that says what failed; a configuration error is a usage error, everything else "cannot reach".</summary>
+    private static Exception Translate(Exception ex, ConnectionSettings settings, ClientTls? tls)
+    {
+        if (ex is OptionsValidationException options)
+        {
+            return new CliUsageException(string.Join(" ", options.Failures));
+        }
+
+        if (ex is OperationCanceledException or TimeoutException)
+        {
+            return new ClusterUnreachableException($"cannot reach {settings.Describe()}: no gateway accepted the tool within {DurationFormatter.Format(settings.Timeout)}", ex);
+        }
+
+        var reason = RedisClustering.Redact(ConnectionFailure.Describe(ex), settings.Redis);
+        if (tls?.Validator.LastRefusal is { } refusal)
+        {
+            return new ClusterUnreachableException(
+                $"TLS failed with {settings.Describe()}: {refusal} (the tool trusts the system's roots and the certificates in the --tls-trusted file, "
+                + "and expects the name given by --tls-host, by default the gateway's host)",
+                ex);
+        }
+
+        var hint = tls is not null ? " (over TLS: a silo that requires a client certificate needs --tls-certificate; one without TLS refuses --tls)" : string.Empty;
+        return new ClusterUnreachableException($"cannot reach {settings.Describe()}: {reason}{hint}", ex);
     }
 }

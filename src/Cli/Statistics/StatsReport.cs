@@ -1,75 +1,82 @@
-using OrleansCache.Core.Management;
+using OrleansCache.Grains.Interfaces;
 
 namespace OrleansCache.Cli.Statistics;
 
 /// <summary>
-/// Reduces the silos' metrics to what <c>stats</c> shows. Counters are totals since each silo started; call latency
-/// percentiles come from the <c>orleanscache.calls.duration</c> histogram, merged across silos for the total.
+/// Reduces the silos' reports (<c>ICacheClusterGrain.GetSiloStatsAsync</c>) to what <c>stats</c> shows. Counters are
+/// totals since each silo started; the total adds up the silos that answered.
 /// </summary>
 internal static class StatsReport
 {
     public const string Reads = "orleanscache.cache.reads";
     public const string InvalidationsPublished = "orleanscache.cache.invalidations.published";
-    public const string InvalidationsPushed = "orleanscache.cache.invalidations.pushed";
-    public const string CallsHandled = "orleanscache.calls.handled";
-    public const string CallDuration = "orleanscache.calls.duration";
+    public const string Deliveries = "orleanscache.cache.deliveries";
+    public const string DeliveryDuration = "orleanscache.cache.feeds.round_trip.duration";
 
-    public static SiloFigures ForSilo(SiloStatistics silo) =>
-        silo.Error is { } error
-            ? new SiloFigures(silo.Address, 0, 0, null, 0, 0, 0, null, null, null, error)
-            : Figures(silo.Address, [silo]);
+    private static readonly IReadOnlyDictionary<string, double> NoCounters = new Dictionary<string, double>(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, MetricSummary> NoHistograms = new Dictionary<string, MetricSummary>(StringComparer.Ordinal);
 
-    /// <summary>The sums over the silos that answered.</summary>
-    public static SiloFigures Total(IReadOnlyList<SiloStatistics> silos) => Figures("total", [.. silos.Where(s => s.Error is null)]);
-
-    private static SiloFigures Figures(string name, IReadOnlyList<SiloStatistics> silos)
+    public static SiloFigures ForSilo(SiloStats silo)
     {
-        var hits = Sum(silos, Reads, "result", "hit");
-        var misses = Sum(silos, Reads, "result", "miss");
-        var latency = Merge(silos.SelectMany(s => s.Metrics).Where(m => string.Equals(m.Name, CallDuration, StringComparison.Ordinal) && m.Histogram is not null).Select(m => m.Histogram!));
+        var histograms = silo.Histograms ?? NoHistograms;
+        var figures = Figures(silo.Silo, silo.Name, silo.StartedAt, silo.CacheEntryActivations, silo.Counters ?? NoCounters, Delivery(histograms));
+        return figures with { Histograms = histograms, Error = silo.Error };
+    }
+
+    /// <summary>The sums over the silos that answered; latency as a count and a mean (percentiles do not merge).</summary>
+    public static SiloFigures Total(IReadOnlyList<SiloStats> silos)
+    {
+        var answered = silos.Where(s => s.Error is null).ToArray();
+        var counters = answered
+            .SelectMany(s => s.Counters ?? NoCounters)
+            .GroupBy(c => c.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
+        var delivery = answered.SelectMany(s => Series(s.Histograms ?? NoHistograms, DeliveryDuration)).ToArray();
+        var count = delivery.Sum(d => d.Count);
+        var latency = count > 0 ? new LatencyFigures(count, Round(delivery.Sum(d => d.Sum) / count), null, null, null) : LatencyFigures.None;
+        return Figures("total", null, null, answered.Sum(s => s.CacheEntryActivations), counters, latency);
+    }
+
+    private static SiloFigures Figures(string silo, string? name, DateTimeOffset? startedAt, int activations, IReadOnlyDictionary<string, double> counters, LatencyFigures delivery)
+    {
+        var keys = counters.Select(c => (Key: MetricKey.Parse(c.Key), c.Value)).ToArray();
+        long Sum(string metric, string? tag = null, string? value = null) => (long)keys.Where(c => c.Key.Is(metric, tag, value)).Sum(c => c.Value);
+        var hits = Sum(Reads, "result", "hit");
+        var misses = Sum(Reads, "result", "miss");
         return new SiloFigures(
+            silo,
             name,
+            startedAt,
+            activations,
             hits,
             misses,
             hits + misses > 0 ? (double)hits / (hits + misses) : null,
-            (long)silos.Sum(s => s.Total(InvalidationsPublished)),
-            (long)silos.Sum(s => s.Total(InvalidationsPushed)),
-            (long)silos.Sum(s => s.Total(CallsHandled)),
-            Quantile(latency, 0.5),
-            Quantile(latency, 0.9),
-            Quantile(latency, 0.99));
+            Sum(InvalidationsPublished),
+            Sum(Deliveries, "outcome", "sent"),
+            delivery,
+            counters,
+            NoHistograms);
     }
 
-    private static long Sum(IEnumerable<SiloStatistics> silos, string name, string tag, string value) =>
-        (long)silos.SelectMany(s => s.Metrics)
-            .Where(m => string.Equals(m.Name, name, StringComparison.Ordinal) && m.Tags.TryGetValue(tag, out var v) && string.Equals(v, value, StringComparison.Ordinal))
-            .Sum(m => m.Value);
-
-    /// <summary>Adds up histograms with the same bounds (every silo uses the same); others cannot be merged and are left out.</summary>
-    internal static HistogramSample? Merge(IEnumerable<HistogramSample> histograms)
+    /// <summary>One silo's delivery latency: percentiles when it reported one series, count and mean in any case.</summary>
+    private static LatencyFigures Delivery(IReadOnlyDictionary<string, MetricSummary> histograms)
     {
-        HistogramSample? merged = null;
-        foreach (var histogram in histograms)
+        var series = Series(histograms, DeliveryDuration).ToArray();
+        var count = series.Sum(s => s.Count);
+        if (count == 0)
         {
-            if (merged is null)
-            {
-                merged = histogram;
-            }
-            else if (merged.Bounds.SequenceEqual(histogram.Bounds) && merged.Counts.Count == histogram.Counts.Count)
-            {
-                merged = merged with
-                {
-                    Counts = [.. merged.Counts.Zip(histogram.Counts, (a, b) => a + b)],
-                    Count = merged.Count + histogram.Count,
-                    Sum = merged.Sum + histogram.Sum,
-                };
-            }
+            return LatencyFigures.None;
         }
 
-        return merged;
+        var mean = Round(series.Sum(s => s.Sum) / count);
+        return series.Length == 1
+            ? new LatencyFigures(count, mean, Round(series[0].P50), Round(series[0].P90), Round(series[0].P99))
+            : new LatencyFigures(count, mean, null, null, null);
     }
 
-    /// <summary>Rounded to microseconds: bucket interpolation is no more precise than that.</summary>
-    private static double? Quantile(HistogramSample? histogram, double quantile) =>
-        histogram is { Count: > 0 } ? Math.Round(histogram.Quantile(quantile), 3) : null;
+    private static IEnumerable<MetricSummary> Series(IReadOnlyDictionary<string, MetricSummary> histograms, string name) =>
+        histograms.Where(h => MetricKey.Parse(h.Key).Is(name)).Select(h => h.Value);
+
+    /// <summary>Microseconds are as precise as a latency summary gets.</summary>
+    private static double Round(double milliseconds) => Math.Round(milliseconds, 3);
 }

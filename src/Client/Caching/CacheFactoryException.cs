@@ -1,4 +1,4 @@
-using OrleansCache.Core;
+
 
 namespace OrleansCache.Client;
 

@@ -11,7 +11,7 @@ namespace OrleansCache.Client.Caching;
 /// <see cref="Refresh"/> does nothing. The synchronous methods block on the asynchronous ones, as the interface
 /// requires; prefer the asynchronous ones.
 /// </remarks>
-internal sealed class OrleansDistributedCache(OrleansCacheClient cache, TimeProvider time) : IDistributedCache
+internal sealed class OrleansDistributedCache(CacheClient cache, TimeProvider time) : IDistributedCache
 {
     public byte[]? Get(string key) => RunSync(() => cache.GetBytesAsync(key, CancellationToken.None));
 

@@ -19,6 +19,8 @@ internal sealed class CacheClientMetrics : IDisposable
     private readonly Counter<long> _revalidatedDropped;
     private readonly Counter<long> _leaseWaits;
     private readonly Counter<long> _factoryRuns;
+    private readonly Counter<long> _retries;
+    private readonly Histogram<double> _deliveryLag;
 
     public CacheClientMetrics(IMeterFactory? meterFactory)
     {
@@ -29,11 +31,13 @@ internal sealed class CacheClientMetrics : IDisposable
         _invalidationsReceived = meter.CreateCounter<long>("orleanscache.client.invalidations.received", description: "Invalidations received from the cluster.");
         _invalidationsApplied = meter.CreateCounter<long>("orleanscache.client.invalidations.applied", description: "Invalidations that dropped a near-cache entry.");
         _invalidationsIgnored = meter.CreateCounter<long>("orleanscache.client.invalidations.ignored", description: "Key invalidations older than (or for keys not in) the near-cache.");
-        _revalidations = meter.CreateCounter<long>("orleanscache.client.revalidations", description: "Revalidations of the whole near-cache, by reason.");
+        _revalidations = meter.CreateCounter<long>("orleanscache.client.revalidations", description: "Partition resynchronizations (subscribe again, revalidate the partition's entries), by reason: start, gap, new_epoch, feed_closing, tracking_limit, silence, gateway_lost, connection_lost, revalidation_failed.");
         _revalidatedKept = meter.CreateCounter<long>("orleanscache.client.revalidations.kept", description: "Entries a revalidation found current and kept.");
         _revalidatedDropped = meter.CreateCounter<long>("orleanscache.client.revalidations.dropped", description: "Entries a revalidation found changed and dropped.");
         _leaseWaits = meter.CreateCounter<long>("orleanscache.client.lease_waits", description: "Get-or-create calls that waited for another caller's fill.");
         _factoryRuns = meter.CreateCounter<long>("orleanscache.client.factory_runs", description: "Value factories run by this client.");
+        _retries = meter.CreateCounter<long>("orleanscache.client.retries", description: "Operations sent again after a failure that means they did not run (or may run again safely), by exception type.");
+        _deliveryLag = meter.CreateHistogram<double>("orleanscache.client.invalidations.lag", unit: "ms", description: "Time from an invalidation being handed to its feed to this client receiving it (clocks of different machines may differ).");
     }
 
     public void Hit() => _hits.Add(1);
@@ -48,7 +52,11 @@ internal sealed class CacheClientMetrics : IDisposable
         (applied ? _invalidationsApplied : _invalidationsIgnored).Add(1);
     }
 
-    public void Revalidation(string reason) => _revalidations.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Resync(string reason) => _revalidations.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Retry(string exceptionType) => _retries.Add(1, new KeyValuePair<string, object?>("exception", exceptionType));
+
+    public void DeliveryLag(double milliseconds) => _deliveryLag.Record(milliseconds);
 
     public void Revalidated(int kept, int dropped)
     {

@@ -6,9 +6,12 @@ namespace OrleansCache.Client.NearCaching;
 /// A remote read or write in flight for one key. Invalidations that arrive meanwhile raise its minimum version; the
 /// result is inserted only if it is at least that new (G5: a read never caches a value an invalidation overtook).
 /// </summary>
-internal sealed class FillTicket(string key)
+internal sealed class FillTicket(string key, int partition)
 {
     public string Key { get; } = key;
+
+    /// <summary>The key's partition (<see cref="CachePartitions"/>).</summary>
+    public int Partition { get; } = partition;
 
     /// <summary>The oldest version the result may have to be cached; <see cref="CacheVersion.Max"/> voids it. Guarded by the near-cache's lock.</summary>
     public CacheVersion MinVersion { get; set; } = CacheVersion.None;

@@ -11,8 +11,9 @@ namespace OrleansCache.Client.NearCaching;
 /// Reads take no lock. Everything that can make an entry stale (fills, invalidations, distrust) runs under one lock,
 /// so a fill and an invalidation of the same key can never interleave to leave an old value behind.
 /// <para>
-/// Trust: when the client may have missed invalidations (disconnected, a sequence gap, a resync request),
-/// <see cref="Distrust"/> starts a new trust epoch; entries of older epochs are not served until
+/// Trust is kept per partition (<see cref="CachePartitions"/>): when the client may have missed invalidations of a
+/// partition (a gap in its feed, a new feed epoch, silence, a lost gateway or cluster connection),
+/// <see cref="Distrust"/> starts a new trust epoch for it; entries of older epochs are not served until
 /// <see cref="Confirm"/> finds them current, or they are dropped.
 /// </para>
 /// </remarks>
@@ -25,7 +26,7 @@ internal sealed class NearCache
     private readonly TimeProvider _time;
     private readonly long _defaultTtlTicks;
     private readonly long _accessResolutionTicks;
-    private long _trustEpoch;
+    private readonly long[] _trustEpochs = new long[CachePartitions.Count];
     private int _evicting;
 
     public NearCache(NearCacheOptions options, TimeProvider time)
@@ -43,7 +44,8 @@ internal sealed class NearCache
 
     public int Count => _entries.Count;
 
-    public long TrustEpoch => Volatile.Read(ref _trustEpoch);
+    /// <summary>The current trust epoch of <paramref name="partition"/>.</summary>
+    public long TrustEpoch(int partition) => Volatile.Read(ref _trustEpochs[partition]);
 
     /// <summary>A current, trusted, unexpired entry, or false. The hot path: no lock, no allocation.</summary>
     public bool TryGet(string key, out NearCacheEntry entry)
@@ -64,7 +66,7 @@ internal sealed class NearCache
             return false;
         }
 
-        if (entry.TrustEpoch != Volatile.Read(ref _trustEpoch))
+        if (entry.TrustEpoch != Volatile.Read(ref _trustEpochs[entry.Partition]))
         {
             return false;
         }
@@ -83,7 +85,7 @@ internal sealed class NearCache
     /// <summary>Registers a remote read or write of <paramref name="key"/> that is about to start.</summary>
     public FillTicket BeginFill(string key)
     {
-        var ticket = new FillTicket(key);
+        var ticket = new FillTicket(key, CachePartitions.Of(key));
         lock (_lock)
         {
             if (!_fills.TryGetValue(key, out var tickets))
@@ -127,7 +129,7 @@ internal sealed class NearCache
             // Most entries have no tags: share one empty list rather than keep the one each response decoded. A response
             // whose tags decoded as null (a mutated result, found by the gateway fuzzer) has none either.
             var tags = result.Tags is not { Count: > 0 } ? [] : result.Tags;
-            var entry = new NearCacheEntry(ticket.Key, result.Value!, result.Version, ExpiresAt(result.ExpiresAt), tags, _trustEpoch) { Typed = typed, LastAccess = _time.GetTimestamp() };
+            var entry = new NearCacheEntry(ticket.Key, ticket.Partition, result.Value!, result.Version, ExpiresAt(result.ExpiresAt), tags, _trustEpochs[ticket.Partition]) { Typed = typed, LastAccess = _time.GetTimestamp() };
             var stored = _entries.AddOrUpdate(ticket.Key, entry, (_, current) => current.Version > entry.Version ? current : entry);
             if (!ReferenceEquals(stored, entry))
             {
@@ -137,6 +139,15 @@ internal sealed class NearCache
 
         EvictIfFull();
         return _entries.TryGetValue(ticket.Key, out var inserted) ? inserted : null;
+    }
+
+    /// <summary>Makes a fill insert nothing (its result cannot be trusted: its partition's feed is not live).</summary>
+    public void VoidFill(FillTicket ticket)
+    {
+        lock (_lock)
+        {
+            ticket.MinVersion = CacheVersion.Max;
+        }
     }
 
     /// <summary>Ends a fill that failed: nothing is inserted.</summary>
@@ -200,25 +211,32 @@ internal sealed class NearCache
     }
 
     /// <summary>
-    /// Invalidations may have been missed: stop serving every entry until <see cref="Confirm"/> vouches for it, and void
-    /// fills in flight. Returns the new epoch and the entries to check.
+    /// Invalidations of <paramref name="partition"/> may have been missed: stop serving its entries until
+    /// <see cref="Confirm"/> vouches for them, and void its fills in flight. Returns the new epoch and the entries to check.
     /// </summary>
-    public (long Epoch, List<KeyValuePair<string, CacheVersion>> Entries) Distrust()
+    public (long Epoch, List<KeyValuePair<string, CacheVersion>> Entries) Distrust(int partition)
     {
         lock (_lock)
         {
-            var epoch = ++_trustEpoch;
+            var epoch = ++_trustEpochs[partition];
             foreach (var tickets in _fills.Values)
             {
                 foreach (var ticket in tickets)
                 {
-                    ticket.MinVersion = CacheVersion.Max;
+                    if (ticket.Partition == partition)
+                    {
+                        ticket.MinVersion = CacheVersion.Max;
+                    }
                 }
             }
 
-            return (epoch, [.. _entries.Values.Select(e => new KeyValuePair<string, CacheVersion>(e.Key, e.Version))]);
+            return (epoch, [.. _entries.Values.Where(e => e.Partition == partition).Select(e => new KeyValuePair<string, CacheVersion>(e.Key, e.Version))]);
         }
     }
+
+    /// <summary>Drops every entry of <paramref name="partition"/> (and voids its fills); returns how many were dropped.</summary>
+    public int DropPartition(int partition) =>
+        InvalidateWhere(e => e.Partition == partition, key => CachePartitions.Of(key) == partition);
 
     /// <summary>The cluster says <paramref name="key"/> is at <paramref name="current"/>: trust a copy of that version again, drop an older one.</summary>
     /// <returns>True if the copy was kept.</returns>
@@ -226,7 +244,7 @@ internal sealed class NearCache
     {
         lock (_lock)
         {
-            if (epoch != _trustEpoch || !_entries.TryGetValue(key, out var entry))
+            if (!_entries.TryGetValue(key, out var entry) || epoch != _trustEpochs[entry.Partition])
             {
                 return false;
             }

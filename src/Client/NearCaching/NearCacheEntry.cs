@@ -3,12 +3,15 @@ using OrleansCache.Grains.Interfaces;
 namespace OrleansCache.Client.NearCaching;
 
 /// <summary>One locally held value. Immutable but for its access time, trust epoch and typed-value cache.</summary>
-internal sealed class NearCacheEntry(string key, byte[] bytes, CacheVersion version, long expiresAtTimestamp, IReadOnlyList<string> tags, long trustEpoch)
+internal sealed class NearCacheEntry(string key, int partition, byte[] bytes, CacheVersion version, long expiresAtTimestamp, IReadOnlyList<string> tags, long trustEpoch)
 {
     private long _lastAccess;
     private long _trustEpoch = trustEpoch;
 
     public string Key { get; } = key;
+
+    /// <summary>The key's partition, whose trust epoch this entry's is compared with.</summary>
+    public int Partition { get; } = partition;
 
     public byte[] Bytes { get; } = bytes;
 

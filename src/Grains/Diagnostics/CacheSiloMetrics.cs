@@ -1,54 +1,70 @@
 using System.Diagnostics.Metrics;
+using OrleansCache.Grains.Interfaces;
 
 namespace OrleansCache.Grains.Diagnostics;
 
-/// <summary>The cache's silo-side instruments, under the meter <c>OrleansCache.Cache</c>.</summary>
+/// <summary>The cache's silo-side instruments, under the meter <c>OrleansCache.Cache</c> (listed in docs/metrics.md).</summary>
 internal sealed class CacheSiloMetrics
 {
     public const string MeterName = "OrleansCache.Cache";
 
     private readonly Counter<long> _invalidationsPublished;
-    private readonly Counter<long> _invalidationsPushed;
-    private readonly Counter<long> _resyncsSent;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _subscriptionsEnded;
     private readonly Counter<long> _leases;
     private readonly Counter<long> _fills;
-    private readonly Counter<long> _trackingEvictions;
     private readonly Counter<long> _reads;
-    private readonly Counter<long> _invalidationsReceived;
-    private readonly Histogram<double> _fanoutDuration;
+    private readonly Counter<long> _invalidationsSent;
+    private readonly Histogram<double> _roundTrip;
     private readonly Histogram<double> _leaseWaitDuration;
 
     public CacheSiloMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _invalidationsPublished = meter.CreateCounter<long>("orleanscache.cache.invalidations.published", description: "Invalidations published by owners, by kind.");
-        _invalidationsPushed = meter.CreateCounter<long>("orleanscache.cache.invalidations.pushed", description: "Invalidation batches pushed to clients.");
-        _resyncsSent = meter.CreateCounter<long>("orleanscache.cache.resyncs", description: "Resync requests pushed to clients, by reason.");
+        _invalidationsPublished = meter.CreateCounter<long>("orleanscache.cache.invalidations.published", description: "Invalidations handed to the feeds, by kind (key, pattern, tag, all).");
+        _deliveries = meter.CreateCounter<long>("orleanscache.cache.deliveries", description: "What the feeds sent to client observers, by outcome: sent (a batch of invalidations, one-way), heartbeat (answered), heartbeat_failed.");
+        _invalidationsSent = meter.CreateCounter<long>("orleanscache.cache.invalidations.sent", description: "Invalidations the feeds sent to clients (one per subscriber that may hold the key).");
+        _subscriptionsEnded = meter.CreateCounter<long>("orleanscache.cache.subscriptions.ended", description: "Feed subscriptions ended by the feed, by reason: unreachable, overflow, tracking_limit, declined, closing.");
         _leases = meter.CreateCounter<long>("orleanscache.cache.leases", description: "Get-or-create outcomes: hit, granted, wait.");
         _fills = meter.CreateCounter<long>("orleanscache.cache.fills", description: "Lease completions: stored, voided, failed.");
-        _trackingEvictions = meter.CreateCounter<long>("orleanscache.cache.tracking.evictions", description: "Keys a gateway stopped tracking for a client (the client was told to drop them).");
         _reads = meter.CreateCounter<long>("orleanscache.cache.reads", description: "Reads that reached a cache-entry grain (gets and get-or-creates; near-cache hits never do), by result: hit or miss.");
-        _invalidationsReceived = meter.CreateCounter<long>("orleanscache.cache.invalidations.received", description: "Invalidations this silo received from owners (itself included) to pass on to its clients, by kind.");
-        _fanoutDuration = meter.CreateHistogram<double>("orleanscache.cache.invalidations.fanout.duration", unit: "ms", description: "Time from an owner publishing an invalidation to this gateway having queued it for every client that may hold the key.");
+        _roundTrip = meter.CreateHistogram<double>("orleanscache.cache.feeds.round_trip.duration", unit: "ms", description: "Time for a feed's heartbeat to reach a client and its answer to come back: the feed-to-client path's latency, both ways.");
         _leaseWaitDuration = meter.CreateHistogram<double>("orleanscache.cache.leases.wait.duration", unit: "ms", description: "Time a get-or-create caller waited on the grain for another caller's fill.");
     }
 
-    public void InvalidationPublished(string kind) => _invalidationsPublished.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    public void InvalidationPublished(InvalidationKind kind) => _invalidationsPublished.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
 
-    public void InvalidationsPushed() => _invalidationsPushed.Add(1);
+    public void BatchSent(int invalidations)
+    {
+        _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "sent"));
+        _invalidationsSent.Add(invalidations);
+    }
 
-    public void ResyncSent(string reason) => _resyncsSent.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Heartbeat(double? roundTripMilliseconds)
+    {
+        _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", roundTripMilliseconds is null ? "heartbeat_failed" : "heartbeat"));
+        if (roundTripMilliseconds is { } milliseconds)
+        {
+            _roundTrip.Record(milliseconds);
+        }
+    }
+
+    public void SubscriptionEnded(string reason) => _subscriptionsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Lease(string outcome) => _leases.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Fill(string outcome) => _fills.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    public void TrackingEvicted(int count) => _trackingEvictions.Add(count);
-
     public void Read(bool hit) => _reads.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
-    public void InvalidationReceived(string kind) => _invalidationsReceived.Add(1, new KeyValuePair<string, object?>("kind", kind));
-
-    public void FanoutCompleted(double milliseconds) => _fanoutDuration.Record(milliseconds);
 
     public void LeaseWaited(double milliseconds) => _leaseWaitDuration.Record(milliseconds);
+
+    public static string KindName(InvalidationKind kind) => kind switch
+    {
+        InvalidationKind.Key => "key",
+        InvalidationKind.Pattern => "pattern",
+        InvalidationKind.Tag => "tag",
+        InvalidationKind.All => "all",
+        _ => "unknown",
+    };
 }

@@ -1,29 +1,24 @@
-using OrleansCache.Runtime;
-
 namespace OrleansCache.Grains.Storage;
 
 /// <summary>
-/// Where cache-entry grains keep their values between activations. Two checks keep a stale activation of a key (one a
-/// newer activation has replaced, on another silo or after a failover) from changing what the newer one serves:
-/// <list type="bullet">
-/// <item>Writes and deletes are compare-and-set on the ETag the activation last saw, so a stale activation never
-/// overwrites a newer value.</item>
-/// <item>Every activation claims the key when it reads it, with its <see cref="ActivationEpoch"/> as a fencing token;
-/// from then on, a change carrying an older epoch is refused, even one that matches the ETag because the newer
-/// activation has only read the key so far. A change can reach storage long after it was sent (a silo cut off by a
-/// partition sends it when the link heals); the claim is what refuses it (docs/adr/0041).</item>
-/// </list>
-/// Either refusal is a <see cref="CacheStorageConflictException"/>.
+/// Where cache-entry grains keep their values between activations, and what orders and fences those activations.
 /// </summary>
+/// <remarks>
+/// Orleans gives an activation no epoch of its own, and during a partition or a directory race two activations of a
+/// key can exist. Storage provides both guarantees the cache needs (docs/adr/0042):
+/// <list type="bullet">
+/// <item><see cref="ClaimAsync"/> issues each activation an <see cref="ActivationEpoch"/> greater than any issued for
+/// the key before; versions start from it, so they only grow (G2).</item>
+/// <item>Writes and deletes are compare-and-set on the ETag the activation last saw, and are refused when a newer
+/// activation has claimed the key since, even one that has only read it: a change that reaches storage late (held by a
+/// partition) never overwrites what the newer activation serves (G1).</item>
+/// </list>
+/// Either refusal is a <see cref="CacheStorageConflictException"/>. Other exceptions mean the outcome is unknown.
+/// </remarks>
 public interface ICacheEntryStorage
 {
-    /// <summary>
-    /// Reads the entry for a new activation and claims the key for it: changes carrying an epoch older than
-    /// <paramref name="claimant"/> are refused from now on.
-    /// </summary>
-    /// <returns>The stored entry, or null.</returns>
-    /// <exception cref="CacheStorageConflictException">A newer activation has claimed the key: this one is stale.</exception>
-    Task<StoredCacheEntry?> ReadAsync(string key, ActivationEpoch claimant, CancellationToken cancellationToken = default);
+    /// <summary>Claims <paramref name="key"/> for a new activation: a new epoch, and the stored entry.</summary>
+    Task<CacheEntryClaim> ClaimAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores <paramref name="entry"/> if the stored ETag still equals <paramref name="expectedETag"/> (null: nothing
@@ -41,9 +36,9 @@ public interface ICacheEntryStorage
     /// <exception cref="CacheStorageConflictException">Someone else wrote or claimed the entry since.</exception>
     Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default);
 
-    /// <summary>Keys this silo's storage holds that match a glob pattern, in bounded batches.</summary>
+    /// <summary>Stored keys that match a glob pattern, in bounded batches; never a blocking scan of everything.</summary>
     IAsyncEnumerable<string> FindKeysByPatternAsync(string pattern, CancellationToken cancellationToken = default);
 
-    /// <summary>Keys this silo's storage holds that carry <paramref name="tag"/>, in bounded batches.</summary>
+    /// <summary>Stored keys that carry <paramref name="tag"/>, in bounded batches.</summary>
     IAsyncEnumerable<string> FindKeysByTagAsync(string tag, CancellationToken cancellationToken = default);
 }

@@ -1,267 +1,325 @@
-using System.Security.Cryptography;
 using System.Threading.Channels;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using OrleansCache.Core;
-using OrleansCache.Grains;
-using OrleansCache.Grains.Interfaces;
-using OrleansCache.Grains.Invalidation;
+using OrleansCache.Redis.Bridge.Parsing;
 using OrleansCache.Redis.Connection;
-using OrleansCache.Runtime;
-using OrleansCache.Runtime.Placement;
+using OrleansCache.Redis.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansCache.Redis.Bridge;
 
 /// <summary>
-/// Takes invalidations from Redis (canonical JSON and typed events on pub/sub channels, keyspace notifications),
-/// validates each strictly, and applies it once per key across the cluster.
+/// The pub/sub inbound paths: canonical JSON and typed events on channels, and keyspace notifications. Every silo
+/// subscribes and so receives every message; the one <see cref="ApplyOnceRouter"/> chooses validates and applies it,
+/// so each message is applied once per key across the cluster, not once per silo.
 /// </summary>
 /// <remarks>
-/// Every silo subscribes, so every silo sees every message. A key is invalidated only by the silo that owns it (through
-/// its grain, locally), so the grain sees one invalidation per message, not one per silo. A pattern or "all" message is
-/// run by one silo, chosen by hashing the message. Messages the cluster published itself (its <c>source</c>) are
-/// ignored, so an outbound channel that is also an inbound one does not loop. When the Redis connection comes back,
-/// messages may have been lost meanwhile, so this silo's clients revalidate (G3).
+/// <para>
+/// Messages are handed from StackExchange.Redis' reader to a bounded queue at once (sizes checked before anything is
+/// copied) and applied by a few workers. Messages the cluster published itself (its <c>source</c>) are ignored.
+/// </para>
+/// <para>
+/// Pub/sub loses what is published while a subscriber is disconnected, and nothing in the cluster changed, so no
+/// version check can reveal the loss. When this silo's subscription comes back (or its queue overflowed), it
+/// invalidates every key under the typed channels' and keyspace prefixes (or everything, if configured), and counts
+/// and logs the possible loss of canonical messages, which could have named any key: publishers that need every
+/// message applied use the stream.
+/// </para>
 /// </remarks>
-internal sealed partial class InboundBridge : IHostedService, IAsyncDisposable
+internal sealed partial class InboundBridge : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
-    private const string CanonicalPath = "canonical";
-    private const string TypedPath = "typed";
-    private const string KeyspacePath = "keyspace";
-    private const string StreamPath = "stream";
+    /// <summary>
+    /// Longest keyspace channel kept whole: the prefix <c>__keyspace@NN__:</c> and a key of the longest length in UTF-8.
+    /// Anyone can publish on a channel matching the subscription pattern, names of megabytes included.
+    /// </summary>
+    private readonly int _maxKeyspaceChannelLength;
 
     private readonly RedisConnection _redis;
-    private readonly RedisBridgeOptions _options;
-    private readonly CacheSiloOptions _cache;
-    private readonly GrainOwnership _ownership;
-    private readonly IServiceProvider _services;
-    private readonly InvalidationFanout _fanout;
-    private readonly BridgeMetrics _metrics;
+    private readonly BridgeSettings _settings;
+    private readonly ApplyOnceRouter _router;
+    private readonly BridgeApplier _applier;
     private readonly RejectionLog _rejections;
-    private readonly RecentBridgeRejections _recentRejections;
+    private readonly RedisMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly BridgeLimits _limits;
-    private readonly Channel<Inbound> _queue;
+    private readonly Channel<InboundMessage> _queue;
+    private readonly CancellationTokenSource _stopping = new();
     private ConnectionMultiplexer? _multiplexer;
-    private Task _processing = Task.CompletedTask;
-    private int _disposed;
+    private Task[] _workers = [];
+    private Task _resync = Task.CompletedTask;
+    private int _resyncRequests;
+    private long _lastDropLogged;
 
-    public InboundBridge(
-        RedisConnection redis,
-        IOptions<RedisBridgeOptions> options,
-        IOptions<SiloOptions> silo,
-        IOptions<CacheSiloOptions> cache,
-        GrainOwnership ownership,
-        IServiceProvider services,
-        InvalidationFanout fanout,
-        BridgeMetrics metrics,
-        RecentBridgeRejections recentRejections,
-        TimeProvider time,
-        ILogger<InboundBridge> logger)
+    public InboundBridge(RedisConnection redis, BridgeSettings settings, ApplyOnceRouter router, BridgeApplier applier, RejectionLog rejections, RedisMetrics metrics, TimeProvider time, ILogger<InboundBridge> logger)
     {
         _redis = redis;
-        _options = options.Value;
-        _cache = cache.Value;
-        _ownership = ownership;
-        _services = services;
-        _fanout = fanout;
+        _settings = settings;
+        _router = router;
+        _applier = applier;
+        _rejections = rejections;
         _metrics = metrics;
-        _recentRejections = recentRejections;
+        _time = time;
         _logger = logger;
-        _rejections = new RejectionLog(logger, time, _options.RejectionLogInterval);
-        OwnSource = OwnSourceOf(silo.Value.ClusterId);
-        _limits = new BridgeLimits { MaxMessageBytes = _options.MaxMessageBytes, MaxKeyLength = _cache.MaxKeyLength, MaxBatchSize = _options.MaxBatchSize };
-        _queue = Channel.CreateBounded<Inbound>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
+        _maxKeyspaceChannelLength = 32 + (4 * settings.Limits.MaxKeyLength);
+        _queue = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(settings.Options.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = settings.Options.MaxConcurrentApplies == 1,
+            SingleWriter = false,
+        });
     }
 
-    /// <summary>The <c>source</c> this cluster stamps on what it publishes.</summary>
-    public string OwnSource { get; }
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(InboundBridge), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
-    public static string OwnSourceOf(string clusterId) => $"orleanscache:{clusterId}";
+    public void Dispose() => _stopping.Dispose();
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Handles one message: routes, validates, applies. Internal for tests that feed messages directly.</summary>
+    internal async Task HandleAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        foreach (var prefix in _options.TypedChannels.Values)
+        if (!_router.IsChosen(message.Channel, message.Payload))
         {
-            TypedEventParser.ValidateKeyPrefix(prefix, _limits);
+            _metrics.Skipped(message.Path);
+            return;
         }
 
-        _multiplexer = await _redis.MultiplexerAsync(cancellationToken).ConfigureAwait(false);
-        _multiplexer.ConnectionRestored += OnConnectionRestored;
-        var subscriber = _multiplexer.GetSubscriber();
-        foreach (var channel in _options.Channels)
+        var result = message.Refused is { } refused ? BridgeParseResult.Reject(refused) : Parse(message);
+        if (result.Rejection is { } rejection)
         {
-            await subscriber.SubscribeAsync(channel, (c, m) => Enqueue(CanonicalPath, c, m, null)).ConfigureAwait(false);
+            _rejections.Rejected(message.Path, message.Channel, rejection);
+            return;
         }
 
-        foreach (var (channel, prefix) in _options.TypedChannels)
+        var invalidation = result.Invalidation!;
+        if (string.Equals(invalidation.Source, _settings.Source, StringComparison.Ordinal))
         {
-            await subscriber.SubscribeAsync(channel, (c, m) => Enqueue(TypedPath, c, m, prefix)).ConfigureAwait(false);
+            _metrics.Ignored(message.Path);
+            return;
         }
 
-        foreach (var prefix in _options.KeyspacePrefixes)
-        {
-            var pattern = new RedisChannel($"__keyspace@*__:{prefix}*", RedisChannel.PatternMode.Pattern);
-            await subscriber.SubscribeAsync(pattern, (c, m) => Enqueue(KeyspacePath, c, m, prefix)).ConfigureAwait(false);
-        }
-
-        _processing = Task.Run(ProcessAsync, CancellationToken.None);
-        LogStarted(_logger, _options.Channels.Count, _options.TypedChannels.Count, _options.KeyspacePrefixes.Count);
+        _metrics.Accepted(message.Path, invalidation.Kind);
+        await _applier.ApplyAsync(message.Path, message.Channel, invalidation, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Turns what StackExchange.Redis delivered into a queued message; called on its reader, so never blocks.</summary>
+    internal InboundMessage Receive(string path, RedisChannel channel, RedisValue message, string? prefix)
+    {
+        var name = channel.ToString();
+        var length = message.IsNull ? 0 : message.Length();
+        if (length > _settings.Limits.MaxMessageBytes)
+        {
+            return new InboundMessage(path, UntrustedText.ForLog(name), [], prefix, BridgeJsonReader.TooLarge(length, _settings.Limits));
+        }
+
+        if (path == BridgePaths.Keyspace && name.Length > _maxKeyspaceChannelLength)
+        {
+            var refused = new BridgeRejection(BridgeRejectionReason.ValueTooLong, $"channel has {name.Length} characters; no key under the limit of {_settings.Limits.MaxKeyLength} gives that many");
+            return new InboundMessage(path, UntrustedText.ForLog(name), [], prefix, refused);
+        }
+
+        return new InboundMessage(path, name, message.IsNull ? [] : (byte[])message!, prefix, null);
+    }
+
+    private BridgeParseResult Parse(InboundMessage message) => message.Path switch
+    {
+        BridgePaths.Canonical => CanonicalMessageParser.Parse(message.Payload, _settings.Limits),
+        BridgePaths.Typed => TypedEventParser.Parse(message.Payload, message.Prefix!, _settings.Limits),
+        _ => KeyspaceNotificationParser.Parse(message.Channel, message.Prefix!, _settings.Limits),
+    };
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_settings.ListensOnPubSub)
+        {
+            return;
+        }
+
+        _workers = [.. Enumerable.Range(0, _settings.Options.MaxConcurrentApplies).Select(_ => Task.Run(() => WorkAsync(_stopping.Token), CancellationToken.None))];
+        var multiplexer = await _redis.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false);
+        multiplexer.ConnectionRestored += OnConnectionRestored;
+        _multiplexer = multiplexer;
+        var subscriber = multiplexer.GetSubscriber();
+        foreach (var channel in _settings.CanonicalChannels)
+        {
+            await Subscribe(subscriber, RedisChannel.Literal(channel), BridgePaths.Canonical, prefix: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var typed in _settings.TypedChannels)
+        {
+            await Subscribe(subscriber, RedisChannel.Literal(typed.Channel), BridgePaths.Typed, typed.Prefix, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var prefix in _settings.KeyspacePrefixes)
+        {
+            // Any database: the notification's channel names it, and the parser accepts any number.
+            await Subscribe(subscriber, RedisChannel.Pattern($"__keyspace@*__:{prefix}*"), BridgePaths.Keyspace, prefix, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogStarted(_logger, _settings.CanonicalChannels.Length, _settings.TypedChannels.Length, _settings.KeyspacePrefixes.Length, _settings.Source);
+    }
+
+    private Task Subscribe(ISubscriber subscriber, RedisChannel channel, string path, string? prefix, CancellationToken cancellationToken) =>
+        _redis.BoundAsync(subscriber.SubscribeAsync(channel, (c, m) => Enqueue(path, c, m, prefix)), cancellationToken);
+
+    private async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_multiplexer is { } multiplexer)
         {
             multiplexer.ConnectionRestored -= OnConnectionRestored;
             try
             {
-                await multiplexer.GetSubscriber().UnsubscribeAllAsync().WaitAsync(_redis.OperationTimeout, cancellationToken).ConfigureAwait(false);
+                await _redis.BoundAsync(multiplexer.GetSubscriber().UnsubscribeAllAsync(), cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
             {
-                // Redis is unreachable: the subscriptions end with the connection anyway.
-                LogUnsubscribeFailed(_logger, ex.Message);
+                // Redis is unreachable or the silo is in a hurry: the subscriptions end with the connection anyway.
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    var error = UntrustedText.ForLog(ex.Message);
+                    LogUnsubscribeFailed(_logger, error);
+                }
             }
         }
 
+        // Messages already queued are applied if the silo gives the time; the rest are lost with this silo, as they
+        // would be with a crash, and the other silos' next view change covers them by the previous-view rule.
         _queue.Writer.TryComplete();
-        await _processing.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        // Registered as itself and as a hosted service: the container disposes it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Parses and applies one stream entry. Unlike pub/sub, only this silo sees it, so it applies every key (each through
-    /// its owner). Returns false if applying failed and the entry must be retried; a rejected entry is done with.
-    /// </summary>
-    internal async Task<bool> HandleStreamEntryAsync(string stream, byte[] payload)
-    {
         try
         {
-            await HandleAsync(StreamPath, stream, payload, null, everyKey: true).ConfigureAwait(false);
-            return true;
+            await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (OperationCanceledException)
         {
-            LogApplyFailed(_logger, StreamPath, stream, ex);
-            return false;
-        }
-    }
-
-    /// <summary>Parses and applies one message.</summary>
-    internal async Task HandleAsync(string path, string channel, byte[] payload, string? prefix, bool everyKey = false)
-    {
-        var result = path switch
-        {
-            CanonicalPath or StreamPath => CanonicalMessageParser.Parse(payload, _limits),
-            TypedPath => TypedEventParser.Parse(payload, prefix!, _limits),
-            _ => KeyspaceNotificationParser.Parse(channel, prefix!, _limits),
-        };
-
-        if (result.Rejection is { } rejection)
-        {
-            _metrics.Rejected(path, rejection.Reason);
-            _rejections.Rejected(path, channel, rejection);
-            _recentRejections.Add(path, channel, rejection, payload);
-            return;
+            await _stopping.CancelAsync().ConfigureAwait(false);
         }
 
-        var invalidation = result.Invalidation!;
-        if (string.Equals(invalidation.Source, OwnSource, StringComparison.Ordinal))
-        {
-            _metrics.Ignored();
-            return;
-        }
-
-        _metrics.Accepted(path, invalidation.Kind);
-        await ApplyAsync(invalidation, payload, everyKey).ConfigureAwait(false);
+        await _resync.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private void Enqueue(string path, RedisChannel channel, RedisValue message, string? prefix)
     {
-        // Called on the Redis client's thread: hand over and return. Bytes are bounded before they are copied.
-        byte[] payload = message.IsNull ? [] : (byte[])message!;
-        if (!_queue.Writer.TryWrite(new Inbound(path, channel.ToString(), payload, prefix)))
+        if (_queue.Writer.TryWrite(Receive(path, channel, message, prefix)))
         {
-            _metrics.Dropped();
-            _fanout.ResyncClients("the Redis bridge dropped messages (queue full)");
+            return;
         }
+
+        _metrics.Dropped(path);
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastDropLogged);
+        if ((last == 0 || _time.GetElapsedTime(last, now) >= _settings.Options.RejectionLogInterval)
+            && Interlocked.CompareExchange(ref _lastDropLogged, now, last) == last)
+        {
+            LogDropped(_logger, path, _settings.Options.QueueCapacity);
+        }
+
+        // Dropped is lost: the same remedy as a lost connection.
+        RequestResync();
     }
 
-    private async Task ProcessAsync()
+    private async Task WorkAsync(CancellationToken cancellationToken)
     {
-        await foreach (var item in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        try
         {
-            try
+            await foreach (var message in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                await HandleAsync(item.Path, item.Channel, item.Payload, item.Prefix).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // The message was valid but applying it failed (e.g. an owner was unreachable): clients revalidate.
-                LogApplyFailed(_logger, item.Path, item.Channel, ex);
-                _fanout.ResyncClients("applying a Redis bridge message failed");
-            }
-        }
-    }
-
-    private async Task ApplyAsync(BridgeInvalidation invalidation, byte[] payload, bool everyKey)
-    {
-        var grains = _services.GetRequiredService<IGrainFactory>();
-        switch (invalidation.Kind)
-        {
-            case BridgeInvalidationKind.Key:
-            case BridgeInvalidationKind.Keys:
-                foreach (var key in invalidation.Keys)
+                try
                 {
-                    if (everyKey || _ownership.IsLocal(new GrainId(CacheGrainTypes.CacheEntry, key)))
-                    {
-                        await grains.GetGrain<ICacheEntryGrain>(key).InvalidateAsync().ConfigureAwait(false);
-                    }
+                    await HandleAsync(message, cancellationToken).ConfigureAwait(false);
                 }
-
-                break;
-            case BridgeInvalidationKind.Pattern when everyKey || IsDesignated(payload):
-                await grains.GetGrain<ICacheCoordinatorGrain>("bridge").InvalidatePatternAsync(invalidation.Pattern!).ConfigureAwait(false);
-                break;
-            case BridgeInvalidationKind.All when everyKey || IsDesignated(payload):
-                await grains.GetGrain<ICacheCoordinatorGrain>("bridge").InvalidateAllAsync().ConfigureAwait(false);
-                break;
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Never expected (parsers and the applier do not throw); one message must not stop the worker.
+                    LogHandleFailed(_logger, message.Path, ex.GetType().Name, UntrustedText.ForLog(ex.Message));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
-
-    /// <summary>One silo runs a message that is not per key: the owner of a grain id derived from the message's bytes.</summary>
-    private bool IsDesignated(byte[] payload) =>
-        _ownership.IsLocal(new GrainId("cache-bridge-message", Convert.ToHexString(SHA256.HashData(payload))));
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        // Pub/sub messages sent while we were disconnected are gone: clients must not trust what they hold.
-        if (e.ConnectionType == ConnectionType.Subscription)
+        // Pub/sub rides the subscription connection with RESP2, the interactive one with RESP3.
+        if (e.ConnectionType == ConnectionType.Subscription
+            || (e.ConnectionType == ConnectionType.Interactive && UsesResp3(e.EndPoint)))
         {
-            _fanout.ResyncClients("the Redis bridge reconnected; messages may have been missed");
+            RequestResync();
         }
     }
 
-    private sealed record Inbound(string Path, string Channel, byte[] Payload, string? Prefix);
+    private bool UsesResp3(System.Net.EndPoint? endPoint)
+    {
+        try
+        {
+            return endPoint is not null && _multiplexer?.GetServer(endPoint).Protocol == RedisProtocol.Resp3;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or RedisException)
+        {
+            return false;
+        }
+    }
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Redis bridge listening: {Channels} canonical channels, {TypedChannels} typed channels, {KeyspacePrefixes} keyspace prefixes")]
-    private static partial void LogStarted(ILogger logger, int channels, int typedChannels, int keyspacePrefixes);
+    /// <summary>Asks for one resynchronization; requests arriving while one runs are folded into one more run.</summary>
+    private void RequestResync()
+    {
+        if (Interlocked.Increment(ref _resyncRequests) == 1)
+        {
+            _resync = Task.Run(ResyncAsync, CancellationToken.None);
+        }
+    }
 
-    [LoggerMessage(EventId = 5107, Level = LogLevel.Debug, Message = "Unsubscribing the Redis bridge failed: {Error}")]
+    private async Task ResyncAsync()
+    {
+        do
+        {
+            Volatile.Write(ref _resyncRequests, 1);
+            await ResyncOnceAsync().ConfigureAwait(false);
+        }
+        while (Interlocked.Decrement(ref _resyncRequests) > 0);
+    }
+
+    private async Task ResyncOnceAsync()
+    {
+        var options = _settings.Options;
+        string[] prefixes = [.. _settings.TypedChannels.Select(t => t.Prefix), .. _settings.KeyspacePrefixes];
+        var action = options.InvalidateAllOnReconnect ? "all" : options.InvalidatePrefixesOnReconnect && prefixes.Length > 0 ? "prefixes" : "warned";
+        _metrics.Reconnected(action);
+        LogMessagesMayBeLost(_logger, _settings.CanonicalChannels.Length, action);
+        try
+        {
+            if (action == "all")
+            {
+                await _applier.InvalidateAllAsync().ConfigureAwait(false);
+            }
+            else if (action == "prefixes")
+            {
+                foreach (var prefix in prefixes.Distinct(StringComparer.Ordinal))
+                {
+                    await _applier.InvalidatePrefixAsync(prefix).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogResyncFailed(_logger, action, ex.GetType().Name, UntrustedText.ForLog(ex.Message));
+        }
+    }
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Redis bridge listening: {Channels} canonical channels, {TypedChannels} typed channels, {KeyspacePrefixes} keyspace prefixes; ignoring messages from source {Source}")]
+    private static partial void LogStarted(ILogger logger, int channels, int typedChannels, int keyspacePrefixes, string source);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Redis bridge queue is full ({Capacity} messages): dropped a {Path} message; keys under the configured prefixes are invalidated once it drains")]
+    private static partial void LogDropped(ILogger logger, string path, int capacity);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Redis bridge pub/sub messages may have been lost (connection restored or queue overflow); {Channels} canonical channels cannot be recovered (use the stream for those); action taken: {Action}")]
+    private static partial void LogMessagesMayBeLost(ILogger logger, int channels, string action);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Error, Message = "Redis bridge could not invalidate after lost messages ({Action}): {ErrorType}: {Error}")]
+    private static partial void LogResyncFailed(ILogger logger, string action, string errorType, string error);
+
+    [LoggerMessage(EventId = 5206, Level = LogLevel.Debug, Message = "Unsubscribing the Redis bridge failed: {Error}")]
     private static partial void LogUnsubscribeFailed(ILogger logger, string error);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Applying a {Path} bridge message from {Channel} failed; clients revalidate")]
-    private static partial void LogApplyFailed(ILogger logger, string path, string channel, Exception exception);
+    [LoggerMessage(EventId = 5207, Level = LogLevel.Error, Message = "Redis bridge failed to handle a {Path} message: {ErrorType}: {Error}")]
+    private static partial void LogHandleFailed(ILogger logger, string path, string errorType, string error);
 }

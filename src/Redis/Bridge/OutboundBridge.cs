@@ -1,124 +1,164 @@
-using System.Buffers;
-using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using OrleansCache.Grains.Feeds;
 using OrleansCache.Grains.Interfaces;
-using OrleansCache.Grains.Invalidation;
 using OrleansCache.Redis.Connection;
-using OrleansCache.Runtime;
+using OrleansCache.Redis.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansCache.Redis.Bridge;
 
 /// <summary>
 /// Publishes every invalidation the cluster applies as canonical JSON on <see cref="RedisBridgeOptions.OutboundChannel"/>,
-/// once (from the silo that applied it), so Python, TypeScript and Rust services can evict their own caches; optionally
-/// deletes the Redis key of the same name (an L2 copy). A tag invalidation reaches subscribers as one message per key.
+/// so Python, TypeScript and Rust services can evict their own caches; optionally deletes the Redis key of the same name
+/// (their L2 copy). Each invalidation is heard once in the cluster, on the silo that made it, so it goes out once.
 /// </summary>
-internal sealed partial class OutboundBridge : ICacheInvalidationObserver
+/// <remarks>
+/// Invalidations are heard on a grain's turn, so they are only queued there (bounded: past
+/// <see cref="RedisBridgeOptions.OutboundQueueCapacity"/> they are dropped and counted) and published by a loop, in
+/// order, pipelined in batches. Publishing is best effort, as pub/sub itself is.
+/// </remarks>
+internal sealed partial class OutboundBridge : ICacheInvalidationObserver, ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
+    private const int MaxBatch = 64;
+
     private readonly RedisConnection _redis;
-    private readonly RedisBridgeOptions _options;
-    private readonly BridgeMetrics _metrics;
+    private readonly BridgeSettings _settings;
+    private readonly RedisMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _source;
+    private readonly Channel<Invalidation> _queue;
+    private readonly RedisChannel? _channel;
+    private readonly bool _enabled;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
 
-    public OutboundBridge(RedisConnection redis, IOptions<RedisBridgeOptions> options, IOptions<SiloOptions> silo, BridgeMetrics metrics, TimeProvider time, ILogger<OutboundBridge> logger)
+    public OutboundBridge(RedisConnection redis, BridgeSettings settings, RedisMetrics metrics, TimeProvider time, ILogger<OutboundBridge> logger)
     {
         _redis = redis;
-        _options = options.Value;
+        _settings = settings;
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _source = InboundBridge.OwnSourceOf(silo.Value.ClusterId);
+        _channel = settings.Options.OutboundChannel is { } channel ? RedisChannel.Literal(channel) : (RedisChannel?)null;
+        _enabled = _channel is not null || settings.Options.DeleteL2Keys;
+        _queue = Channel.CreateBounded<Invalidation>(new BoundedChannelOptions(settings.Options.OutboundQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
     }
 
-    public void OnKeyInvalidated(string key, CacheVersion version)
+    public void OnInvalidated(Invalidation invalidation)
     {
-        Publish(writer => WriteKey(writer, key));
-        if (_options.DeleteL2Keys)
+        if (_enabled && !_queue.Writer.TryWrite(invalidation))
         {
-            _ = RunAsync(db => db.KeyDeleteAsync(key), "delete L2 key");
+            _metrics.OutboundDropped();
         }
     }
 
-    public void OnPatternInvalidated(string pattern) => Publish(writer =>
-    {
-        writer.WriteString("action", "pattern");
-        writer.WriteString("pattern", pattern);
-    });
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(OutboundBridge), ServiceLifecycleStage.ApplicationServices, StartAsync, StopAsync);
 
-    public void OnTagInvalidated(string tag)
+    public void Dispose() => _stopping.Dispose();
+
+    private Task StartAsync(CancellationToken cancellationToken)
     {
-        // The canonical format has no tags; the tagged keys' own invalidations are published one by one.
+        if (_enabled)
+        {
+            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
     }
 
-    public void OnAllInvalidated() => Publish(writer => writer.WriteString("action", "all"));
-
-    /// <summary>
-    /// <c>user:123</c> goes out as entity <c>user</c>/<c>123</c> (the form most publishers use); keys that would not
-    /// survive that round trip (no colon, upper-case or unusual type) go out as a one-key batch.
-    /// </summary>
-    private static void WriteKey(Utf8JsonWriter writer, string key)
+    private async Task StopAsync(CancellationToken cancellationToken)
     {
-        var colon = key.IndexOf(':', StringComparison.Ordinal);
-        var type = colon > 0 ? key[..colon] : string.Empty;
-        if (type.Length > 0 && colon < key.Length - 1 && type.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-' or '.'))
+        // What is queued goes out if the silo gives the time: grains have deactivated by now.
+        _queue.Writer.TryComplete();
+        try
         {
-            writer.WriteString("action", "invalidate");
-            writer.WriteString("entity_type", type);
-            writer.WriteString("entity_id", key[(colon + 1)..]);
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        else
+        catch (OperationCanceledException)
         {
-            writer.WriteString("action", "batch");
-            writer.WriteStartArray("entity_ids");
-            writer.WriteStringValue(key);
-            writer.WriteEndArray();
+            await _stopping.CancelAsync().ConfigureAwait(false);
         }
     }
 
-    private void Publish(Action<Utf8JsonWriter> body)
+    private async Task RunAsync(CancellationToken cancellationToken)
     {
-        if (_options.OutboundChannel is not { } channel)
+        var batch = new List<Task>(MaxBatch * 2);
+        try
         {
-            return;
-        }
+            while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                IDatabase database;
+                try
+                {
+                    database = (await _redis.GetMultiplexerAsync(cancellationToken).ConfigureAwait(false)).GetDatabase();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(_logger, ex.GetType().Name, UntrustedText.ForLog(ex.Message));
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteString("source", _source);
-            writer.WriteString("message_id", Guid.NewGuid().ToString("N"));
-            writer.WriteString("timestamp", _time.GetUtcNow());
-            writer.WriteEndObject();
-        }
+                while (batch.Count < MaxBatch * 2 && _queue.Reader.TryRead(out var invalidation))
+                {
+                    Send(database, invalidation, batch);
+                }
 
-        var message = buffer.WrittenSpan.ToArray();
-        _ = RunAsync(async db =>
+                foreach (var sent in batch)
+                {
+                    await Observe(sent, cancellationToken).ConfigureAwait(false);
+                }
+
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await db.PublishAsync(channel, message).ConfigureAwait(false);
-            _metrics.Published();
-            return true;
-        }, "publish");
+        }
     }
 
-    private async Task RunAsync(Func<IDatabase, Task<bool>> call, string what)
+    /// <summary>Sends without waiting: StackExchange.Redis pipelines the batch on its connection.</summary>
+    private void Send(IDatabase database, Invalidation invalidation, List<Task> batch)
+    {
+        if (_channel is { } channel && OutboundMessageWriter.Write(invalidation, _settings.Source, _time.GetUtcNow()) is { } message)
+        {
+            var kind = invalidation.Kind.ToString().ToLowerInvariant();
+            batch.Add(Published(database.PublishAsync(channel, message), kind));
+        }
+
+        // Never one of the cluster's own keys: a cache key that happens to look like one is not its L2 copy.
+        if (_settings.Options.DeleteL2Keys && invalidation.Kind == InvalidationKind.Key
+            && !invalidation.Target!.StartsWith(_redis.KeyPrefix, StringComparison.Ordinal))
+        {
+            batch.Add(database.KeyDeleteAsync(invalidation.Target));
+        }
+    }
+
+    private async Task Published(Task<long> publish, string kind)
+    {
+        await publish.ConfigureAwait(false);
+        _metrics.OutboundPublished(kind);
+    }
+
+    private async Task Observe(Task sent, CancellationToken cancellationToken)
     {
         try
         {
-            await _redis.RunAsync(call, CancellationToken.None).ConfigureAwait(false);
+            await _redis.BoundAsync(sent, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _metrics.PublishFailed();
-            LogFailed(_logger, what, ex.Message);
+            _metrics.OutboundFailed();
+            LogFailed(_logger, ex.GetType().Name, UntrustedText.ForLog(ex.Message));
         }
     }
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Outbound bridge could not {What}: {Error}")]
-    private static partial void LogFailed(ILogger logger, string what, string error);
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Warning, Message = "Outbound Redis bridge could not publish or delete ({ErrorType}: {Error})")]
+    private static partial void LogFailed(ILogger logger, string errorType, string error);
 }

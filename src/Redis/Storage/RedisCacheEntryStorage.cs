@@ -1,180 +1,133 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Storage;
 using OrleansCache.Redis.Connection;
-using OrleansCache.Runtime;
+using OrleansCache.Redis.Diagnostics;
 using StackExchange.Redis;
 
 namespace OrleansCache.Redis.Storage;
 
 /// <summary>
-/// Cache entries in Redis: an acknowledged write survives the owning silo's crash (G7), and entries carry their TTL
-/// into Redis, which expires them too. Writes and deletes are compare-and-set on an ETag drawn from one counter per
-/// cluster, and fenced by the epoch of the newest activation that read the key (docs/adr/0041), so a stale activation is
-/// refused (G1) even if its change reaches Redis long after it was sent.
+/// Cache entries in Redis: an acknowledged write survives the owning silo's crash (G7), entries carry their TTL into
+/// Redis, activations are ordered and fenced by epochs Redis issues (G1, G2), and pattern and tag lookups walk Redis in
+/// bounded batches. Same contract and semantics as the in-memory <c>CacheStoreGrain</c> (floor, fence retention, expiry).
 /// </summary>
 /// <remarks>
-/// Keys: <c>{prefix}entry:{key}</c> is a hash (<c>v</c> value, <c>ver</c> version, <c>exp</c> expiry in Unix ms,
-/// <c>tags</c> JSON, <c>etag</c>); <c>{prefix}tag:{tag}</c> is the set of entry keys carrying a tag (cleaned lazily);
-/// <c>{prefix}etagseq</c> is the ETag counter; <c>{prefix}fence:{key}</c> is the epoch (<c>era.sequence</c>) of the
-/// newest activation that read or changed the key, kept for 10 minutes after its last use. Pattern lookups use
-/// <c>SCAN</c> in bounded batches, never <c>KEYS</c>. Every check and change is one Lua script, atomic on the server.
 /// <para>
-/// Known edge: if Redis loses its data (restart without persistence) while two activations of one key exist, the
-/// counter and the fences start over, so the stale activation's old ETag could match a new entry once. Run Redis with
-/// persistence where that matters; the membership side of the same data loss is handled (silos rejoin, versions never
-/// go back).
+/// Why not Orleans' <c>AddRedisGrainStorage</c>: it has one TTL per provider (refreshed on every write), not one per
+/// entry; its ETags are random Guids, not drawn from a sequence that also orders activations; it has no fencing, so a
+/// change from an activation older than the key's newest reader is accepted while its ETag matches; and it keeps no tag
+/// index, so "invalidate by tag" would have to read every entry.
 /// </para>
+/// <para>
+/// Epochs (era 0) and ETags come from one sequence per cluster, <c>max(INCR, server clock in µs)</c>: strictly
+/// increasing, and restarting above everything issued before if Redis loses the counter. Each claim makes its epoch the
+/// key's fence; a write or delete is refused if the fence is newer than the writer or the ETag is not the current one.
+/// </para>
+/// <para>
+/// Fences and the floor (the choice): a key's fence lives as long as its entry and <see cref="RedisCacheOptions.FenceRetention"/>
+/// beyond (for good while the entry has no expiry), so a stored value is never unfenced. Redis cannot say when a fence
+/// expired, so the floor is a time rather than a key raised as fences go: with no fence left, a change is accepted only
+/// from an activation that claimed the key within the retention. Any fence that expired was last set at least that long
+/// ago, by an activation that claimed no later, and epochs are clock readings, so every activation it fenced out is
+/// below the floor too. As in memory, an activation idle past the retention with no entry stored gets a conflict on
+/// its next change, deactivates, and the call goes to a new activation. Assumes Redis' clock does not step back by more
+/// than the gaps between claims; Redis without persistence that loses its data forgets fences (see ADR 0044).
+/// </para>
+/// <para>Needs a single Redis primary (scripts touch several keys, so not Redis Cluster) of version 6.2 or later.</para>
 /// </remarks>
-internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntryStorage
+internal sealed partial class RedisCacheEntryStorage : ICacheEntryStorage
 {
     private const int BatchSize = 256;
 
-    /// <summary>
-    /// How long a key's fence outlives the last read or change that set it. A change can reach Redis long after its
-    /// activation sent it (a silo cut off by a partition sends it when the link heals); while the fence is kept, such a
-    /// change from an activation older than the key's newest one is refused. Long enough for any partition a silo
-    /// survives, short enough that a cache touching many keys does not fill Redis with fences (one small string per key
-    /// used in the last 10 minutes).
-    /// </summary>
-    private const long FenceRetentionMs = 10 * 60 * 1000;
+    private readonly RedisConnection _redis;
+    private readonly RedisStorageKeys _keys;
+    private readonly RedisMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly long _retentionMs;
 
-    // Returns true if the fence in KEYS[fenceKey] belongs to an activation newer than (ARGV[eraArg], ARGV[eraArg + 1]).
-    private const string FencedOut = """
-        local function fenced_out(fence_key, era, sequence)
-            local fence = redis.call('GET', fence_key)
-            if not fence then return false end
-            local fence_era, fence_sequence = string.match(fence, '^(%d+)%.(%d+)$')
-            fence_era, fence_sequence = tonumber(fence_era), tonumber(fence_sequence)
-            era, sequence = tonumber(era), tonumber(sequence)
-            return fence_era > era or (fence_era == era and fence_sequence > sequence)
-        end
-        """;
-
-    // KEYS: entry, fence; ARGV: claimant era, claimant sequence, fence lifetime (ms).
-    private const string ReadScript = FencedOut + "\n" + """
-        if fenced_out(KEYS[2], ARGV[1], ARGV[2]) then return {'fenced', redis.call('GET', KEYS[2])} end
-        redis.call('SET', KEYS[2], ARGV[1] .. '.' .. ARGV[2], 'PX', ARGV[3])
-        return {'ok', redis.call('HGETALL', KEYS[1])}
-        """;
-
-    // KEYS: entry, etag counter, fence, tag sets...; ARGV: expected etag ('' = none), value, version, expiry ('' =
-    // none), tags json, writer era, writer sequence, fence lifetime (ms). An absent entry takes any expected ETag: the
-    // entry expired (its owner may write), or a newer activation deleted it, and that one's fence refuses this write.
-    private const string WriteScript = FencedOut + "\n" + """
-        if fenced_out(KEYS[3], ARGV[6], ARGV[7]) then return -1 end
-        local current = redis.call('HGET', KEYS[1], 'etag')
-        if current and current ~= ARGV[1] then return -1 end
-        local etag = redis.call('INCR', KEYS[2])
-        redis.call('DEL', KEYS[1])
-        redis.call('HSET', KEYS[1], 'v', ARGV[2], 'ver', ARGV[3], 'exp', ARGV[4], 'tags', ARGV[5], 'etag', etag)
-        if ARGV[4] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[4]) end
-        for i = 4, #KEYS do redis.call('SADD', KEYS[i], KEYS[1]) end
-        redis.call('SET', KEYS[3], ARGV[6] .. '.' .. ARGV[7], 'PX', ARGV[8])
-        return etag
-        """;
-
-    // KEYS: entry, fence; ARGV: expected etag ('' = none), writer era, writer sequence, fence lifetime (ms).
-    private const string DeleteScript = FencedOut + "\n" + """
-        if fenced_out(KEYS[2], ARGV[2], ARGV[3]) then return -1 end
-        local current = redis.call('HGET', KEYS[1], 'etag')
-        if current and current ~= ARGV[1] then return -1 end
-        redis.call('DEL', KEYS[1])
-        redis.call('SET', KEYS[2], ARGV[2] .. '.' .. ARGV[3], 'PX', ARGV[4])
-        return 1
-        """;
-
-    private const string ScanScript = """
-        local result = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])
-        return result
-        """;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private string EntryPrefix => redis.KeyPrefix + "entry:";
-
-    public async Task<StoredCacheEntry?> ReadAsync(string key, ActivationEpoch claimant, CancellationToken cancellationToken = default)
+    public RedisCacheEntryStorage(RedisConnection redis, IOptions<RedisCacheOptions> options, RedisMetrics metrics, ILogger<RedisCacheEntryStorage> logger)
     {
-        var result = (RedisResult[])(await redis.RunAsync(
-            db => db.ScriptEvaluateAsync(ReadScript, [EntryKey(key), FenceKey(key)], [claimant.MembershipVersion, claimant.Sequence, FenceRetentionMs]),
-            cancellationToken).ConfigureAwait(false))!;
-        if ((string?)result[0] == "fenced")
-        {
-            throw new CacheStorageConflictException($"'{key}' was claimed by a newer activation (epoch {(string?)result[1]}) than this one ({claimant}); this one is stale.");
-        }
+        _redis = redis;
+        _keys = new RedisStorageKeys(redis.KeyPrefix);
+        _metrics = metrics;
+        _logger = logger;
+        _retentionMs = Math.Max(1, (long)options.Value.FenceRetention.TotalMilliseconds);
+    }
 
+    public async Task<CacheEntryClaim> ClaimAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var result = (RedisResult[])(await _redis.RunAsync(
+            db => db.ScriptEvaluateAsync(RedisStorageScripts.Claim, [_keys.Sequence, _keys.Entry(key), _keys.Fence(key)], [_retentionMs]),
+            cancellationToken).ConfigureAwait(false))!;
+        var epoch = new ActivationEpoch(0, ParseLong((string)result[0]!));
         var fields = (RedisResult[])result[1]!;
         if (fields.Length == 0)
         {
-            return null;
+            return new CacheEntryClaim(epoch, null, null);
         }
 
-        var values = new Dictionary<string, RedisResult>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < fields.Length; i += 2)
-        {
-            values[(string)fields[i]!] = fields[i + 1];
-        }
-
-        var expires = (string?)values.GetValueOrDefault("exp");
-        return new StoredCacheEntry(
-            (byte[])values["v"]!,
-            ParseVersion((string)values["ver"]!),
-            string.IsNullOrEmpty(expires) ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(expires, CultureInfo.InvariantCulture)),
-            JsonSerializer.Deserialize<string[]>((string)values["tags"]!, Json) ?? [])
-        {
-            ETag = (string)values["etag"]!,
-        };
+        var entry = StoredEntryFields.Read(fields, out var etag);
+        return new CacheEntryClaim(epoch, entry, etag);
     }
 
     public async Task<string> WriteAsync(string key, StoredCacheEntry entry, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(entry);
-        RedisKey[] keys = [EntryKey(key), redis.KeyPrefix + "etagseq", FenceKey(key), .. entry.Tags.Select(TagKey)];
+        CacheInputRules.ValidateTags(entry.Tags, nameof(entry));
+        CheckEra(key, writer);
+        var expires = entry.ExpiresAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        RedisKey[] keys = [_keys.Sequence, _keys.Entry(key), _keys.Fence(key), .. entry.Tags.Distinct(StringComparer.Ordinal).Select(_keys.Tag)];
         RedisValue[] args =
         [
             expectedETag ?? string.Empty,
-            entry.Value,
-            FormatVersion(entry.Version),
-            entry.ExpiresAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? string.Empty,
-            JsonSerializer.Serialize(entry.Tags, Json),
-            writer.MembershipVersion,
             writer.Sequence,
-            FenceRetentionMs,
+            _retentionMs,
+            entry.Value,
+            StoredEntryFields.FormatVersion(entry.Version),
+            expires,
+            string.Join(',', entry.Tags),
+            key,
+            _keys.TagPrefix,
         ];
-        var result = (long)await redis.RunAsync(db => db.ScriptEvaluateAsync(WriteScript, keys, args), cancellationToken).ConfigureAwait(false);
-        return result < 0
-            ? throw new CacheStorageConflictException($"'{key}' was written or claimed by another activation than this one ({writer}); this one is stale.")
-            : result.ToString(CultureInfo.InvariantCulture);
+        var result = (RedisResult[])(await _redis.RunAsync(db => db.ScriptEvaluateAsync(RedisStorageScripts.Write, keys, args), cancellationToken).ConfigureAwait(false))!;
+        EnsureAdmitted(key, writer, result);
+        return (string)result[1]!;
     }
 
     public async Task DeleteAsync(string key, string? expectedETag, ActivationEpoch writer, CancellationToken cancellationToken = default)
     {
-        // Expecting nothing is checked too: an activation that believes the key missing while storage holds an entry is
-        // stale (another wrote it), and its "invalidated" would leave that entry in place (found by the fault-injection
-        // runner: a bridge stream message, acknowledged after a stale activation's no-op delete, was never applied).
-        var result = (long)await redis.RunAsync(
-            db => db.ScriptEvaluateAsync(DeleteScript, [EntryKey(key), FenceKey(key)], [expectedETag ?? string.Empty, writer.MembershipVersion, writer.Sequence, FenceRetentionMs]),
-            cancellationToken).ConfigureAwait(false);
-        if (result < 0)
-        {
-            throw new CacheStorageConflictException($"'{key}' was written or claimed by another activation than this one ({writer}); this one is stale.");
-        }
+        ArgumentNullException.ThrowIfNull(key);
+        CheckEra(key, writer);
+        RedisValue[] args = [expectedETag ?? string.Empty, writer.Sequence, _retentionMs, key, _keys.TagPrefix];
+        var result = (RedisResult[])(await _redis.RunAsync(
+            db => db.ScriptEvaluateAsync(RedisStorageScripts.Delete, [_keys.Sequence, _keys.Entry(key), _keys.Fence(key)], args),
+            cancellationToken).ConfigureAwait(false))!;
+        EnsureAdmitted(key, writer, result);
     }
 
     public async IAsyncEnumerable<string> FindKeysByPatternAsync(string pattern, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var match = EscapeGlob(EntryPrefix) + pattern;
+        ArgumentNullException.ThrowIfNull(pattern);
+        var match = RedisGlob.Build(_keys.EntryPrefix, pattern);
         var cursor = "0";
         do
         {
-            var page = (RedisResult[])(await redis.RunAsync(db => db.ScriptEvaluateAsync(ScanScript, [], [cursor, match, BatchSize]), cancellationToken).ConfigureAwait(false))!;
+            // SCAN, never KEYS: each step walks a bounded part of the keyspace, so Redis keeps serving everyone else.
+            var page = (RedisResult[])(await _redis.RunAsync(db => db.ExecuteAsync("SCAN", cursor, "MATCH", match, "COUNT", BatchSize), cancellationToken).ConfigureAwait(false))!;
             cursor = (string)page[0]!;
-            foreach (var key in (RedisKey[])page[1]!)
+            foreach (var redisKey in (RedisResult[])page[1]!)
             {
-                yield return ((string)key!)[EntryPrefix.Length..];
+                var key = ((string)redisKey!)[_keys.EntryPrefix.Length..];
+                if (GlobPattern.IsMatch(pattern, key))
+                {
+                    yield return key;
+                }
             }
         }
         while (cursor != "0");
@@ -182,57 +135,60 @@ internal sealed class RedisCacheEntryStorage(RedisConnection redis) : ICacheEntr
 
     public async IAsyncEnumerable<string> FindKeysByTagAsync(string tag, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var set = TagKey(tag);
-        var members = await redis.RunAsync(db => db.SetMembersAsync(set), cancellationToken).ConfigureAwait(false);
-        foreach (var batch in members.Chunk(BatchSize))
+        ArgumentNullException.ThrowIfNull(tag);
+        RedisKey[] keys = [_keys.Tag(tag)];
+        var cursor = "0";
+        do
         {
-            var exists = await redis.RunAsync(db => Task.WhenAll(batch.Select(m => db.KeyExistsAsync((string)m!))), cancellationToken).ConfigureAwait(false);
-            var gone = batch.Where((_, i) => !exists[i]).ToArray();
-            if (gone.Length > 0)
+            var page = (RedisResult[])(await _redis.RunAsync(
+                db => db.ScriptEvaluateAsync(RedisStorageScripts.ScanTag, keys, [cursor, BatchSize, _keys.EntryPrefix, tag]),
+                cancellationToken).ConfigureAwait(false))!;
+            cursor = (string)page[0]!;
+            foreach (var member in (RedisResult[])page[1]!)
             {
-                // Expired or deleted entries leave their tag sets lazily.
-                await redis.RunAsync(db => db.SetRemoveAsync(set, gone), cancellationToken).ConfigureAwait(false);
+                yield return (string)member!;
             }
+        }
+        while (cursor != "0");
+    }
 
-            foreach (var member in batch.Where((_, i) => exists[i]))
-            {
-                yield return ((string)member!)[EntryPrefix.Length..];
-            }
+    /// <summary>Returns if the script admitted the change; otherwise counts, logs and throws the conflict.</summary>
+    private void EnsureAdmitted(string key, ActivationEpoch writer, RedisResult[] result)
+    {
+        if ((long)result[0] == 1)
+        {
+            return;
+        }
+
+        var reason = (string)result[1]!;
+        _metrics.StorageConflict(reason);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var shown = UntrustedText.ForLog(key);
+            var epoch = writer.ToString();
+            LogConflict(_logger, shown, epoch, reason);
+        }
+
+        throw new CacheStorageConflictException(reason switch
+        {
+            "fenced" => $"A newer activation of '{key}' has claimed it; this change from activation {writer} was refused.",
+            "floor" => $"'{key}' has no fence left and activation {writer} claimed it longer ago than the fence retention; this change was refused.",
+            _ => $"'{key}' was changed since activation {writer} last saw it (its ETag differs); this change was refused.",
+        });
+    }
+
+    /// <summary>Redis issues era-0 epochs only; an epoch from anywhere else (in-memory storage) cannot be ordered against them.</summary>
+    private void CheckEra(string key, ActivationEpoch writer)
+    {
+        if (writer.Era != 0)
+        {
+            _metrics.StorageConflict("foreign_epoch");
+            throw new CacheStorageConflictException($"Activation epoch {writer} of '{key}' was not issued by Redis storage; this change was refused.");
         }
     }
 
-    private RedisKey EntryKey(string key) => EntryPrefix + key;
+    private static long ParseLong(string text) => long.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
-    private RedisKey TagKey(string tag) => redis.KeyPrefix + "tag:" + tag;
-
-    private RedisKey FenceKey(string key) => redis.KeyPrefix + "fence:" + key;
-
-    private static string FormatVersion(CacheVersion version) =>
-        string.Create(CultureInfo.InvariantCulture, $"{version.Era}.{version.Activation}.{version.Change}");
-
-    private static CacheVersion ParseVersion(string text)
-    {
-        var parts = text.Split('.');
-        return new CacheVersion(
-            long.Parse(parts[0], CultureInfo.InvariantCulture),
-            long.Parse(parts[1], CultureInfo.InvariantCulture),
-            long.Parse(parts[2], CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Escapes Redis glob characters in literal text (the key prefix), so only the pattern's own wildcards match.</summary>
-    private static string EscapeGlob(string literal)
-    {
-        var escaped = new StringBuilder(literal.Length);
-        foreach (var c in literal)
-        {
-            if (c is '*' or '?' or '[' or ']' or '\\')
-            {
-                escaped.Append('\\');
-            }
-
-            escaped.Append(c);
-        }
-
-        return escaped.ToString();
-    }
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Redis storage refused a change of {Key} from activation {Epoch}: {Reason}")]
+    private static partial void LogConflict(ILogger logger, string key, string epoch, string reason);
 }

@@ -1,20 +1,12 @@
+using System.Reflection;
 using OrleansCache.Client;
+using OrleansCache.Client.Caching;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Coherence;
 
 public sealed class BadInputTests
 {
-    /// <summary>A client whose only gateway does not exist: any call that reached the network would fail differently.</summary>
-    private static IOrleansCacheClient Offline()
-    {
-        var options = new OrleansCacheClientOptions { MaxKeyLength = 64, MaxValueBytes = 1024 };
-        options.Gateways.Add("127.0.0.1:1");
-        options.Cluster.ConnectTimeout = TimeSpan.FromMilliseconds(200);
-        options.Cluster.ResponseTimeout = TimeSpan.FromSeconds(1);
-        return OrleansCacheFactory.Create(options);
-    }
-
     public static TheoryData<string, Func<IOrleansCache, Task>> Calls => new()
     {
         { "empty key", c => c.GetAsync<string>("").AsTask() },
@@ -29,25 +21,52 @@ public sealed class BadInputTests
         { "non-positive ttl", c => c.SetAsync("user:1", "v", new CacheEntryOptions { Ttl = TimeSpan.Zero }) },
         { "pattern with brackets", c => c.InvalidateByPatternAsync("user:[12]") },
         { "empty key in batch", c => c.InvalidateAsync(["user:1", ""]) },
+        { "empty factory key", c => c.GetOrCreateAsync("", _ => Task.FromResult(1)) },
     };
 
     [Theory]
     [MemberData(nameof(Calls))]
     public async Task BadInput_FailsWithArgumentError_BeforeAnyNetworkCall(string what, Func<IOrleansCache, Task> call)
     {
-        await using var cache = Offline();
+        var (cache, grains) = Offline();
 
         var ex = await Record.ExceptionAsync(() => call(cache));
 
         Assert.True(ex is ArgumentException, $"{what}: expected an ArgumentException, got {ex?.GetType().Name ?? "none"}: {ex?.Message}");
-        Assert.False(cache.Cluster.IsConnected);
+        Assert.Empty(grains.Calls);
+        await cache.DisposeAsync();
     }
 
     [Fact]
-    public async Task ValidInput_OnTheOfflineClient_GoesToTheNetwork()
+    public async Task ValidInput_GoesToTheCluster()
     {
-        // The control for the test above: valid calls do reach the network (and fail there).
-        await using var cache = Offline();
-        await Assert.ThrowsAsync<Core.ClusterUnavailableException>(() => cache.GetAsync<string>("user:1", TestContext.Current.CancellationToken).AsTask());
+        // The control for the test above: a valid call does ask for a grain.
+        var (cache, grains) = Offline();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.SetAsync("user:1", "v", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.NotEmpty(grains.Calls);
+        await cache.DisposeAsync();
+    }
+
+    /// <summary>A cache whose grain factory records every use and fails it: any call that got that far would show.</summary>
+    private static (CacheClient, RecordingGrainFactory) Offline()
+    {
+        var grains = DispatchProxy.Create<IGrainFactory, RecordingGrainFactory>();
+        var options = new OrleansCacheClientOptions { MaxKeyLength = 64, MaxValueBytes = 1024, FeedSubscribeWait = TimeSpan.Zero };
+        return (new CacheClient(grains, options), (RecordingGrainFactory)(object)grains);
+    }
+
+    public class RecordingGrainFactory : DispatchProxy
+    {
+        public List<string> Calls { get; } = [];
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            lock (Calls)
+            {
+                Calls.Add(targetMethod?.Name ?? "?");
+            }
+
+            throw new InvalidOperationException("No network in this test.");
+        }
     }
 }

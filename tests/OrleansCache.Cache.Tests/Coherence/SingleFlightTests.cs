@@ -1,7 +1,8 @@
+using OrleansCache.TestSupport.Metrics;
 using OrleansCache.Cache.Tests.Infrastructure;
 using OrleansCache.Client;
+using Microsoft.Extensions.DependencyInjection;
 using OrleansCache.Grains.Interfaces;
-using OrleansCache.TestSupport.Metrics;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Coherence;
@@ -15,19 +16,21 @@ public sealed class SingleFlightTests
         // an activation that was gone.
         await using var cluster = await CacheClusters.StartAsync(silos: 2);
         var owner = cluster.Silos[0];
-        var key = cluster.KeyOwnedBy<ICacheEntryGrain>(owner, "lease");
-        var viaOther = await cluster.CreateCacheClientAsync(gateway: cluster.Silos[1], cancellationToken: TestContext.Current.CancellationToken);
-        var grain = viaOther.Cluster.GetGrain<ICacheEntryGrain>(key);
-        var lease = await grain.GetOrLeaseAsync(TimeSpan.FromMinutes(10));
+        var key = cluster.KeyOwnedBy(owner, "lease");
+        var grain = cluster.Client.GetGrain<ICacheEntryGrain>(key);
+        var lease = await grain.GetOrLeaseAsync(TimeSpan.FromMinutes(10), Guid.Empty);
         Assert.Equal(LeaseOutcome.Granted, lease.Outcome);
-        var waiting = grain.WaitForFillAsync(lease.LeaseId, TimeSpan.FromMinutes(10));
+        var waiting = grain.WaitForFillAsync(lease.LeaseId, TimeSpan.FromMinutes(10), Guid.Empty);
 
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
         await cluster.StopSiloAsync(owner, TestContext.Current.CancellationToken);
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"The stop took {stopping.Elapsed}: held up by the waiting call.");
 
-        // The waiter is told to ask again (not made to wait ten minutes), and the new owner grants a new lease.
+        // The waiter is told to ask again within one wait slice (not made to wait ten minutes), the stop is not held up
+        // by it, and the new owner grants a new lease.
         var result = await waiting.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(FillOutcome.Retry, result.Outcome);
-        Assert.Equal(LeaseOutcome.Granted, (await grain.GetOrLeaseAsync(TimeSpan.FromSeconds(30))).Outcome);
+        Assert.Equal(LeaseOutcome.Granted, (await grain.GetOrLeaseAsync(TimeSpan.FromSeconds(30), Guid.Empty)).Outcome);
     }
 
     [Fact]
@@ -35,13 +38,12 @@ public sealed class SingleFlightTests
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 3);
         var clients = await CacheClusters.ClientsAsync(cluster, 4);
-        Assert.Equal(3, clients.Select(c => c.Cluster.CurrentGateway).Distinct().Count());
         var key = CacheClusters.Key("report");
         var runs = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var waits = new MetricTotals("OrleansCache.Client");
+        using var waits = new MetricTotals("OrleansCache.Client", scopes: clients.Select(c => c.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
 
-        var calls = Enumerable.Range(0, 200).Select(i => clients[i % 4].GetOrCreateAsync(key, async ct =>
+        var calls = Enumerable.Range(0, 200).Select(i => clients[i % 4].Cache.GetOrCreateAsync(key, async ct =>
         {
             Interlocked.Increment(ref runs);
             await release.Task;
@@ -57,7 +59,7 @@ public sealed class SingleFlightTests
         Assert.All(results, r => Assert.Equal("computed", r));
         foreach (var client in clients)
         {
-            Assert.Equal("computed", await client.GetAsync<string>(key, TestContext.Current.CancellationToken));
+            Assert.Equal("computed", await client.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken));
         }
     }
 
@@ -69,9 +71,9 @@ public sealed class SingleFlightTests
         var key = CacheClusters.Key("report");
         var runs = 0;
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var waits = new MetricTotals("OrleansCache.Client");
+        using var waits = new MetricTotals("OrleansCache.Client", scopes: clients.Select(c => c.Services.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
 
-        var calls = Enumerable.Range(0, 40).Select(i => clients[i % 4].GetOrCreateAsync<string>(key, async ct =>
+        var calls = Enumerable.Range(0, 40).Select(i => clients[i % 4].Cache.GetOrCreateAsync<string>(key, async ct =>
         {
             Interlocked.Increment(ref runs);
             await release.Task;
@@ -91,7 +93,7 @@ public sealed class SingleFlightTests
         });
 
         // Released: the next call fills.
-        Assert.Equal("recovered", await clients[1].GetOrCreateAsync(key, _ => Task.FromResult("recovered"), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal("recovered", await clients[1].Cache.GetOrCreateAsync(key, _ => Task.FromResult("recovered"), cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(1, runs);
     }
 
@@ -99,7 +101,7 @@ public sealed class SingleFlightTests
     public async Task ConcurrentMissesInOneClient_ShareOneRemoteCreate_WaitersSeeTheFactorysFailure()
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 2);
-        var client = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var client = (await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken)).Cache;
         var key = CacheClusters.Key("report");
         var runs = 0;
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -142,12 +144,12 @@ public sealed class SingleFlightTests
             return "computed-before-invalidation";
         }, cancellationToken: TestContext.Current.CancellationToken);
         await factoryStarted.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
-        var other = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var other = (await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken)).Cache;
         await other.InvalidateAsync(key, TestContext.Current.CancellationToken);
         release.SetResult();
 
         Assert.Equal("computed-before-invalidation", await fill);
-        Assert.False(cluster.Cache.Near().TryPeek(key, out _));
+        Assert.False(cluster.DefaultClient.Near().TryPeek(key, out _));
         Assert.False((await other.TryGetAsync<string>(key, TestContext.Current.CancellationToken)).Found);
     }
 
@@ -155,7 +157,7 @@ public sealed class SingleFlightTests
     public async Task FactoryValueOverLimit_FailsWithArgumentError_AndReleasesTheLease()
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 1);
-        var small = await cluster.CreateCacheClientAsync(configure: o => o.MaxValueBytes = 1024, cancellationToken: TestContext.Current.CancellationToken);
+        var small = (await cluster.CreateClientAsync(o => o.MaxValueBytes = 1024, TestContext.Current.CancellationToken)).Cache;
         var key = CacheClusters.Key();
 
         await Assert.ThrowsAsync<ArgumentException>(() => small.GetOrCreateAsync(key, _ => Task.FromResult(new string('v', 2000)), cancellationToken: TestContext.Current.CancellationToken));

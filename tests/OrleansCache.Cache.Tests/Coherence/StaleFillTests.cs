@@ -10,10 +10,10 @@ public sealed class StaleFillTests
     public async Task ReadInFlight_WhenAnotherClientChangesTheKey_IsNotInsertedIntoNearCache()
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 3);
-        var a = cluster.Cache;
-        var b = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var a = cluster.DefaultClient;
+        var b = await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken);
         var key = CacheClusters.Key();
-        await a.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
+        await a.Cache.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
 
         // Hold B's read after the cluster answered and before the answer may enter B's near-cache.
         var readReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,12 +26,12 @@ public sealed class StaleFillTests
                 await release.Task;
             }
         };
-        using var watch = new Watch(b);
+        using var watch = new Watch(b.Cache);
 
-        var read = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        var read = b.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
         await readReturned.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
-        await a.SetAsync(key, "new", cancellationToken: TestContext.Current.CancellationToken);
-        var changed = await a.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync();
+        await a.Cache.SetAsync(key, "new", cancellationToken: TestContext.Current.CancellationToken);
+        var changed = await a.Client.GetGrain<ICacheEntryGrain>(key).GetVersionAsync(Guid.Empty);
         // Wait for that change's invalidation: an older one (of the first write) may also arrive, late and harmless.
         await watch.ForAsync(e => e.Target == key && e.Version >= changed);
         release.SetResult();
@@ -39,7 +39,7 @@ public sealed class StaleFillTests
         Assert.Equal("old", await read);
         Assert.False(b.Near().TryPeek(key, out _), "The overtaken value entered the near-cache.");
         b.Impl().AfterRemoteRead = null;
-        Assert.Equal("new", await b.GetAsync<string>(key, TestContext.Current.CancellationToken));
+        Assert.Equal("new", await b.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class StaleFillTests
         // of a key share one remote read, and a read that began after the client's invalidation returned joined one
         // that began before it, and so returned the value the invalidation had removed.
         await using var cluster = await CacheClusters.StartAsync(silos: 2);
-        var b = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var b = await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken);
         var key = CacheClusters.Key();
         await cluster.Cache.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
         var readReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -65,10 +65,10 @@ public sealed class StaleFillTests
             }
         };
 
-        var first = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        var first = b.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
         await readReturned.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
-        await b.InvalidateAsync(key, TestContext.Current.CancellationToken);
-        var second = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        await b.Cache.InvalidateAsync(key, TestContext.Current.CancellationToken);
+        var second = b.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
         release.SetResult();
 
         Assert.Equal("old", await first);
@@ -79,7 +79,7 @@ public sealed class StaleFillTests
     public async Task ReadInFlight_WhenKeyIsInvalidatedByPattern_IsNotInserted()
     {
         await using var cluster = await CacheClusters.StartAsync(silos: 2);
-        var b = await cluster.CreateCacheClientAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var b = await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken);
         var key = $"feed:{Guid.NewGuid():N}:1";
         await cluster.Cache.SetAsync(key, "old", cancellationToken: TestContext.Current.CancellationToken);
         var readReturned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -89,9 +89,9 @@ public sealed class StaleFillTests
             readReturned.TrySetResult();
             await release.Task;
         };
-        using var watch = new Watch(b);
+        using var watch = new Watch(b.Cache);
 
-        var read = b.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
+        var read = b.Cache.GetAsync<string>(key, TestContext.Current.CancellationToken).AsTask();
         await readReturned.Task.WaitAsync(Watch.Timeout, TestContext.Current.CancellationToken);
         await cluster.Cache.InvalidateByPatternAsync(key[..^1] + "*", TestContext.Current.CancellationToken);
         await watch.ForAsync(e => e.Kind == Client.CacheInvalidationKind.Pattern);

@@ -44,13 +44,13 @@ public sealed class StressHistoryTests
                     var value = new Written(index, ++sequence);
                     var started = clock.Elapsed;
                     // Through the grain, for the version; the writer's own copy is dropped by the pushed invalidation.
-                    var version = await client.Cluster.GetGrain<ICacheEntryGrain>(key).SetAsync(Serializer.Serialize(value), CacheWriteOptions.Default);
+                    var version = await client.Client.GetGrain<ICacheEntryGrain>(key).SetAsync(Serializer.Serialize(value), CacheWriteOptions.Default, Guid.Empty);
                     localWrites.Add(new WriteRecord(key, value, version, started, clock.Elapsed));
                 }
                 else
                 {
                     var started = clock.Elapsed;
-                    var value = await client.GetAsync<Written>(key);
+                    var value = await client.Cache.GetAsync<Written>(key);
                     localReads.Add(new ReadRecord(index, key, value, started, clock.Elapsed));
                 }
             }

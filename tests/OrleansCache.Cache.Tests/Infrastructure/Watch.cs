@@ -1,5 +1,4 @@
 using OrleansCache.Client;
-using OrleansCache.Client.Caching;
 
 namespace OrleansCache.Cache.Tests.Infrastructure;
 
@@ -45,28 +44,16 @@ internal sealed class Watch : IDisposable
         }
     }
 
-    public Task<CacheInvalidatedEventArgs> ForKeyAsync(string key) => ForAsync(e => e.Kind == CacheInvalidationKind.Key && e.Target == key);
-
-    /// <summary>
-    /// Waits until this client's broadcast subscription is in place: it reaches the gateway shortly after connecting,
-    /// with no acknowledgement, and a change made before then is not broadcast. So <paramref name="writer"/> writes
-    /// <paramref name="probeKey"/> (idempotently) until this client hears of it.
-    /// </summary>
-    public async Task UntilSubscribedAsync(IOrleansCache writer, string probeKey)
+    /// <summary>How many events that match were seen since this watch began.</summary>
+    public int Count(Func<CacheInvalidatedEventArgs, bool> match)
     {
-        for (var attempt = 0; ; attempt++)
+        lock (_lock)
         {
-            await writer.SetAsync(probeKey, attempt);
-            try
-            {
-                await ForKeyAsync(probeKey).WaitAsync(TimeSpan.FromSeconds(1));
-                return;
-            }
-            catch (TimeoutException) when (attempt < 30)
-            {
-            }
+            return _seen.Count(match);
         }
     }
+
+    public Task<CacheInvalidatedEventArgs> ForKeyAsync(string key) => ForAsync(e => e.Kind == CacheInvalidationKind.Key && e.Target == key);
 
     public Task<CacheInvalidatedEventArgs> ForResyncAsync() => ForAsync(e => e.Kind == CacheInvalidationKind.Resync);
 

@@ -65,4 +65,21 @@ public sealed class ContractsTests
     [InlineData("star*")]
     [InlineData("ünicode")]
     public void Tags_Invalid_ThrowArgumentException(string tag) => Assert.Throws<ArgumentException>(() => CacheInputRules.ValidateTag(tag));
+
+    [Fact]
+    public void Partitions_AreStableAcrossProcesses_AndSpreadKeys()
+    {
+        // The hash is part of the wire contract: clients and silos of different builds must agree on it.
+        Assert.Equal(2166136261u, CachePartitions.Hash(""));
+        Assert.Equal(2650287552u, CachePartitions.Hash("user:42"));
+        Assert.Equal(0, CachePartitions.Of("user:42"));
+        Assert.Equal(CachePartitions.Of("user:42"), CachePartitions.Of(new string("user:42".ToCharArray())));
+        var counts = new int[CachePartitions.Count];
+        for (var i = 0; i < 16_000; i++)
+        {
+            counts[CachePartitions.Of($"user:{i}")]++;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 700, 1300));
+    }
 }

@@ -1,7 +1,7 @@
 using OrleansCache.Client;
 using OrleansCache.Client.NearCaching;
 using OrleansCache.Grains.Interfaces;
-using OrleansCache.TestingHost;
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Unit;
@@ -12,7 +12,7 @@ public sealed class NearCacheTests
     private static readonly CacheVersion V2 = new(1, 1, 2);
     private static readonly CacheVersion V3 = new(2, 1, 1);
 
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new();
 
     [Fact]
     public void Fill_ThenGet_Hits()
@@ -77,17 +77,20 @@ public sealed class NearCacheTests
     public void Distrust_StopsServing_UntilConfirmed_AndDropsChanged()
     {
         var near = Create();
-        Fill(near, "same", V1);
-        Fill(near, "changed", V1);
+        var (same, changed, elsewhere) = (InPartition(0, "same"), InPartition(0, "changed"), InPartition(1, "elsewhere"));
+        Fill(near, same, V1);
+        Fill(near, changed, V1);
+        Fill(near, elsewhere, V1);
 
-        var (epoch, entries) = near.Distrust();
+        var (epoch, entries) = near.Distrust(0);
 
         Assert.Equal(2, entries.Count);
-        Assert.False(near.TryGet("same", out _));
-        Assert.True(near.Confirm("same", V1, epoch));
-        Assert.False(near.Confirm("changed", V2, epoch));
-        Assert.True(near.TryGet("same", out _));
-        Assert.False(near.TryPeek("changed", out _));
+        Assert.False(near.TryGet(same, out _));
+        Assert.True(near.TryGet(elsewhere, out _), "Another partition's entries must stay served.");
+        Assert.True(near.Confirm(same, V1, epoch));
+        Assert.False(near.Confirm(changed, V2, epoch));
+        Assert.True(near.TryGet(same, out _));
+        Assert.False(near.TryPeek(changed, out _));
     }
 
     [Fact]
@@ -95,8 +98,8 @@ public sealed class NearCacheTests
     {
         var near = Create();
         Fill(near, "k", V1);
-        var (first, _) = near.Distrust();
-        near.Distrust();
+        var (first, _) = near.Distrust(P("k"));
+        near.Distrust(P("k"));
         Assert.False(near.Confirm("k", V1, first));
         Assert.False(near.TryGet("k", out _));
     }
@@ -106,8 +109,10 @@ public sealed class NearCacheTests
     {
         var near = Create();
         var ticket = near.BeginFill("k");
-        near.Distrust();
+        var other = near.BeginFill(InPartition((P("k") + 1) % CachePartitions.Count, "other"));
+        near.Distrust(P("k"));
         Assert.Null(near.CompleteFill(ticket, Entry(V3)));
+        Assert.NotNull(near.CompleteFill(other, Entry(V3)));
     }
 
     [Fact]
@@ -119,7 +124,7 @@ public sealed class NearCacheTests
         var near = Create();
         Fill(near, "k", V1);
         var read = near.BeginFill("k");
-        var (epoch, _) = near.Distrust();
+        var (epoch, _) = near.Distrust(P("k"));
 
         Assert.Null(near.CompleteFill(read, Entry(V2)));
         near.Confirm("k", V1, epoch);
@@ -180,6 +185,38 @@ public sealed class NearCacheTests
         Assert.NotNull(near.CompleteFill(userFill, Entry(V1)));
         Assert.True(near.TryGet("user:1", out _));
     }
+
+    [Fact]
+    public void DropPartition_DropsItsEntriesAndVoidsItsFills_Only()
+    {
+        var near = Create();
+        var (a, b) = (InPartition(3, "a"), InPartition(4, "b"));
+        Fill(near, a, V1);
+        Fill(near, b, V1);
+        var fill = near.BeginFill(InPartition(3, "c"));
+
+        Assert.Equal(1, near.DropPartition(3));
+
+        Assert.False(near.TryPeek(a, out _));
+        Assert.True(near.TryGet(b, out _));
+        Assert.Null(near.CompleteFill(fill, Entry(V1)));
+    }
+
+    [Fact]
+    public void VoidFill_KeepsItsResultOut()
+    {
+        var near = Create();
+        var ticket = near.BeginFill("k");
+        near.VoidFill(ticket);
+        Assert.Null(near.CompleteFill(ticket, Entry(V1)));
+        Assert.False(near.TryPeek("k", out _));
+    }
+
+    private static int P(string key) => CachePartitions.Of(key);
+
+    /// <summary>A key starting with <paramref name="prefix"/> in <paramref name="partition"/>.</summary>
+    private static string InPartition(int partition, string prefix) =>
+        Enumerable.Range(0, 10_000).Select(i => $"{prefix}:{i}").First(k => P(k) == partition);
 
     private NearCache Create(int maxEntries = 1000, TimeSpan? ttl = null) =>
         new(new NearCacheOptions { MaxEntries = maxEntries, DefaultTtl = ttl ?? TimeSpan.FromMinutes(5) }, _clock);

@@ -97,7 +97,7 @@ public sealed class CacheCommandTests(ClusterFixture fixture)
         var key = ClusterFixture.Key();
 
         var set = await Tool.RunAsync([.. Connection, "set", key, "plain text", "--as", "raw"]);
-        var entry = await fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync();
+        var entry = await StoredAsync(key);
         var get = await Tool.RunAsync([.. Connection, "get", key, "--json"]);
 
         Assert.Equal(0, set.ExitCode);
@@ -147,8 +147,34 @@ public sealed class CacheCommandTests(ClusterFixture fixture)
         Assert.False((await StoredAsync(key)).Found);
     }
 
+    [Fact]
+    public async Task Tls_AgainstSilosWithoutTls_ExitsOne_WithOneLine_BeforeTheTimeout()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync([.. Connection, "--tls", "--timeout", "30s", "members"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Empty(result.Out);
+        Assert.StartsWith($"error: cannot reach cluster '{fixture.Cluster.ClusterId}' via ", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"Took {watch.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task AnotherClusterId_IsRefusedByTheGateways_ExitsOne_WithOneLine()
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string[] gateways = [.. fixture.Cluster.Silos.SelectMany(s => new[] { "--gateway", s.GatewayAddress.Endpoint.ToString() })];
+
+        var result = await Tool.RunAsync([.. gateways, "--cluster-id", "another", "--service-id", fixture.Cluster.Cluster.Options.ServiceId, "--timeout", "30s", "members"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith("error: cannot reach cluster 'another' via ", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"Took {watch.Elapsed}.");
+    }
+
     /// <summary>What the cluster holds (not a client's near-cache, which hears of another client's changes a moment later).</summary>
-    private Task<CacheEntry> StoredAsync(string key) => fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync();
+    private Task<CacheEntry> StoredAsync(string key) => fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty);
 
     /// <summary>Completes when the shared .NET client applies an invalidation of <paramref name="key"/>.</summary>
     private Task InvalidationOf(string key)

@@ -4,17 +4,17 @@ using Xunit;
 namespace OrleansCache.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// A 3-silo test cluster shared by the tests of one class (they run one after another), for commands that leave the
-/// cluster as it was. Tests that kill silos start their own.
+/// A 3-silo test cluster shared by the tests of one collection (they run one after another), for commands that leave
+/// the cluster as it was. Tests that stop silos start their own.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public TestCluster Cluster { get; private set; } = null!;
+    public OrleansCacheTestCluster Cluster { get; private set; } = null!;
 
-    /// <summary>--cluster-id and every silo's gateway.</summary>
-    public string[] Connection => Tool.Connect(Cluster.Options.ClusterId, [.. Cluster.Silos.Select(s => s.GatewayEndPoint)]);
+    /// <summary>--cluster-id, --service-id and every silo's gateway.</summary>
+    public string[] Connection => Tool.Connect(Cluster);
 
-    public async ValueTask InitializeAsync() => Cluster = await TestCluster.StartAsync(silos: 3);
+    public async ValueTask InitializeAsync() => Cluster = await OrleansCacheTestCluster.StartAsync(silos: 3);
 
     public async ValueTask DisposeAsync()
     {

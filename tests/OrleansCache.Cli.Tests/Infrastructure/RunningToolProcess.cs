@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using OrleansCache.TestSupport.Processes;
+using System.Globalization;
 
 namespace OrleansCache.Cli.Tests.Infrastructure;
 
@@ -10,14 +10,7 @@ internal sealed class RunningToolProcess : IAsyncDisposable
 
     public RunningToolProcess(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(BuiltAssemblies.PathOf("src/Cli", "orleans-cache"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        _process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("The tool did not start.");
+        _process = System.Diagnostics.Process.Start(ToolProcess.StartInfo(Tool.NoEnvironment, args)) ?? throw new InvalidOperationException("The tool did not start.");
         _process.OutputDataReceived += (_, e) => Forward(Out, e.Data);
         _process.ErrorDataReceived += (_, e) => Forward(Error, e.Data);
         _process.BeginOutputReadLine();
@@ -28,10 +21,10 @@ internal sealed class RunningToolProcess : IAsyncDisposable
 
     public CapturedWriter Error { get; } = new();
 
-    /// <summary>Sends SIGTERM, as a service manager stops a process, and returns the exit code.</summary>
+    /// <summary>Sends SIGTERM to this process (by its id), as a service manager stops a process, and returns the exit code.</summary>
     public async Task<int> TerminateAsync()
     {
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync().WaitAsync(CapturedWriter.Timeout);
         }

@@ -1,3 +1,4 @@
+using OrleansCache.TestingHost;
 using Xunit;
 
 namespace OrleansCache.Cli.Tests.Infrastructure;
@@ -27,7 +28,10 @@ internal static class Tool
     /// <summary>Starts a command that runs until cancelled (watch); read its output while it runs.</summary>
     public static RunningCli Start(params string[] args) => new(args);
 
-    /// <summary>The connection options for a test cluster: its cluster id and the given gateways.</summary>
-    public static string[] Connect(string clusterId, params string[] gateways) =>
-        ["--cluster-id", clusterId, .. gateways.SelectMany(g => new[] { "--gateway", g })];
+    /// <summary>The connection options for a test cluster: its cluster and service ids and its silos' gateways.</summary>
+    public static string[] Connect(OrleansCacheTestCluster cluster) => Connect(cluster, [.. cluster.Silos.Select(s => s.GatewayAddress.Endpoint.ToString())]);
+
+    /// <summary>The connection options for a test cluster, through the given gateways only.</summary>
+    public static string[] Connect(OrleansCacheTestCluster cluster, params string[] gateways) =>
+        ["--cluster-id", cluster.ClusterId, "--service-id", cluster.Cluster.Options.ServiceId, .. gateways.SelectMany(g => new[] { "--gateway", g })];
 }

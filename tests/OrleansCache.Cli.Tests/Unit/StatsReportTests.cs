@@ -1,44 +1,65 @@
 using OrleansCache.Cli.Output;
 using OrleansCache.Cli.Statistics;
-using OrleansCache.Core.Management;
+using OrleansCache.Grains.Interfaces;
 using Xunit;
 
 namespace OrleansCache.Cli.Tests.Unit;
 
 public sealed class StatsReportTests
 {
-    private static readonly double[] Bounds = [1, 10, 100];
-
     [Fact]
-    public void Total_SumsCountersAndMergesHistograms_AcrossSilosThatAnswered()
+    public void ForSilo_ReadsHitsMissesInvalidationsAndDeliveries_FromTheCounters_AndLatencyFromTheHistogram()
     {
-        SiloStatistics[] silos =
-        [
-            Silo("a", hits: 3, misses: 1, published: 2, calls: 10, latency: [10, 0, 0, 0]),
-            Silo("b", hits: 1, misses: 3, published: 1, calls: 10, latency: [0, 0, 10, 0]),
-            new SiloStatistics { Address = "c", Error = "timed out" },
-        ];
+        var figures = StatsReport.ForSilo(Silo("a", hits: 3, misses: 1, published: 2, delivered: 5, new MetricSummary(4, 10, 1.5, 4, 4.25)));
 
-        var total = StatsReport.Total(silos);
-        var a = StatsReport.ForSilo(silos[0]);
-        var c = StatsReport.ForSilo(silos[2]);
-
-        Assert.Equal((4, 4, 0.5, 3, 20), (total.ReadHits, total.ReadMisses, total.HitRatio!.Value, total.InvalidationsPublished, total.CallsHandled));
-        // 20 calls: half in (0, 1], half in (10, 100]: the median is at the top of the first bucket.
-        Assert.Equal(1, total.CallP50Ms!.Value, precision: 6);
-        Assert.InRange(total.CallP99Ms!.Value, 90, 100);
-        Assert.Equal(0.75, a.HitRatio);
-        Assert.InRange(a.CallP99Ms!.Value, 0.9, 1);
-        Assert.Equal("timed out", c.Error);
+        Assert.Equal((3L, 1L, 0.75, 2L, 5L), (figures.ReadHits, figures.ReadMisses, figures.HitRatio!.Value, figures.InvalidationsPublished, figures.BatchesSent));
+        Assert.Equal(new LatencyFigures(4, 2.5, 1.5, 4, 4.25), figures.Delivery);
+        Assert.Equal(7, figures.CacheEntryActivations);
+        Assert.Equal("silo-a", figures.Name);
+        Assert.Single(figures.Histograms);
+        Assert.Null(figures.Error);
     }
 
     [Fact]
-    public void ForSilo_WithoutTraffic_HasNoRatioAndNoPercentiles()
+    public void Total_SumsTheSilosThatAnswered_AndMergesLatencyIntoCountAndMeanOnly()
     {
-        var figures = StatsReport.ForSilo(new SiloStatistics { Address = "idle" });
+        SiloStats[] silos =
+        [
+            Silo("a", hits: 3, misses: 1, published: 2, delivered: 5, new MetricSummary(4, 10, 1, 2, 3)),
+            Silo("b", hits: 1, misses: 3, published: 1, delivered: 1, new MetricSummary(1, 5, 5, 5, 5)),
+            new SiloStats("c", "silo-c", DateTimeOffset.UnixEpoch, 0, new Dictionary<string, double>(), new Dictionary<string, MetricSummary>(), "did not answer within 5s"),
+        ];
+
+        var total = StatsReport.Total(silos);
+        var c = StatsReport.ForSilo(silos[2]);
+
+        Assert.Equal(("total", (string?)null), (total.Silo, total.Name));
+        Assert.Equal((4L, 4L, 0.5, 3L, 6L, 14), (total.ReadHits, total.ReadMisses, total.HitRatio!.Value, total.InvalidationsPublished, total.BatchesSent, total.CacheEntryActivations));
+        Assert.Equal(new LatencyFigures(5, 3, null, null, null), total.Delivery);
+        Assert.Equal(4, total.Counters["orleanscache.cache.reads{result=hit}"]);
+        Assert.Equal("did not answer within 5s", c.Error);
+    }
+
+    [Fact]
+    public void ForSilo_WithoutTraffic_HasNoRatioAndNoLatency()
+    {
+        var figures = StatsReport.ForSilo(new SiloStats("idle", null, DateTimeOffset.UnixEpoch, 0, new Dictionary<string, double>(), new Dictionary<string, MetricSummary>(), null));
 
         Assert.Null(figures.HitRatio);
-        Assert.Null(figures.CallP50Ms);
+        Assert.Equal(LatencyFigures.None, figures.Delivery);
+    }
+
+    [Theory]
+    [InlineData("orleanscache.cache.reads{result=hit}", "orleanscache.cache.reads", "result", "hit")]
+    [InlineData("orleanscache.cache.deliveries{outcome=sent,silo=a}", "orleanscache.cache.deliveries", "outcome", "sent")]
+    [InlineData("orleanscache.cache.feeds.round_trip.duration", "orleanscache.cache.feeds.round_trip.duration", null, null)]
+    public void MetricKey_ReadsTheNameAndTags(string key, string name, string? tag, string? value)
+    {
+        var parsed = MetricKey.Parse(key);
+
+        Assert.Equal(name, parsed.Name);
+        Assert.True(parsed.Is(name, tag, value));
+        Assert.False(parsed.Is(name, "result", "nothing"));
     }
 
     [Fact]
@@ -51,29 +72,19 @@ public sealed class StatsReportTests
         Assert.Equal("NAME    COUNT\na           5\nlonger   1234\n", table.ToString());
     }
 
-    private static SiloStatistics Silo(string address, long hits, long misses, long published, long calls, long[] latency) => new()
-    {
-        Address = address,
-        Metrics =
-        [
-            Counter(StatsReport.Reads, hits, ("result", "hit")),
-            Counter(StatsReport.Reads, misses, ("result", "miss")),
-            Counter(StatsReport.InvalidationsPublished, published, ("kind", "key")),
-            Counter(StatsReport.CallsHandled, calls, ("outcome", "ok")),
-            new MetricSample
-            {
-                Name = StatsReport.CallDuration,
-                Kind = MetricKind.Histogram,
-                Histogram = new HistogramSample { Bounds = Bounds, Counts = latency, Count = latency.Sum() },
-            },
-        ],
-    };
-
-    private static MetricSample Counter(string name, long value, (string Key, string Value) tag) => new()
-    {
-        Name = name,
-        Kind = MetricKind.Counter,
-        Value = value,
-        Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [tag.Key] = tag.Value },
-    };
+    private static SiloStats Silo(string address, long hits, long misses, long published, long delivered, MetricSummary delivery) => new(
+        address,
+        $"silo-{address}",
+        DateTimeOffset.UnixEpoch,
+        7,
+        new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            [$"{StatsReport.Reads}{{result=hit}}"] = hits,
+            [$"{StatsReport.Reads}{{result=miss}}"] = misses,
+            [$"{StatsReport.InvalidationsPublished}{{kind=key}}"] = published,
+            [$"{StatsReport.Deliveries}{{outcome=sent}}"] = delivered,
+            [$"{StatsReport.Deliveries}{{outcome=heartbeat}}"] = 100,
+        },
+        new Dictionary<string, MetricSummary>(StringComparer.Ordinal) { [StatsReport.DeliveryDuration] = delivery },
+        null);
 }

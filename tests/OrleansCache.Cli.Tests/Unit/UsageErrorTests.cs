@@ -24,9 +24,12 @@ public sealed class UsageErrorTests
         { ["invalidate", "k", "--all"], "invalidate needs exactly one of KEY, --pattern P, --tag T or --all" },
         { ["invalidate", "--pattern", "user:[0-9]"], "Patterns support * and ? only" },
         { ["members", "--gateway", "no-port"], "--gateway 'no-port' is not host:port" },
-        { ["members", "--shared-secret", "abc123"], "the shared secret (ORLEANSCACHE_SHARED_SECRET or --shared-secret) is too short: it has 6 characters and needs at least 32" },
-        { ["members", "--key-id", "billing"], "--key-id needs the key itself: set ORLEANSCACHE_SHARED_SECRET (or --shared-secret)" },
+        { ["members", "--gateway", "localhost:30000", "--redis", "localhost:6379"], "--gateway and --redis are two ways to find the cluster: give one of them" },
+        { ["members", "--redis-user", "tool"], "--redis-user needs --redis" },
+        { ["members", "--redis", ",,,"], "--redis names no Redis server" },
         { ["members", "--tls-trusted", "/nonexistent/ca.crt"], "--tls-trusted '/nonexistent/ca.crt' does not exist" },
+        { ["members", "--tls-certificate", "/nonexistent/tool.pfx"], "--tls-certificate '/nonexistent/tool.pfx' does not exist" },
+        { ["members", "--tls-key", "/nonexistent/tool.key"], "--tls-key needs the certificate it belongs to" },
     };
 
     [Theory]
@@ -55,32 +58,31 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
-    public async Task Help_NamesTheSecretVariableAndTheTlsOptions_AndNeverShowsTheSecret()
+    public async Task Help_NamesTheConnectionAndTlsOptions_AndTheDefaultIds_AndNeverShowsAPassword()
     {
-        const string Secret = "help-must-never-show-this-secret-0123456789";
+        const string Password = "help-must-never-show-this-password";
+        var environment = new Dictionary<string, string>
+        {
+            [RedisSettings.PasswordVariable] = Password,
+            [TlsSettings.CertificatePasswordVariable] = Password,
+        };
 
-        var result = await Tool.RunAsync(new Dictionary<string, string> { [SecuritySettings.SharedSecretVariable] = Secret }, "set", "--help");
+        var result = await Tool.RunAsync(environment, "set", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--shared-secret", SecuritySettings.SharedSecretVariable, "--key-id", "--tls ", "--tls-trusted", "--tls-host" })
+        string[] expected =
+        [
+            "--gateway", "--redis ", "--redis-user", RedisSettings.PasswordVariable, "--cluster-id", "--service-id", "--tls ", "--tls-certificate",
+            "--tls-key", TlsSettings.CertificatePasswordVariable, "--tls-trusted", "--tls-host", "--timeout", "--json",
+            $"default is {ConnectionSettings.DefaultClusterId}", $"default is {ConnectionSettings.DefaultServiceId}",
+        ];
+        foreach (var text in expected)
         {
-            Assert.Contains(option, result.Out, StringComparison.Ordinal);
+            Assert.Contains(text, result.Out, StringComparison.Ordinal);
         }
 
-        Assert.DoesNotContain(Secret, result.Out, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task ShortSecretFromTheEnvironment_ExitsTwo_WithoutShowingIt()
-    {
-        const string Secret = "too-short-7d1e";
-
-        var result = await Tool.RunAsync(new Dictionary<string, string> { [SecuritySettings.SharedSecretVariable] = Secret }, "members");
-
-        Assert.Equal(2, result.ExitCode);
-        var line = Assert.Single(result.ErrorLines);
-        Assert.Contains("is too short", line, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("shared-secret", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,16 +104,50 @@ public sealed class UsageErrorTests
     }
 
     [Fact]
-    public async Task UnreachableGateway_ExitsOne_WithOneLine_WithinTheTimeout()
+    public async Task UnreachableGateway_ExitsOne_WithOneLine_AtOnce()
     {
-        var gateway = ToolProcess.ClosedEndPoint();
+        using var refusing = Loopback.Refusing();
+        var gateway = Loopback.EndPointOf(refusing);
         var watch = Stopwatch.StartNew();
 
-        var result = await Tool.RunAsync("members", "--gateway", gateway, "--timeout", "1s", "--cluster-id", "prod");
+        var result = await Tool.RunAsync("members", "--gateway", gateway, "--timeout", "30s", "--cluster-id", "prod");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(result.Out);
-        Assert.StartsWith($"error: cannot reach cluster 'prod' via {gateway}: No gateway of cluster 'prod' accepted the client within 1000 ms", Assert.Single(result.ErrorLines), StringComparison.Ordinal);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith($"error: cannot reach cluster 'prod' via {gateway}: ", line, StringComparison.Ordinal);
+        Assert.Contains("ConnectionRefused", line, StringComparison.Ordinal);
+        // Refused is refused: the client gives up at the first attempt instead of retrying until --timeout.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"Took {watch.Elapsed}.");
+    }
+
+    [Fact]
+    public async Task SilentGateway_ExitsOne_WithOneLine_WhenTheTimeoutRunsOut()
+    {
+        using var silent = Loopback.Silent();
+        var gateway = Loopback.EndPointOf(silent);
+        var watch = Stopwatch.StartNew();
+
+        var result = await Tool.RunAsync("get", "k", "--gateway", gateway, "--timeout", "1s");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Empty(result.Out);
+        Assert.Equal($"error: cannot reach cluster 'dev' via {gateway}: no gateway accepted the tool within 1s", Assert.Single(result.ErrorLines));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task UnreachableRedis_ExitsOne_WithOneLine_WithoutThePassword()
+    {
+        var environment = new Dictionary<string, string> { [RedisSettings.PasswordVariable] = "from-the-environment" };
+
+        using var refusing = Loopback.Refusing();
+        var result = await Tool.RunAsync(environment, "members", "--redis", $"{Loopback.EndPointOf(refusing)},password=in-the-string", "--timeout", "2s");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("error: cannot reach cluster 'dev' via the Redis membership table: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("in-the-string", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("from-the-environment", line, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,6 @@
 using Xunit;
 
-using OrleansCache.Redis.Bridge;
+using OrleansCache.Redis.Bridge.Parsing;
 
 namespace OrleansCache.Redis.Tests.Bridge;
 

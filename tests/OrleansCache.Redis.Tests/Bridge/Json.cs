@@ -1,6 +1,6 @@
 using System.Text;
 
-using OrleansCache.Redis.Bridge;
+using OrleansCache.Redis.Bridge.Parsing;
 
 namespace OrleansCache.Redis.Tests.Bridge;
 

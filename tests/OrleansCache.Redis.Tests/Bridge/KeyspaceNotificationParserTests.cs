@@ -1,4 +1,4 @@
-using OrleansCache.Redis.Bridge;
+using OrleansCache.Redis.Bridge.Parsing;
 using Xunit;
 
 namespace OrleansCache.Redis.Tests.Bridge;

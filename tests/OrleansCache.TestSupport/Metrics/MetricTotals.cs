@@ -3,8 +3,9 @@ using System.Diagnostics.Metrics;
 namespace OrleansCache.TestSupport.Metrics;
 
 /// <summary>
-/// Sums the counters of one meter across every instance in the process (every silo, every client), by instrument and by
-/// the values of one tag, and lets a test await a total: an event to wait on, never a sleep.
+/// Sums the counters of one meter, by instrument and by the values of one tag, and lets a test await a total: an event
+/// to wait on, never a sleep. With <c>scopes</c>, only meters made by those meter factories count (the hosts of one
+/// test's silos and clients), so tests running at the same time do not add to each other's totals.
 /// </summary>
 public sealed class MetricTotals : IDisposable
 {
@@ -17,12 +18,13 @@ public sealed class MetricTotals : IDisposable
 
     /// <param name="meterName">The meter to listen to, e.g. <c>OrleansCache.Redis</c>.</param>
     /// <param name="tag">A tag whose values are also totalled (e.g. <c>reason</c>), or null.</param>
-    public MetricTotals(string meterName, string? tag = null)
+    public MetricTotals(string meterName, string? tag = null, IEnumerable<object?>? scopes = null)
     {
         _tag = tag;
+        var only = scopes?.Where(s => s is not null).ToHashSet();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == meterName)
+            if (instrument.Meter.Name == meterName && (only is null || (instrument.Meter.Scope is { } scope && only.Contains(scope))))
             {
                 listener.EnableMeasurementEvents(instrument);
             }

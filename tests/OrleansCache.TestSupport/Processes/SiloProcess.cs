@@ -78,8 +78,6 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        // Several silo processes run side by side: if one turns its HTTP endpoints on, it takes a free port, not 8080.
-        start.Environment["ORLEANSCACHE_Http__Port"] = "0";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -146,6 +144,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync().WaitAsync(Timeout);
     }
+
+    /// <summary>The first group of the first log line (so far or to come) that matches <paramref name="pattern"/>.</summary>
+    public async Task<string> WaitForValueAsync(Regex pattern) => (await WaitForOutputAsync(pattern)).Groups[1].Value;
 
     /// <summary>SIGTERM: the silo stops gracefully; completes when it has exited.</summary>
     public Task TerminateAsync() => TerminateAsync(Timeout);

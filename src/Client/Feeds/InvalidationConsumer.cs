@@ -1,0 +1,530 @@
+using Microsoft.Extensions.Logging;
+using OrleansCache.Client.Diagnostics;
+using OrleansCache.Client.NearCaching;
+using OrleansCache.Grains.Interfaces;
+
+namespace OrleansCache.Client.Feeds;
+
+/// <summary>
+/// The client's half of the invalidation feeds: one subscription per partition, checked batch by batch, and a
+/// resynchronization whenever an invalidation may have been missed (docs/adr/0043, docs/consistency.md).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every way to miss an invalidation ends in the same place: a batch number other than the next (gap), another feed
+/// epoch (the feed moved or restarted), a closing batch, silence past <see cref="OrleansCacheClientOptions.FeedSilenceTimeout"/>,
+/// a lost gateway or a lost cluster connection. The partition (or every partition) stops serving its near-cached
+/// entries at once, subscribes again under a new id, and then asks the cluster for the current version of each entry
+/// it held, in batches, registering the new subscription as it does: entries still current are served again, the
+/// others dropped.
+/// </para>
+/// <para>
+/// A key's grain registers the client's subscription with the feed before answering a read or write; a read of a
+/// partition whose subscription is not live passes no subscription and its result is not cached.
+/// </para>
+/// </remarks>
+internal sealed partial class InvalidationConsumer : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly IGrainFactory _grains;
+    private readonly OrleansCacheClientOptions _options;
+    private readonly NearCache _near;
+    private readonly CacheClientMetrics _metrics;
+    /// <summary>The cache's clock: only for the lag between a feed's stamp and now (silos stamp by the same clock).</summary>
+    private readonly TimeProvider _time;
+
+    /// <summary>Real time for waiting, retrying and the silence watchdog: a test's fake cache clock must not stall them.</summary>
+    private readonly TimeProvider _real = TimeProvider.System;
+    private readonly ILogger _logger;
+    private readonly Action<Invalidation> _apply;
+    private readonly PartitionFeedState[] _partitions;
+    private readonly RecentOperations _broadOperations = new(capacity: 4096);
+    private readonly InvalidationObserver _observer;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _startLock = new();
+    private IInvalidationObserver? _reference;
+    private ITimer? _watchdog;
+    private bool _started;
+
+    public InvalidationConsumer(IGrainFactory grains, OrleansCacheClientOptions options, NearCache near, CacheClientMetrics metrics, TimeProvider time, ILogger logger, Action<Invalidation> apply)
+    {
+        _grains = grains;
+        _options = options;
+        _near = near;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _apply = apply;
+        _observer = new InvalidationObserver(this);
+        _partitions = [.. Enumerable.Range(0, CachePartitions.Count).Select(p => new PartitionFeedState(p))];
+    }
+
+    /// <summary>Raised after each partition's revalidation: partition, entries kept, entries dropped.</summary>
+    public event Action<int, int, int>? Revalidated;
+
+    /// <summary>Subscribes to every partition, in the background. Called when the client (or silo) becomes active, or on first use.</summary>
+    public void Start()
+    {
+        lock (_startLock)
+        {
+            if (_started || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _started = true;
+        }
+
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(20).Ticks, Math.Min(_options.FeedSilenceTimeout.Ticks / 4, _options.FeedReorderWindow.Ticks / 2)));
+        _watchdog = _real.CreateTimer(static s => ((InvalidationConsumer)s!).CheckFeeds(), this, period, period);
+        foreach (var partition in _partitions)
+        {
+            Resync(partition, "start");
+        }
+    }
+
+    /// <summary>
+    /// The subscription a read or write of a key in <paramref name="partition"/> registers with the key's grain, or
+    /// <see cref="Guid.Empty"/> if the partition's subscription is not live (the result must then not be cached).
+    /// Waits, within the operation's cancellation, for the partition's first subscription.
+    /// </summary>
+    public ValueTask<Guid> TrackerForAsync(int partition, CancellationToken cancellationToken)
+    {
+        var state = _partitions[partition];
+        lock (state.Lock)
+        {
+            if (state.Live)
+            {
+                return new ValueTask<Guid>(state.Subscription);
+            }
+        }
+
+        Start();
+        return WaitForTrackerAsync(state, cancellationToken);
+    }
+
+    private async ValueTask<Guid> WaitForTrackerAsync(PartitionFeedState state, CancellationToken cancellationToken)
+    {
+        Task subscribed;
+        lock (state.Lock)
+        {
+            subscribed = state.Subscribed.Task;
+        }
+
+        try
+        {
+            await subscribed.WaitAsync(_options.FeedSubscribeWait, _real, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Not subscribed yet (the cluster is unreachable or the feed is moving): read without caching.
+        }
+
+        lock (state.Lock)
+        {
+            return state.Live ? state.Subscription : Guid.Empty;
+        }
+    }
+
+    /// <summary>Where the client stands with a partition's feed (tests and diagnostics).</summary>
+    internal (Guid Subscription, bool Live, long Epoch, long NextSequence) StateOf(int partition)
+    {
+        var state = _partitions[partition];
+        lock (state.Lock)
+        {
+            return (state.Subscription, state.Live, state.Epoch, state.NextSequence);
+        }
+    }
+
+    /// <summary>Every partition may have missed invalidations (a gateway or the cluster connection was lost).</summary>
+    public void ResyncAll(string reason)
+    {
+        if (_stopping.IsCancellationRequested || !_started)
+        {
+            return;
+        }
+
+        foreach (var partition in _partitions)
+        {
+            Resync(partition, reason);
+        }
+    }
+
+    /// <summary>
+    /// Handles one batch, heartbeat or closing batch (internal so tests and the fuzz suite can feed them directly).
+    /// </summary>
+    /// <returns>
+    /// The number up to which this client has every batch of the subscription, for the feed; -1 if the delivery belongs
+    /// to a subscription this client no longer holds (the feed then forgets it) or ends the current one.
+    /// </returns>
+    internal long OnDelivery(InvalidationDelivery delivery)
+    {
+        if (delivery is null || (uint)delivery.Partition >= CachePartitions.Count)
+        {
+            LogMalformedDelivery(_logger);
+            return -1;
+        }
+
+        var state = _partitions[delivery.Partition];
+        var items = delivery.Items ?? [];
+        var batch = items.Length > 0 && !delivery.Closing;
+        string? problem = null;
+        long confirmed;
+        lock (state.Lock)
+        {
+            if (delivery.Subscription != state.Subscription || state.Subscription == Guid.Empty)
+            {
+                return -1;
+            }
+
+            var now = _real.GetTimestamp();
+            state.LastHeard = now;
+            if (state.Epoch == 0)
+            {
+                state.Epoch = delivery.Epoch;
+            }
+
+            if (delivery.Epoch != state.Epoch)
+            {
+                problem = "new_epoch";
+            }
+            else if (delivery.Closing)
+            {
+                problem = delivery.CloseReason == "tracking_limit" ? "tracking_limit" : "feed_closing";
+            }
+            else if (batch)
+            {
+                if (!state.Receive(delivery.Sequence, now))
+                {
+                    // A copy of a batch already applied.
+                    return state.NextSequence - 1;
+                }
+
+                if (state.Ahead.Count > PartitionFeedState.MaxAhead)
+                {
+                    problem = "gap";
+                }
+            }
+            else
+            {
+                state.Saw(delivery.Sequence, now);
+            }
+
+            confirmed = problem is null ? state.NextSequence - 1 : -1;
+        }
+
+        // Applying an invalidation is always safe, whatever its order or the state of the numbering: it only drops copies.
+        for (var i = 0; i < items.Length; i++)
+        {
+            // A pattern, tag or "all" invalidation arrives once per partition; the first copy applies it everywhere.
+            if (Validate(items[i]) && (items[i].Kind == InvalidationKind.Key || _broadOperations.Add(items[i].Operation)))
+            {
+                _apply(items[i]);
+            }
+        }
+
+        if (batch && delivery.PublishedAtUnixMicroseconds > 0)
+        {
+            _metrics.DeliveryLag(Math.Max(0, UnixMicroseconds() - delivery.PublishedAtUnixMicroseconds) / 1000.0);
+        }
+
+        if (problem is not null)
+        {
+            LogMissed(_logger, delivery.Partition, problem, delivery.Sequence);
+            Resync(state, problem);
+        }
+
+        return confirmed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_watchdog is not null)
+        {
+            await _watchdog.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var state in _partitions)
+        {
+            lock (state.Lock)
+            {
+                state.Live = false;
+                state.Subscribed.TrySetResult();
+            }
+        }
+
+        // Tell the feeds, so they stop sending at once rather than when a delivery fails; best effort.
+        var unsubscribes = _partitions.Where(p => p.Subscription != Guid.Empty).Select(p => _grains.GetGrain<IInvalidationFeedGrain>(p.Partition).UnsubscribeAsync(p.Subscription));
+        try
+        {
+            await Task.WhenAll(unsubscribes).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogUnsubscribeFailed(_logger, ex.Message);
+        }
+
+        if (_reference is not null)
+        {
+            try
+            {
+                _grains.DeleteObjectReference<IInvalidationObserver>(_reference);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+            {
+                // The client is already gone; so is the reference.
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Stops serving the partition's entries now, then (in the background) subscribes again and revalidates them; if
+    /// a round is running, it runs once more after it.
+    /// </summary>
+    private void Resync(PartitionFeedState state, string reason)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        lock (state.Lock)
+        {
+            if (state.Live)
+            {
+                state.Live = false;
+                state.Subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            // A reason already pending stays: it is what will be reported and counted.
+            state.PendingReason ??= reason;
+            if (state.Resyncing)
+            {
+                return;
+            }
+
+            state.Resyncing = true;
+        }
+
+        // The entries stop being served now, before anything is sent; revalidation confirms the current ones.
+        if (reason != "start")
+        {
+            _near.Distrust(state.Partition);
+        }
+
+        _ = Task.Run(() => RunResyncsAsync(state));
+    }
+
+    private async Task RunResyncsAsync(PartitionFeedState state)
+    {
+        while (true)
+        {
+            string reason;
+            lock (state.Lock)
+            {
+                if (state.PendingReason is null || _stopping.IsCancellationRequested)
+                {
+                    state.Resyncing = false;
+                    return;
+                }
+
+                reason = state.PendingReason;
+                state.PendingReason = null;
+            }
+
+            try
+            {
+                await ResyncOnceAsync(state, reason).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                lock (state.Lock)
+                {
+                    state.Resyncing = false;
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task ResyncOnceAsync(PartitionFeedState state, string reason)
+    {
+        _metrics.Resync(reason);
+        if (reason == "start")
+        {
+            // Nothing is held yet, and a read that began meanwhile waits for this subscription and registers it: its
+            // fill must not be voided.
+            await SubscribeAsync(state).ConfigureAwait(false);
+            return;
+        }
+
+        var (trustEpoch, entries) = _near.Distrust(state.Partition);
+        if (reason == "tracking_limit")
+        {
+            // The feed keeps only so many keys per subscriber: registering all of them again under the next
+            // subscription would end it again. The partition starts over instead; reads register what is used.
+            _near.DropPartition(state.Partition);
+            entries = [];
+        }
+
+        var subscription = await SubscribeAsync(state).ConfigureAwait(false);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        int kept = 0, dropped = 0;
+        try
+        {
+            var coordinator = _grains.GetGrain<ICacheCoordinatorGrain>(0);
+            foreach (var batch in entries.Chunk(_options.RevalidationBatchSize))
+            {
+                _stopping.Token.ThrowIfCancellationRequested();
+                var keys = batch.Select(e => e.Key).ToArray();
+                var versions = await coordinator.CheckVersionsAsync(keys, subscription).WaitAsync(_options.RetryTimeout, _real, _stopping.Token).ConfigureAwait(false);
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (_near.Confirm(keys[i], versions[i], trustEpoch))
+                    {
+                        kept++;
+                    }
+                    else
+                    {
+                        dropped++;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            // What was not confirmed stays unserved (read from the cluster); the partition tries again.
+            LogRevalidationFailed(_logger, state.Partition, reason, ex.Message);
+            Resync(state, "revalidation_failed");
+            return;
+        }
+
+        _metrics.Revalidated(kept, dropped);
+        LogRevalidated(_logger, state.Partition, reason, kept, dropped);
+        Revalidated?.Invoke(state.Partition, kept, dropped);
+    }
+
+    /// <summary>Subscribes under a new id until the feed answers; then the partition is live.</summary>
+    private async Task<Guid> SubscribeAsync(PartitionFeedState state)
+    {
+        var feed = _grains.GetGrain<IInvalidationFeedGrain>(state.Partition);
+        Guid previous;
+        var subscription = Guid.NewGuid();
+        lock (state.Lock)
+        {
+            previous = state.Subscription;
+            state.Reset(subscription);
+        }
+
+        if (previous != Guid.Empty)
+        {
+            // Best effort: a feed that still has it also lets it go when this client declines its next batch.
+            _ = feed.UnsubscribeAsync(previous).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            _stopping.Token.ThrowIfCancellationRequested();
+            try
+            {
+                var position = await feed.SubscribeAsync(Reference(), new FeedSubscription(subscription, [.. _options.BroadcastPrefixes]))
+                    .WaitAsync(_options.RetryTimeout, _real, _stopping.Token).ConfigureAwait(false);
+                lock (state.Lock)
+                {
+                    if (state.Subscription != subscription)
+                    {
+                        return subscription;
+                    }
+
+                    if (state.Epoch != 0 && state.Epoch != position.Epoch)
+                    {
+                        // A batch from another activation of the feed arrived first: this subscription is already stale.
+                        state.PendingReason ??= "new_epoch";
+                    }
+
+                    state.Epoch = position.Epoch;
+                    state.LastHeard = _real.GetTimestamp();
+                    state.Live = true;
+                    state.Subscribed.TrySetResult();
+                }
+
+                return subscription;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                LogSubscribeFailed(_logger, state.Partition, ex.Message);
+                await Task.Delay(delay, _real, _stopping.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+
+    private IInvalidationObserver Reference() => _reference ??= _grains.CreateObjectReference<IInvalidationObserver>(_observer);
+
+    /// <summary>
+    /// Resynchronizes a partition whose feed has been silent for the silence timeout, or which has been missing a batch
+    /// (one a later batch or heartbeat shows was sent) for longer than batches are ever reordered.
+    /// </summary>
+    private void CheckFeeds()
+    {
+        var now = _real.GetTimestamp();
+        foreach (var state in _partitions)
+        {
+            string? problem = null;
+            long missing = 0;
+            lock (state.Lock)
+            {
+                if (state.Live && _real.GetElapsedTime(state.LastHeard, now) > _options.FeedSilenceTimeout)
+                {
+                    problem = "silence";
+                }
+                else if (state.Live && state.MissingSince != 0 && _real.GetElapsedTime(state.MissingSince, now) > _options.FeedReorderWindow)
+                {
+                    problem = "gap";
+                    missing = state.NextSequence;
+                }
+            }
+
+            if (problem is not null)
+            {
+                LogMissed(_logger, state.Partition, problem, missing);
+                Resync(state, problem);
+            }
+        }
+    }
+
+    private bool Validate(in Invalidation item)
+    {
+        // Batches come from our own silos, but a bad one must not take the client down.
+        var valid = item.Kind switch
+        {
+            InvalidationKind.Key or InvalidationKind.Pattern or InvalidationKind.Tag => item.Target is { Length: > 0 } target && target.Length <= _options.MaxKeyLength,
+            InvalidationKind.All => true,
+            _ => false,
+        };
+
+        if (!valid)
+        {
+            LogMalformedDelivery(_logger);
+        }
+
+        return valid;
+    }
+
+    private long UnixMicroseconds() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
+}

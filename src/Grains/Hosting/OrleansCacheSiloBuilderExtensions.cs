@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansCache.Grains;
+using OrleansCache.Grains.Diagnostics;
+using OrleansCache.Grains.Feeds;
+using OrleansCache.Grains.Management;
+using OrleansCache.Grains.Placement;
+using OrleansCache.Grains.Storage;
+
+namespace Orleans.Hosting;
+
+/// <summary>Adds the cache to an Orleans silo.</summary>
+public static class OrleansCacheSiloBuilderExtensions
+{
+    /// <summary>
+    /// Hosts the cache in this silo: the cache-entry grains, the partition feeds that push invalidations to clients, the
+    /// coordinator for pattern, tag and batch operations, partition placement, metrics (meter <c>OrleansCache.Cache</c>), each
+    /// silo's figures for operators (<c>ICacheClusterGrain</c>), and in-memory entry storage unless <paramref name="configure"/> chooses another (e.g. Redis). Options bind from
+    /// the <c>Cache</c> configuration section and are validated when the silo starts.
+    /// </summary>
+    /// <remarks>
+    /// Grains of the application use the cache through <see cref="OrleansCache.Client.IOrleansCache"/>, registered here
+    /// too: a near-cache in the silo, kept coherent like any client's (it subscribes to the feeds on first use).
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// builder.UseOrleans(silo => silo.UseLocalhostClustering().AddOrleansCache());
+    /// </code>
+    /// </example>
+    public static ISiloBuilder AddOrleansCache(this ISiloBuilder builder, Action<OrleansCacheSiloBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(CacheMarker)))
+        {
+            services.AddSingleton<CacheMarker>();
+            services.AddPlacementDirector<CachePartitionPlacement, CachePartitionPlacementDirector>();
+            services.AddPlacementDirector<NamedSiloPlacement, NamedSiloPlacementDirector>();
+            var options = services.AddOptions<CacheSiloOptions>();
+            if (builder.Configuration is { } configuration)
+            {
+                options.Bind(configuration.GetSection(CacheSiloOptions.SectionName));
+            }
+
+            options.ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSiloOptions>, CacheSiloOptionsValidator>());
+            services.TryAddSingleton<CacheSiloMetrics>();
+            services.TryAddSingleton<InvalidationPublisher>();
+
+            // Per-silo figures for ICacheClusterGrain (the dashboard, orleans-cache stats).
+            services.TryAddSingleton<SiloMetricsCollector>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloMetricsCollector>());
+            services.TryAddSingleton<CacheEntryActivationCounter>();
+            services.AddSingleton<IConfigureGrainContextProvider>(sp => sp.GetRequiredService<CacheEntryActivationCounter>());
+            OrleansCache.Client.Hosting.CacheClientServices.Add(services, configure: null);
+        }
+
+        configure?.Invoke(new OrleansCacheSiloBuilder(builder));
+
+        // Last, so that storage chosen by configure wins.
+        services.TryAddSingleton<ICacheEntryStorage, InMemoryCacheEntryStorage>();
+        return builder;
+    }
+
+    /// <summary>Registered once, so that calling <see cref="AddOrleansCache"/> twice registers nothing twice.</summary>
+    private sealed class CacheMarker;
+}

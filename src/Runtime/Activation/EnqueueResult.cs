@@ -1,8 +1,0 @@
-namespace OrleansCache.Runtime.Activation;
-
-internal enum EnqueueResult
-{
-    Accepted,
-    QueueFull,
-    Deactivating,
-}

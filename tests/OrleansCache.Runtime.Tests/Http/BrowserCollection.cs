@@ -1,8 +1,0 @@
-using OrleansCache.TestSupport.Browser;
-using Xunit;
-
-namespace OrleansCache.Runtime.Tests.Http;
-
-/// <summary>Browser tests run on their own, after the parallel ones (see <see cref="BrowserTests"/>).</summary>
-[CollectionDefinition(BrowserTests.Collection, DisableParallelization = true)]
-public sealed class BrowserCollection;
