@@ -321,18 +321,24 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
 
             // A reason already pending stays: it is what will be reported and counted.
             state.PendingReason ??= reason;
+        }
+
+        // The entries stop being served now, before anything is sent, also when a round is running already (its
+        // revalidation began before this problem and cannot vouch for the entries any more); revalidation confirms
+        // the current ones.
+        if (reason != "start")
+        {
+            _near.Distrust(state.Partition);
+        }
+
+        lock (state.Lock)
+        {
             if (state.Resyncing)
             {
                 return;
             }
 
             state.Resyncing = true;
-        }
-
-        // The entries stop being served now, before anything is sent; revalidation confirms the current ones.
-        if (reason != "start")
-        {
-            _near.Distrust(state.Partition);
         }
 
         _ = Task.Run(() => RunResyncsAsync(state));

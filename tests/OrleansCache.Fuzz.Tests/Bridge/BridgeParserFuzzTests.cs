@@ -28,7 +28,7 @@ public sealed class BridgeParserFuzzTests
     [Fact]
     public void CanonicalAndTypedParsers_RandomAndMutatedInputs_NeverThrowAndKeepInvariants()
     {
-        var options = new FuzzOptions("bridge-json", ciInputs: 15_000)
+        var options = new FuzzOptions("bridge-json", ciInputs: 10_000)
         {
             // Both parsers, each a structure pass and a capture pass: strings are copied (UTF-16) a few times over, and
             // a syntax error costs a JsonException.
@@ -71,7 +71,7 @@ public sealed class BridgeParserFuzzTests
     [Fact]
     public void KeyspaceParser_MutatedChannelNames_NeverThrow_AndOnlyAcceptKeysUnderThePrefix()
     {
-        var options = new FuzzOptions("bridge-keyspace", ciInputs: 20_000)
+        var options = new FuzzOptions("bridge-keyspace", ciInputs: 15_000)
         {
             // A key the cache's rules refuse costs an ArgumentException (tens of KiB with its stack trace); the rest is
             // the decoded text and the key, twice the input each.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using OrleansCache.Fuzz.Tests.Infrastructure;
 using OrleansCache.Fuzz.Tests.Silo;
 using OrleansCache.Grains;
 using OrleansCache.Grains.Diagnostics;
@@ -12,16 +13,17 @@ namespace OrleansCache.Fuzz.Tests.Regressions;
 /// What the silo-port fuzzer found: Orleans waits forever for a connection's preamble, so a peer that connects and
 /// sends nothing (or part of a preamble) held its connection open indefinitely. The guard closes it and counts it.
 /// </summary>
-public sealed class ConnectionPreambleGuardTests
+[Collection(FuzzClusterCollection.Name)]
+public sealed class ConnectionPreambleGuardTests(FuzzCluster fuzz)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Timeout = FuzzCluster.PreambleTimeout;
 
     [Fact]
     public async Task ConnectionWithoutACompletePreamble_IsClosedAfterTheTimeout_AndCounted()
     {
         var token = TestContext.Current.CancellationToken;
         using var rejected = new MetricTotals(CacheSiloMetrics.MeterName, "port");
-        await using var cluster = await OrleansCacheTestCluster.StartAsync(silos: 1, o => o.ConfigureCache = c => c.ConfigureOptions(options => options.ConnectionPreambleTimeout = Timeout), token);
+        var cluster = fuzz.Cluster;
         var silo = cluster.Silos[0];
         (int Port, byte[] Sent)[] cases =
         [
@@ -45,9 +47,9 @@ public sealed class ConnectionPreambleGuardTests
         peers.ForEach(p => p.Dispose());
 
         // Real clients are not affected.
-        await cluster.Cache.SetAsync("guard:1", "v", cancellationToken: token);
+        await cluster.Cache.SetAsync($"guard:{fuzz.Id}", "v", cancellationToken: token);
         var other = await cluster.CreateClientAsync(cancellationToken: token);
-        Assert.Equal("v", await other.Cache.GetAsync<string>("guard:1", token));
+        Assert.Equal("v", await other.Cache.GetAsync<string>($"guard:{fuzz.Id}", token));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class SiloPortFuzzTests
         }
 
         var closeTimes = new ConcurrentBag<TimeSpan>();
-        var options = new FuzzOptions("silo-ports", ciInputs: 300) { Parallelism = 16, CaseTimeout = CloseBound + TimeSpan.FromSeconds(20) };
+        var options = new FuzzOptions("silo-ports", ciInputs: 200) { Parallelism = 16, CaseTimeout = CloseBound + TimeSpan.FromSeconds(20) };
         var report = await Fuzzer.RunAsync(options, async (random, index, ct) =>
         {
             var input = SiloInputGenerator.Next(random, realPreamble);
