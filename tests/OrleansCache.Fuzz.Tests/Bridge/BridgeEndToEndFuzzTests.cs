@@ -100,6 +100,7 @@ public sealed class BridgeEndToEndFuzzTests(FuzzCluster fuzz)
             Assert.True(logged >= count, $"{failure}: {logged} {path} rejections logged, the parsers rejected {count}");
         }
 
+        Assert.True(rejectionLines.Any(l => l.Contains(" chars)", StringComparison.Ordinal)), $"{failure}: no rejection logged a channel or detail long enough to be cut");
         var longest = rejectionLines.MaxBy(l => l.Length)!;
         Assert.True(longest.Length <= MaxRejectionLogEntry, $"{failure}: a rejection's log entry has {longest.Length} characters: {longest[..Math.Min(600, longest.Length)]}");
         Assert.Empty(fuzz.ErrorsSince(mark));
