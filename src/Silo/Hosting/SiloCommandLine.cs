@@ -119,8 +119,9 @@ internal static class SiloCommandLine
         text.AppendLine("  OrleansCache.Silo --silo-port 11112 --gateway-port 30001 --primary 127.0.0.1:11111");
         text.AppendLine("With Redis every silo finds the others there (no --primary):");
         text.AppendLine("  OrleansCache.Silo --redis localhost:6379 --silo-port 11112 --gateway-port 30001");
-        text.AppendLine("With --redis-bridge true (and --redis) non-.NET services invalidate through Redis: channels, typed");
-        text.AppendLine("channels, keyspace notifications and a stream, set as RedisBridge:* keys (docs/wire-format.md).");
+        text.AppendLine("With --redis, non-.NET services invalidate through Redis (--redis-bridge false switches that off):");
+        text.AppendLine("channels (default cache:invalidate), typed channels, keyspace notifications and a stream, set as");
+        text.AppendLine("RedisBridge:* keys (docs/wire-format.md).");
         text.AppendLine();
         text.AppendLine("Settings are also read from appsettings.json beside the executable and from environment");
         text.AppendLine("variables: ORLEANSCACHE_Silo__GatewayPort=30001 sets Silo:GatewayPort. Put secrets there, not on");

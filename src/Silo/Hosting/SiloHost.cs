@@ -69,7 +69,7 @@ internal static class SiloHost
     {
         Add<SiloHostOptions, SiloHostOptionsValidator>(services, configuration, SiloHostOptions.SectionName);
         Add<RedisSettings, RedisSettingsValidator>(services, configuration, RedisSettings.SectionName);
-        services.Configure<RedisSettings>(o => o.BridgeEnabled = configuration.GetValue<bool>(RedisCacheWiring.BridgeEnabledKey));
+        services.Configure<RedisSettings>(o => o.BridgeEnabled = configuration.GetValue<bool?>(RedisCacheWiring.BridgeEnabledKey));
         Add<HttpEndpointOptions, HttpEndpointOptionsValidator>(services, configuration, HttpEndpointOptions.SectionName);
         Add<TlsSettings, TlsSettingsValidator>(services, configuration, TlsSettings.SectionName);
 

@@ -18,8 +18,11 @@ internal sealed class RedisSettings
     /// <summary>The Redis password; overrides a <c>password=</c> in the connection string. Never logged. Default none.</summary>
     public string? Password { get; set; }
 
-    /// <summary>Whether the invalidation bridge is on (<c>RedisBridge:Enabled</c>, <c>--redis-bridge true</c>); it needs Redis.</summary>
-    public bool BridgeEnabled { get; set; }
+    /// <summary>
+    /// Whether the invalidation bridge is on (<c>RedisBridge:Enabled</c>, <c>--redis-bridge</c>). Unset (the default): on
+    /// whenever Redis is configured; <c>false</c> switches it off; <c>true</c> without Redis is an error.
+    /// </summary>
+    public bool? BridgeEnabled { get; set; }
 
     /// <summary>True when Redis is configured.</summary>
     public bool Enabled => !string.IsNullOrWhiteSpace(ConnectionString);

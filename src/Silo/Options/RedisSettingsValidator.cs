@@ -13,7 +13,7 @@ internal sealed class RedisSettingsValidator : IValidateOptions<RedisSettings>
         if (!options.Enabled)
         {
             errors.Check(options.User is null && options.Password is null, S, nameof(RedisSettings.User), $"and {S}:{nameof(RedisSettings.Password)} need {S}:{nameof(RedisSettings.ConnectionString)} (--redis).");
-            errors.Check(!options.BridgeEnabled, "RedisBridge", "Enabled", $"needs {S}:{nameof(RedisSettings.ConnectionString)} (--redis): the bridge runs on the cluster's Redis.");
+            errors.Check(options.BridgeEnabled != true, "RedisBridge", "Enabled", $"needs {S}:{nameof(RedisSettings.ConnectionString)} (--redis): the bridge runs on the cluster's Redis.");
             return errors.Result();
         }
 

@@ -6,18 +6,22 @@ using OrleansCache.TestSupport.Http;
 using OrleansCache.TestSupport.Network;
 using OrleansCache.TestSupport.Processes;
 using OrleansCache.TestSupport.Redis;
+using OrleansCache.TestSupport.Waiting;
 using Xunit;
 
 namespace OrleansCache.Silo.Tests.Process;
 
-/// <summary>Silo processes forming one cluster through Orleans' Redis clustering, as an ACL user of Redis.</summary>
+/// <summary>
+/// Silo processes forming one cluster through Orleans' Redis clustering, as an ACL user of Redis; <c>--redis</c> alone
+/// also starts the invalidation bridge on its default channel.
+/// </summary>
 public sealed class SiloRedisClusteringTests
 {
     private const string User = "orleanscache";
     private const string Password = "redis-acl-password-never-logged";
 
     [Fact]
-    public async Task SilosOnRedis_AsAnAclUser_FormOneCluster_AndAKilledSiloIsDeclaredDeadWithinSeconds()
+    public async Task SilosOnRedis_AsAnAclUser_FormOneCluster_RunTheBridge_AndAKilledSiloIsDeclaredDeadWithinSeconds()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await RedisServerProcess.StartAsync();
@@ -39,6 +43,22 @@ public sealed class SiloRedisClusteringTests
         {
             await writer.Cache().SetAsync("redis:1", "through Redis membership", cancellationToken: ct);
             Assert.Equal("through Redis membership", await reader.Cache().GetAsync<string>("redis:1", ct));
+
+            // The bridge is on with --redis alone: a redis-cli publisher on the default channel drops the reader's copy.
+            var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            reader.Cache().Invalidated += (_, e) =>
+            {
+                if (e.Target == "redis:1")
+                {
+                    dropped.TrySetResult();
+                }
+            };
+            await Eventually.TrueAsync(
+                async () => await PublishAsync(redis.Port, "cache:invalidate", """{"action":"delete","entity_type":"redis","entity_id":"1"}""") > 0,
+                "a silo subscribed to cache:invalidate",
+                cancellationToken: ct);
+            await dropped.Task.WaitAsync(Clients.Timeout, ct);
+            Assert.False((await reader.Cache().TryGetAsync<string>("redis:1", ct)).Found, "the bridge's delete removed the entry");
         }
         finally
         {
@@ -93,6 +113,17 @@ public sealed class SiloRedisClusteringTests
         var output = await cli.StandardOutput.ReadToEndAsync();
         await cli.WaitForExitAsync();
         Assert.True(cli.ExitCode == 0 && output.Contains("OK", StringComparison.Ordinal), $"redis-cli {string.Join(' ', args)}: {output}");
+    }
+
+    /// <summary>Publishes as the ACL user; returns how many subscribers received it.</summary>
+    private static async Task<long> PublishAsync(int port, string channel, string message)
+    {
+        var start = new ProcessStartInfo("redis-cli", ["-p", Text(port), "--user", User, "--pass", Password, "--no-auth-warning", "PUBLISH", channel, message]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var cli = System.Diagnostics.Process.Start(start)!;
+        var output = await cli.StandardOutput.ReadToEndAsync();
+        await cli.WaitForExitAsync();
+        Assert.True(cli.ExitCode == 0 && long.TryParse(output.Trim(), CultureInfo.InvariantCulture, out _), $"redis-cli PUBLISH {channel}: {output}");
+        return long.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);

@@ -11,15 +11,22 @@ public static class BuiltAssemblies
     /// <exception cref="FileNotFoundException">It is not built.</exception>
     public static string PathOf(string project, string assemblyName)
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var configuration = here.Parent!.Name;
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OrleansCache.sln")))
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot(), project, "bin", configuration, "net10.0", assemblyName + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{assemblyName} is not built; reference {project} from the test project.", path);
+    }
+
+    /// <summary>The repository root: the nearest folder above the test binaries that holds <c>OrleansCache.sln</c>.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            root = root.Parent;
+            if (File.Exists(Path.Combine(folder.FullName, "OrleansCache.sln")))
+            {
+                return folder.FullName;
+            }
         }
 
-        var path = Path.Combine(root?.FullName ?? throw new InvalidOperationException("The repository root was not found."), project, "bin", configuration, "net10.0", assemblyName + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{assemblyName} is not built; reference {project} from the test project.", path);
+        throw new InvalidOperationException($"No OrleansCache.sln above {AppContext.BaseDirectory}: the repository root was not found.");
     }
 }

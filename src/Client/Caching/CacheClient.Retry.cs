@@ -1,0 +1,42 @@
+using Orleans.Runtime.Messaging;
+using OrleansCache.Grains.Interfaces;
+
+namespace OrleansCache.Client.Caching;
+
+/// <summary>Retrying idempotent calls across failovers.</summary>
+internal sealed partial class CacheClient
+{
+    /// <summary>
+    /// Runs an idempotent cache call, sending it again after failures that mean it did not run or may safely run again:
+    /// the target silo was unavailable or rejected the message (a silo died and the cluster has not yet moved its
+    /// grains), the gateway connection failed, or storage refused a stale activation's change (a newer activation of
+    /// the key had claimed it: docs/adr/0042; the stale one deactivates, so the call reaches a new one). Every cache
+    /// operation is idempotent (reads, setting a value, invalidating, version checks, and lease calls, which name their
+    /// lease), so a failover is invisible to cache users. Retries stay within <see cref="OrleansCacheClientOptions.RetryTimeout"/>;
+    /// timeouts are not retried (the call may still be running).
+    /// </summary>
+    private async Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        // Real time: a test's fake cache clock must not stall retries.
+        var real = TimeProvider.System;
+        var started = real.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            try
+            {
+                return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsRetriable(ex) && !cancellationToken.IsCancellationRequested && real.GetElapsedTime(started) + delay < _options.RetryTimeout)
+            {
+                _metrics.Retry(ex.GetType().Name);
+                await Task.Delay(delay, real, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(500).Ticks));
+            }
+        }
+    }
+
+    /// <summary>Failures after which the call certainly did not take effect, or may be sent again because it is idempotent.</summary>
+    internal static bool IsRetriable(Exception ex) =>
+        ex is CacheStorageConflictException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException;
+}
