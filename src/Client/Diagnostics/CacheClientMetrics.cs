@@ -31,7 +31,7 @@ internal sealed class CacheClientMetrics : IDisposable
         _invalidationsReceived = meter.CreateCounter<long>("orleanscache.client.invalidations.received", description: "Invalidations received from the cluster.");
         _invalidationsApplied = meter.CreateCounter<long>("orleanscache.client.invalidations.applied", description: "Invalidations that dropped a near-cache entry.");
         _invalidationsIgnored = meter.CreateCounter<long>("orleanscache.client.invalidations.ignored", description: "Key invalidations older than (or for keys not in) the near-cache.");
-        _revalidations = meter.CreateCounter<long>("orleanscache.client.revalidations", description: "Partition resynchronizations (subscribe again, revalidate the partition's entries), by reason: start, gap, new_epoch, feed_closing, tracking_limit, silence, gateway_lost, connection_lost, revalidation_failed.");
+        _revalidations = meter.CreateCounter<long>("orleanscache.client.revalidations", description: "Partition resynchronizations (subscribe again, revalidate the partition's entries), by reason: start, gap, new_epoch, malformed (a delivery with numbers or items no feed sends), feed_closing, tracking_limit, silence, gateway_lost, connection_lost, revalidation_failed.");
         _revalidatedKept = meter.CreateCounter<long>("orleanscache.client.revalidations.kept", description: "Entries a revalidation found current and kept.");
         _revalidatedDropped = meter.CreateCounter<long>("orleanscache.client.revalidations.dropped", description: "Entries a revalidation found changed and dropped.");
         _leaseWaits = meter.CreateCounter<long>("orleanscache.client.lease_waits", description: "Get-or-create calls that waited for another caller's fill.");

@@ -169,6 +169,11 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         var state = _partitions[delivery.Partition];
         var items = delivery.Items ?? [];
         var batch = items.Length > 0 && !delivery.Closing;
+
+        // Numbers no feed sends (epochs start at 1, batches at 1, heartbeats at 0) or items it cannot have meant: what
+        // the delivery was to carry may be lost, and its number must not be taken as received (a later real batch of
+        // that number would be dropped as a copy), so the partition resynchronizes instead.
+        var malformed = delivery.Epoch <= 0 || delivery.Sequence < 0 || (batch && delivery.Sequence == 0) || delivery.Items is null || !AllValid(items);
         string? problem = null;
         long confirmed;
         lock (state.Lock)
@@ -180,12 +185,16 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
 
             var now = _real.GetTimestamp();
             state.LastHeard = now;
-            if (state.Epoch == 0)
+            if (state.Epoch == 0 && !malformed)
             {
                 state.Epoch = delivery.Epoch;
             }
 
-            if (delivery.Epoch != state.Epoch)
+            if (malformed)
+            {
+                problem = "malformed";
+            }
+            else if (delivery.Epoch != state.Epoch)
             {
                 problem = "new_epoch";
             }
@@ -218,7 +227,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         for (var i = 0; i < items.Length; i++)
         {
             // A pattern, tag or "all" invalidation arrives once per partition; the first copy applies it everywhere.
-            if (Validate(items[i]) && (items[i].Kind == InvalidationKind.Key || _broadOperations.Add(items[i].Operation)))
+            if (IsValid(items[i]) && (items[i].Kind == InvalidationKind.Key || _broadOperations.Add(items[i].Operation)))
             {
                 _apply(items[i]);
             }
@@ -231,6 +240,11 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
 
         if (problem is not null)
         {
+            if (malformed)
+            {
+                LogMalformedDelivery(_logger);
+            }
+
             LogMissed(_logger, delivery.Partition, problem, delivery.Sequence);
             Resync(state, problem);
         }
@@ -307,18 +321,24 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
 
             // A reason already pending stays: it is what will be reported and counted.
             state.PendingReason ??= reason;
+        }
+
+        // The entries stop being served now, before anything is sent, also when a round is running already (its
+        // revalidation began before this problem and cannot vouch for the entries any more); revalidation confirms
+        // the current ones.
+        if (reason != "start")
+        {
+            _near.Distrust(state.Partition);
+        }
+
+        lock (state.Lock)
+        {
             if (state.Resyncing)
             {
                 return;
             }
 
             state.Resyncing = true;
-        }
-
-        // The entries stop being served now, before anything is sent; revalidation confirms the current ones.
-        if (reason != "start")
-        {
-            _near.Distrust(state.Partition);
         }
 
         _ = Task.Run(() => RunResyncsAsync(state));
@@ -508,23 +528,25 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         }
     }
 
-    private bool Validate(in Invalidation item)
+    private bool AllValid(Invalidation[] items)
     {
-        // Batches come from our own silos, but a bad one must not take the client down.
-        var valid = item.Kind switch
+        foreach (var item in items)
         {
-            InvalidationKind.Key or InvalidationKind.Pattern or InvalidationKind.Tag => item.Target is { Length: > 0 } target && target.Length <= _options.MaxKeyLength,
-            InvalidationKind.All => true,
-            _ => false,
-        };
-
-        if (!valid)
-        {
-            LogMalformedDelivery(_logger);
+            if (!IsValid(item))
+            {
+                return false;
+            }
         }
 
-        return valid;
+        return true;
     }
+
+    private bool IsValid(in Invalidation item) => item.Kind switch
+    {
+        InvalidationKind.Key or InvalidationKind.Pattern or InvalidationKind.Tag => item.Target is { Length: > 0 } target && target.Length <= _options.MaxKeyLength,
+        InvalidationKind.All => true,
+        _ => false,
+    };
 
     private long UnixMicroseconds() => (_time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
 }

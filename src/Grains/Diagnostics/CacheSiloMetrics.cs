@@ -17,6 +17,7 @@ internal sealed class CacheSiloMetrics
     private readonly Counter<long> _invalidationsSent;
     private readonly Histogram<double> _roundTrip;
     private readonly Histogram<double> _leaseWaitDuration;
+    private readonly Counter<long> _connectionsRejected;
 
     public CacheSiloMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ internal sealed class CacheSiloMetrics
         _fills = meter.CreateCounter<long>("orleanscache.cache.fills", description: "Lease completions: stored, voided, failed.");
         _reads = meter.CreateCounter<long>("orleanscache.cache.reads", description: "Reads that reached a cache-entry grain (gets and get-or-creates; near-cache hits never do), by result: hit or miss.");
         _roundTrip = meter.CreateHistogram<double>("orleanscache.cache.feeds.round_trip.duration", unit: "ms", description: "Time for a feed's heartbeat to reach a client and its answer to come back: the feed-to-client path's latency, both ways.");
+        _connectionsRejected = meter.CreateCounter<long>("orleanscache.connections.rejected", description: "Inbound connections the silo closed before Orleans took them, by reason (preamble_timeout: no connection preamble in time) and port (silo, gateway).");
         _leaseWaitDuration = meter.CreateHistogram<double>("orleanscache.cache.leases.wait.duration", unit: "ms", description: "Time a get-or-create caller waited on the grain for another caller's fill.");
     }
 
@@ -56,6 +58,9 @@ internal sealed class CacheSiloMetrics
     public void Fill(string outcome) => _fills.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Read(bool hit) => _reads.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
+
+    public void ConnectionRejected(string reason, string port) =>
+        _connectionsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("port", port));
 
     public void LeaseWaited(double milliseconds) => _leaseWaitDuration.Record(milliseconds);
 

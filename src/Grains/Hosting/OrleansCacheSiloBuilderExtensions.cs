@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using OrleansCache.Grains;
+using OrleansCache.Grains.Connections;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Feeds;
 using OrleansCache.Grains.Management;
@@ -54,6 +56,15 @@ public static class OrleansCacheSiloBuilderExtensions
             services.TryAddSingleton<CacheEntryActivationCounter>();
             services.AddSingleton<IConfigureGrainContextProvider>(sp => sp.GetRequiredService<CacheEntryActivationCounter>());
             OrleansCache.Client.Hosting.CacheClientServices.Add(services, configure: null);
+
+            // Idle and half-open connections on the silo and gateway ports are closed (G8). Post-configured, so it is
+            // the innermost middleware: after TLS, whichever order the application configured things in.
+            services.TryAddSingleton<ConnectionPreambleGuard>();
+            services.AddOptions<SiloConnectionOptions>().PostConfigure<ConnectionPreambleGuard>((connections, guard) =>
+            {
+                connections.ConfigureSiloInboundConnection(b => b.Use(guard.For("silo")));
+                connections.ConfigureGatewayInboundConnection(b => b.Use(guard.For("gateway")));
+            });
         }
 
         configure?.Invoke(new OrleansCacheSiloBuilder(builder));

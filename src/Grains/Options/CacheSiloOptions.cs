@@ -66,4 +66,13 @@ public sealed class CacheSiloOptions
     /// Default 1,000.
     /// </summary>
     public int MaxStatsSeries { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a peer on the silo port or the gateway port may take, once connected (and past TLS, if on), to send
+    /// Orleans' connection preamble; a connection that has not sent it by then is closed and counted
+    /// (<c>orleanscache.connections.rejected</c>, reason <c>preamble_timeout</c>). Real silos and clients send it at
+    /// once. <see cref="Timeout.InfiniteTimeSpan"/> turns the guard off. Default 10 s.
+    /// </summary>
+    /// <remarks>Orleans itself waits for the preamble forever: without this, idle connections pile up (G8, docs/adr/0060).</remarks>
+    public TimeSpan ConnectionPreambleTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -23,6 +23,7 @@ internal sealed class CacheSiloOptionsValidator : IValidateOptions<CacheSiloOpti
         Check(errors, options.InvalidationConcurrency >= 1, nameof(CacheSiloOptions.InvalidationConcurrency), "must be positive");
         Check(errors, options.SiloStatsTimeout > TimeSpan.Zero, nameof(CacheSiloOptions.SiloStatsTimeout), "must be positive");
         Check(errors, options.MaxStatsSeries >= 10, nameof(CacheSiloOptions.MaxStatsSeries), "must be at least 10");
+        Check(errors, options.ConnectionPreambleTimeout > TimeSpan.Zero || options.ConnectionPreambleTimeout == Timeout.InfiniteTimeSpan, nameof(CacheSiloOptions.ConnectionPreambleTimeout), "must be positive, or -00:00:00.001 (infinite) to turn the guard off");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
