@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using OrleansCache.Client;
 
 namespace OrleansCache.Redis.Tests.Processes;
@@ -13,10 +15,12 @@ internal sealed class CacheClientHost : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly IHost _host;
+    private readonly FakeLogCollector _logs;
 
-    private CacheClientHost(IHost host)
+    private CacheClientHost(IHost host, FakeLogCollector logs)
     {
         _host = host;
+        _logs = logs;
     }
 
     /// <summary>The cache, as the application gets it from DI.</summary>
@@ -29,6 +33,8 @@ internal sealed class CacheClientHost : IAsyncDisposable
     public static async Task<CacheClientHost> StartAsync(string clusterId, IEnumerable<string> gateways, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var logs = new FakeLogCollector();
+        builder.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Information).AddFilter("Orleans", LogLevel.Warning);
         builder.Services.AddOrleansCacheClient(o =>
         {
             o.ClusterId = clusterId;
@@ -43,7 +49,7 @@ internal sealed class CacheClientHost : IAsyncDisposable
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StartTimeout);
             await host.StartAsync(timeout.Token);
-            return new CacheClientHost(host);
+            return new CacheClientHost(host, logs);
         }
         catch
         {
@@ -54,6 +60,10 @@ internal sealed class CacheClientHost : IAsyncDisposable
 
     /// <summary>True if the near-cache holds a copy of <paramref name="key"/> it would serve now.</summary>
     public bool Serves(string key) => ((Client.Caching.CacheClient)Cache).NearCache.TryGet(key, out _);
+
+    /// <summary>The client's last <paramref name="count"/> log lines, for failure messages.</summary>
+    public string RecentLog(int count = 20) =>
+        string.Join(Environment.NewLine, _logs.GetSnapshot().TakeLast(count).Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Level} {r.Category}: {r.Message}"));
 
     public async ValueTask DisposeAsync()
     {

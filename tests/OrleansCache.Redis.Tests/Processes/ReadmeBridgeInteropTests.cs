@@ -21,7 +21,7 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
     {
         var id = Guid.NewGuid().ToString("N");
         var key = $"user:{id}";
-        await HoldAsync(key);
+        await Holding.HoldAsync(Clients, Token, key);
         using var drops = new Watches(Clients.Select(c => InvalidationWatch.Dropped(c.Cache, key)));
 
         var receivers = await Interop.RunAsync("redis-cli", "-p", bridge.Port, "PUBLISH", ReadmeBridgeCluster.CanonicalChannel, $$"""{"entity_type":"User","entity_id":"{{id}}","action":"delete","source":"billing","message_id":"m-1"}""");
@@ -38,7 +38,7 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
         var item = $"{ReadmeBridgeCluster.TypedPrefix}{id}-42";
         var sibling = $"{ReadmeBridgeCluster.TypedPrefix}{id}-43";
         var unrelated = $"other:{id}";
-        await HoldAsync(item, sibling, unrelated);
+        await Holding.HoldAsync(Clients, Token, item, sibling, unrelated);
         using (var drops = new Watches(Clients.Select(c => InvalidationWatch.Dropped(c.Cache, item))))
         {
             var published = await Interop.RunAsync("node", Interop.Script("publish_typed.js"), bridge.Port, ReadmeBridgeCluster.TypedChannel, $$"""{"type":"item","itemId":"{{id}}-42"}""");
@@ -63,14 +63,14 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
     public async Task RedisCliSet_ThenPythonPlainDel_KeyspaceNotificationsDropTheKeyFromEveryClient()
     {
         var key = $"{ReadmeBridgeCluster.KeyspacePrefix}{Guid.NewGuid():N}";
-        await HoldAsync(key);
+        await Holding.HoldAsync(Clients, Token, key);
         using (var drops = new Watches(Clients.Select(c => InvalidationWatch.Dropped(c.Cache, key))))
         {
             await Interop.RunAsync("redis-cli", "-p", bridge.Port, "SET", key, "a copy another service keeps");
             await drops.AllSeenAsync();
         }
 
-        await HoldAsync(key);
+        await Holding.HoldAsync(Clients, Token, key);
         using (var drops = new Watches(Clients.Select(c => InvalidationWatch.Dropped(c.Cache, key))))
         {
             var output = await Interop.RunAsync(Interop.Python, Interop.Script("delete_keys.py"), bridge.Port, key);
@@ -85,7 +85,7 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
     {
         var id = Guid.NewGuid().ToString("N");
         var keys = Enumerable.Range(0, 5).Select(i => $"{ReadmeBridgeCluster.KeyspacePrefix}{id}:{i}").ToArray();
-        await HoldAsync(keys);
+        await Holding.HoldAsync(Clients, Token, keys);
         using (var sets = new Watches(keys.SelectMany(k => Clients.Select(c => InvalidationWatch.Dropped(c.Cache, k)))))
         {
             foreach (var key in keys)
@@ -96,7 +96,7 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
             await sets.AllSeenAsync();
         }
 
-        await HoldAsync(keys);
+        await Holding.HoldAsync(Clients, Token, keys);
         using var drops = new Watches(keys.SelectMany(k => Clients.Select(c => InvalidationWatch.Dropped(c.Cache, k))));
 
         var output = await Interop.RunAsync(Interop.Python, Interop.Script("scan_delete.py"), bridge.Port, $"{ReadmeBridgeCluster.KeyspacePrefix}{id}:*");
@@ -110,7 +110,7 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
     {
         var id = Guid.NewGuid().ToString("N");
         var key = $"order:{id}";
-        await HoldAsync(key);
+        await Holding.HoldAsync(Clients, Token, key);
         using var drops = new Watches(Clients.Select(c => InvalidationWatch.Dropped(c.Cache, key)));
 
         await Interop.RunAsync("redis-cli", "-p", bridge.Port, "XADD", ReadmeBridgeCluster.StreamKey, "*", "payload", $$"""{"action":"invalidate","entity_type":"Order","entity_id":"{{id}}"}""");
@@ -157,27 +157,6 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
             if (!subscriber.HasExited)
             {
                 subscriber.Kill();
-            }
-        }
-    }
-
-    /// <summary>Gives each key a value (through the first client) and waits until every client holds a copy it serves.</summary>
-    private async Task HoldAsync(params string[] keys)
-    {
-        foreach (var key in keys)
-        {
-            await Clients[0].Cache.SetAsync(key, $"value of {key}", cancellationToken: Token);
-        }
-
-        foreach (var client in Clients)
-        {
-            foreach (var key in keys)
-            {
-                await Eventually.TrueAsync(
-                    async () => await client.Cache.GetAsync<string>(key, Token) == $"value of {key}" && client.Serves(key),
-                    $"a client to hold {key}",
-                    SiloProcessCluster.Timeout,
-                    Token);
             }
         }
     }

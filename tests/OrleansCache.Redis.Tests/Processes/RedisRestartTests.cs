@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using OrleansCache.Client;
+using OrleansCache.TestSupport.Redis;
+using OrleansCache.TestSupport.Waiting;
+using StackExchange.Redis;
+using Xunit;
+
+namespace OrleansCache.Redis.Tests.Processes;
+
+/// <summary>
+/// Redis restarts (killed and started again on its port, its append-only file kept) under a running cluster of silo
+/// processes started with the README's bridge flags: the cluster keeps its members and entries, the bridge
+/// resubscribes and invalidations flow again.
+/// </summary>
+public sealed partial class RedisRestartTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RedisRestarted_ClusterKeepsItsMembersAndEntries_BridgeResubscribes_AndInvalidationsFlowAgain()
+    {
+        var data = Directory.CreateTempSubdirectory("orleanscache-redis-");
+        try
+        {
+            await using var redis = await RedisServerProcess.StartAsync(data.FullName);
+            await using var cluster = await ReadmeBridgeCluster.StartReadmeClusterAsync(redis, 3);
+            await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
+            await using var writer = await cluster.ConnectClientAsync(Token);
+            await using var reader = await cluster.ConnectClientAsync(Token);
+            CacheClientHost[] clients = [writer, reader];
+            await cluster.WaitForActiveAsync(writer, cluster.Silos, Token);
+            await ReadmeBridgeCluster.WaitForBridgeAsync(connection, 3, Token);
+
+            var id = Guid.NewGuid().ToString("N");
+            var durable = $"order:{id}";
+            var watched = $"{ReadmeBridgeCluster.KeyspacePrefix}{id}";
+            await Holding.HoldAsync(clients, Token, durable, watched);
+
+            // Messages published while the bridge was cut off are lost, so it invalidates the prefixes they could name.
+            var keyspacePrefix = $"{ReadmeBridgeCluster.KeyspacePrefix}*";
+            using (var resynced = new Watches(clients.Select(c => InvalidationWatch.Of(c.Cache, CacheInvalidationKind.Pattern, keyspacePrefix))))
+            {
+                await redis.RestartAsync();
+                await resynced.AllSeenAsync();
+            }
+
+            // Each silo resynchronizes on its own; copies are only worth holding once every one has.
+            foreach (var silo in cluster.Silos)
+            {
+                try
+                {
+                    await silo.Process.WaitForOutputAsync(Resynchronized());
+                }
+                catch (TimeoutException ex)
+                {
+                    throw new TimeoutException($"Silo {silo.SiloPort} did not resynchronize its bridge; its Redis log lines:{Environment.NewLine}{string.Join(Environment.NewLine, silo.Process.Output.Where(l => l.Contains("Redis", StringComparison.Ordinal)).TakeLast(15))}", ex);
+                }
+            }
+
+            await ReadmeBridgeCluster.WaitForBridgeAsync(connection, 3, Token);
+            await cluster.WaitForActiveAsync(reader, cluster.Silos, Token);
+
+            // Entries written before the restart are still there (an acknowledged write is in Redis' append-only file).
+            Assert.Equal(Holding.ValueOf(durable), await reader.Cache.GetAsync<string>(durable, Token));
+
+            // Every inbound path works again: pub/sub, keyspace notifications, the stream.
+            await Holding.HoldAsync(clients, Token, watched);
+            using (var drops = new Watches(clients.Select(c => InvalidationWatch.Dropped(c.Cache, watched))))
+            {
+                await Interop.RunAsync("redis-cli", "-p", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "SET", watched, "changed by another service");
+                await drops.AllSeenAsync();
+            }
+
+            await Holding.HoldAsync(clients, Token, watched);
+            using (var drops = new Watches(clients.Select(c => InvalidationWatch.Dropped(c.Cache, watched))))
+            {
+                var receivers = await connection.GetSubscriber().PublishAsync(RedisChannel.Literal(ReadmeBridgeCluster.CanonicalChannel), $$"""{"action":"batch","entity_ids":["{{watched}}"]}""");
+                Assert.Equal(3, receivers);
+                await drops.AllSeenAsync();
+            }
+
+            await Holding.HoldAsync(clients, Token, durable);
+            using (var drops = new Watches(clients.Select(c => InvalidationWatch.Dropped(c.Cache, durable))))
+            {
+                await connection.GetDatabase().StreamAddAsync(ReadmeBridgeCluster.StreamKey, "payload", $$"""{"action":"invalidate","entity_type":"Order","entity_id":"{{id}}"}""");
+                await drops.AllSeenAsync();
+            }
+
+            // And the cache itself: one client's write reaches the other's near-cache.
+            await Holding.HoldAsync(clients, Token, durable);
+            using (var drops = new Watches([InvalidationWatch.Dropped(reader.Cache, durable)]))
+            {
+                await writer.Cache.SetAsync(durable, "after the restart", cancellationToken: Token);
+                await drops.AllSeenAsync();
+            }
+
+            Assert.Equal("after the restart", await reader.Cache.GetAsync<string>(durable, Token));
+        }
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    [GeneratedRegex("Redis bridge resynchronized", RegexOptions.None, 1000)]
+    private static partial Regex Resynchronized();
+}
