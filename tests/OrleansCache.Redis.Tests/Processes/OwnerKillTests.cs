@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using OrleansCache.Client;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.TestSupport.Redis;
@@ -79,6 +80,7 @@ public sealed class OwnerKillTests
             var readers = clients.Select((client, index) => Task.Run(() => ReadUntilStoppedAsync(log, index, client, owned, stopReading.Token), CancellationToken.None)).ToList();
 
             var killedAt = Stopwatch.GetTimestamp();
+            var killedAtUtc = DateTimeOffset.UtcNow;
             await victim.Process.KillAsync();
             var declaredDead = Task.Run(async () =>
             {
@@ -115,6 +117,8 @@ public sealed class OwnerKillTests
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"kill -9 of the owner: declared dead after {deadAfter.TotalSeconds:0.00} s, new values acknowledged after {acknowledged.Max().TotalSeconds:0.00} s, "
                 + $"read by all {ClientCount} clients after {reachedAfter.TotalSeconds:0.00} s; bound {Bound.TotalSeconds:0.#} s (silo detection {SiloDetectionBound.TotalSeconds:0.#} s); {reads.Count} reads.");
+
+            TestContext.Current.TestOutputHelper?.WriteLine(Timeline(reads, killedAt, killedAtUtc, clients));
 
             Assert.True(reachedAfter <= Bound, $"The new value reached every client {reachedAfter.TotalSeconds:0.00} s after the kill, past the bound of {Bound.TotalSeconds:0.#} s.");
             var staleAfterBound = reads.Where(r => rewritten.Contains(r.Key) && r.StartedAfter(killedAt) > Bound && r.Value != "new").ToList();
@@ -153,6 +157,24 @@ public sealed class OwnerKillTests
             // Pacing, so near-cache hits do not spin a core: a round of reads every few milliseconds is plenty.
             await Task.Delay(TimeSpan.FromMilliseconds(5), CancellationToken.None);
         }
+    }
+
+    /// <summary>What a reader needs to see where the time went: the slowest reads, failures, and the clients' warnings.</summary>
+    private static string Timeline(IReadOnlyList<ReadLog.Read> reads, long killedAt, DateTimeOffset killedAtUtc, IEnumerable<CacheClientHost> clients)
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"killed at {killedAtUtc:HH:mm:ss.fff} UTC; slowest reads (client, key, started after the kill, took, result):");
+        foreach (var read in reads.OrderByDescending(r => r.Ended - r.Started).Take(6))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {read.Client} {read.Key[^3..]} {read.StartedAfter(killedAt).TotalSeconds:0.00} s {(read.EndedAfter(killedAt) - read.StartedAfter(killedAt)).TotalSeconds:0.00} s '{read.Value}' {read.Error}");
+        }
+
+        foreach (var client in clients)
+        {
+            text.AppendLine("client log:").AppendLine(client.RecentLog(12));
+        }
+
+        return text.ToString();
     }
 
     private static ReadLog.Read? FirstNewRead(ReadLog log, int client, string key) =>

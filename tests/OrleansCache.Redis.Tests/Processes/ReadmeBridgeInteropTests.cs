@@ -161,6 +161,16 @@ public sealed class ReadmeBridgeInteropTests(ReadmeBridgeCluster bridge) : IClas
         }
     }
 
+    [Fact]
+    public void SilosStartedWithTheReadmesFlags_ConnectAsItsAclUser_AndNeverLogItsPassword()
+    {
+        var password = ReadmeBridgeFlags.Value("Redis:Password");
+        var user = ReadmeBridgeFlags.Value("Redis:User");
+
+        Assert.All(bridge.Cluster.Silos, s => Assert.Contains(s.Process.Output, l => l.Contains($"user={user}", StringComparison.Ordinal)));
+        Assert.All(bridge.Cluster.Silos, s => Assert.DoesNotContain(s.Process.Output, l => l.Contains(password, StringComparison.Ordinal)));
+    }
+
     private async Task AllReadAsync(string key, string? expected)
     {
         foreach (var client in Clients)
