@@ -35,8 +35,11 @@ internal static partial class ReadmeBridgeFlags
 
     /// <summary>The value the README's block gives <paramref name="key"/> (e.g. <c>RedisBridge:StreamKey</c>).</summary>
     public static string Value(string key) =>
-        Read().Select(f => f.Split('=', 2)).SingleOrDefault(f => f[0] == $"--{key}")?[1]
-        ?? throw new InvalidOperationException($"The README's bridge flags do not set {key}.");
+        ValueOrNull(key) ?? throw new InvalidOperationException($"The README's bridge flags do not set {key}.");
+
+    /// <summary>The value the README's block gives <paramref name="key"/>, or null if it does not set it.</summary>
+    public static string? ValueOrNull(string key) =>
+        Read().Select(f => f.Split('=', 2)).SingleOrDefault(f => f[0] == $"--{key}")?[1];
 
     /// <summary>The flags of the README's block, unchanged.</summary>
     public static string[] Read()
