@@ -298,6 +298,9 @@ internal sealed partial class InboundBridge : ILifecycleParticipant<ISiloLifecyc
                     await _applier.InvalidatePrefixAsync(prefix).ConfigureAwait(false);
                 }
             }
+
+            // Operators (and tests) learn when the keys a lost message could name are safe to cache again.
+            LogResynchronized(_logger, action);
         }
         catch (Exception ex)
         {
@@ -313,6 +316,9 @@ internal sealed partial class InboundBridge : ILifecycleParticipant<ISiloLifecyc
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Redis bridge pub/sub messages may have been lost (connection restored or queue overflow); {Channels} canonical channels cannot be recovered (use the stream for those); action taken: {Action}")]
     private static partial void LogMessagesMayBeLost(ILogger logger, int channels, string action);
+
+    [LoggerMessage(EventId = 5208, Level = LogLevel.Information, Message = "Redis bridge resynchronized after pub/sub messages may have been lost; action taken: {Action}")]
+    private static partial void LogResynchronized(ILogger logger, string action);
 
     [LoggerMessage(EventId = 5205, Level = LogLevel.Error, Message = "Redis bridge could not invalidate after lost messages ({Action}): {ErrorType}: {Error}")]
     private static partial void LogResyncFailed(ILogger logger, string action, string errorType, string error);
