@@ -1,0 +1,152 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OrleansCache.FaultInjection.Cluster;
+using OrleansCache.FaultInjection.History;
+using OrleansCache.FaultInjection.Workload;
+
+namespace OrleansCache.FaultInjection.Faults;
+
+/// <summary>Injects one fault and undoes it; recovery (every client served again) is the run's to wait for.</summary>
+internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger)
+{
+    /// <summary>How long a silo may take to hand over and exit after SIGTERM (Orleans' own shutdown has its timeouts).</summary>
+    private static readonly TimeSpan GracefulStopLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a silo declared dead during a partition may keep running after healing before that is a violation.</summary>
+    private static readonly TimeSpan FailStopLimit = TimeSpan.FromSeconds(60);
+
+    private int _partitions;
+
+    /// <summary>Injects <paramref name="kind"/> and undoes it; null if it cannot be injected here (recorded as skipped).</summary>
+    public async Task<FaultWindow?> InjectAsync(FaultKind kind)
+    {
+        var start = clock.Now;
+        var detail = kind switch
+        {
+            FaultKind.SiloKill => await KillAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.OwnerKill => await KillAsync(await cluster.OwnerOfAsync(admin.Orleans, KeySpace.HotKeyOwnerProbe).ConfigureAwait(false) ?? RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.SiloRestart => await RestartAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.ClientCut => await CutAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
+            FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
+            FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
+            FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind."),
+        };
+        if (detail is null)
+        {
+            return null;
+        }
+
+        var window = new FaultWindow(kind, detail, start, clock.Now, FaultBounds.Of(kind));
+        history.Faults.Enqueue(window);
+        LogInjected(logger, kind, detail, start.TotalSeconds, window.Healed.TotalSeconds);
+        return window;
+    }
+
+    private SiloSlot RandomRunningSlot()
+    {
+        var running = cluster.Slots.Where(s => s.IsRunning).ToList();
+        return running[random.Next(running.Count)];
+    }
+
+    private async Task<string> KillAsync(SiloSlot slot)
+    {
+        var detail = $"kill -9 of {slot}";
+        await slot.KillAsync().ConfigureAwait(false);
+        await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+        return detail;
+    }
+
+    private async Task<string> RestartAsync(SiloSlot slot)
+    {
+        var detail = $"SIGTERM of {slot}";
+        var stopping = clock.Now;
+        try
+        {
+            await slot.TerminateAsync(GracefulStopLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} did not finish its graceful stop within {GracefulStopLimit.TotalSeconds:0} s of SIGTERM (t={stopping.TotalSeconds:0.000}s)");
+        }
+
+        await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+        return detail + string.Create(CultureInfo.InvariantCulture, $", stopped in {(clock.Now - stopping).TotalSeconds:0.0} s with the replacement's start");
+    }
+
+    private async Task<string> CutAsync(FaultClient client)
+    {
+        client.Cut();
+        // The fault is the connection being gone for this long.
+        await Task.Delay(durations.ClientCut).ConfigureAwait(false);
+        client.Restore();
+        return string.Create(CultureInfo.InvariantCulture, $"{client} cut off for {durations.ClientCut.TotalSeconds:0.#} s");
+    }
+
+    private async Task<string> RestartRedisAsync()
+    {
+        await cluster.Redis.RestartAsync().ConfigureAwait(false);
+        return "redis-server killed and restarted on its append-only file";
+    }
+
+    private async Task<string> PauseRedisAsync()
+    {
+        await cluster.Redis.PauseAsync().ConfigureAwait(false);
+        try
+        {
+            // The fault is Redis answering nothing for this long.
+            await Task.Delay(durations.RedisPause).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.Redis.ResumeAsync().ConfigureAwait(false);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"redis-server stopped (SIGSTOP) for {durations.RedisPause.TotalSeconds:0.#} s");
+    }
+
+    private async Task<string?> PartitionAsync(SiloSlot slot)
+    {
+        if (cluster.Network is null)
+        {
+            return null;
+        }
+
+        // Alternately shorter than failure detection (ride it out) and longer (declared dead, then fail-stop).
+        var longOne = _partitions++ % 2 == 1;
+        var duration = longOne ? durations.LongPartition : durations.ShortPartition;
+        await cluster.Network.PartitionAsync(slot.Index).ConfigureAwait(false);
+        try
+        {
+            // The fault is the silo unreachable for this long.
+            await Task.Delay(duration).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.Network.HealAsync(slot.Index).ConfigureAwait(false);
+        }
+
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} partitioned for {duration.TotalSeconds:0.#} s");
+        if (longOne)
+        {
+            // The others declared it dead: on healing it must read that and stop itself (Orleans' fail-stop).
+            try
+            {
+                await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
+                detail += ", stopped itself after healing";
+            }
+            catch (TimeoutException)
+            {
+                history.Incidents.Enqueue($"{slot} was partitioned for {duration.TotalSeconds:0.#} s (past failure detection) and still ran {FailStopLimit.TotalSeconds:0} s after healing");
+                await slot.KillAsync().ConfigureAwait(false);
+            }
+
+            await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+        }
+
+        return detail;
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Fault {Kind}: {Detail} (t={Start:0.000}s, healed t={Healed:0.000}s)")]
+    private static partial void LogInjected(ILogger logger, FaultKind kind, string detail, double start, double healed);
+}
