@@ -18,6 +18,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
+    private string _lastRecoveryFailure = "";
 
     /// <summary>Runs and checks; the report lists every violation (none: it passed).</summary>
     public async Task<FaultReport> RunAsync(CancellationToken cancellationToken = default)
@@ -55,7 +56,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
-            var schedule = new FaultSchedule(random);
+            var schedule = new FaultSchedule(random, options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
             var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
             try
             {
@@ -110,6 +111,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     private async Task<bool> RecoverAsync(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, CancellationToken cancellationToken)
     {
         var from = _clock.Now;
+        _lastRecoveryFailure = "none";
         try
         {
             await Eventually.TrueAsync(async () =>
@@ -123,7 +125,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
                 return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false) && await AllServeAsync(clients, cancellationToken).ConfigureAwait(false);
             }, "every silo active and every client served", options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
-            LogRecovered(logger, (_clock.Now - from).TotalSeconds);
+            LogRecovered(logger, (_clock.Now - from).TotalSeconds, _lastRecoveryFailure);
             return true;
         }
         catch (TimeoutException ex)
@@ -133,7 +135,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
         }
     }
 
-    private static async Task<bool> AllServeAsync(IReadOnlyList<FaultClient> clients, CancellationToken cancellationToken)
+    private async Task<bool> AllServeAsync(IReadOnlyList<FaultClient> clients, CancellationToken cancellationToken)
     {
         try
         {
@@ -155,6 +157,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Not served yet (unavailable, timed out): look again.
+            _lastRecoveryFailure = $"{ex.GetType().Name}: {ex.Message}";
             return false;
         }
     }
@@ -181,6 +184,6 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "{Silos} silos and {Clients} clients serving after {Seconds:0.0} s")]
     private static partial void LogStarted(ILogger logger, int silos, int clients, double seconds);
 
-    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Recovered in {Seconds:0.0} s")]
-    private static partial void LogRecovered(ILogger logger, double seconds);
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Recovered in {Seconds:0.0} s (the last failure before: {LastFailure})")]
+    private static partial void LogRecovered(ILogger logger, double seconds, string lastFailure);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OrleansCache.FaultInjection.Cluster;
 using OrleansCache.FaultInjection.History;
 using OrleansCache.FaultInjection.Workload;
+using OrleansCache.TestSupport.Waiting;
 
 namespace OrleansCache.FaultInjection.Faults;
 
@@ -14,6 +15,9 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
 
     /// <summary>How long a silo declared dead during a partition may keep running after healing before that is a violation.</summary>
     private static readonly TimeSpan FailStopLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the others may take to declare a killed silo dead (about 2 s with the silo's failure detection).</summary>
+    private static readonly TimeSpan DeathLimit = TimeSpan.FromSeconds(30);
 
     private int _partitions;
 
@@ -52,9 +56,42 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     private async Task<string> KillAsync(SiloSlot slot)
     {
         var detail = $"kill -9 of {slot}";
+        var killed = clock.Now;
         await slot.KillAsync().ConfigureAwait(false);
+        var dead = await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
+        return detail + string.Create(CultureInfo.InvariantCulture, $", declared dead after {(dead - killed).TotalSeconds:0.0} s, replacement active after {(clock.Now - dead).TotalSeconds:0.0} s more");
+    }
+
+    /// <summary>
+    /// Starts the replacement once the others have declared the old silo dead: a silo joining while a dead one is still
+    /// listed active waits for it (the join checks connectivity to every active silo), which only slows the run.
+    /// </summary>
+    /// <returns>When it was declared dead (run clock).</returns>
+    private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(SiloSlot slot)
+    {
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The management call may fail while the cluster reconfigures: look again.
+                    return false;
+                }
+            }, $"{slot} declared dead", DeathLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} was not declared dead within {DeathLimit.TotalSeconds:0} s of its kill (t={clock.Now.TotalSeconds:0.000}s)");
+        }
+
+        var dead = clock.Now;
         await cluster.ReplaceAsync(slot).ConfigureAwait(false);
-        return detail;
+        return dead;
     }
 
     private async Task<string> RestartAsync(SiloSlot slot)
@@ -70,7 +107,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             history.Incidents.Enqueue($"{slot} did not finish its graceful stop within {GracefulStopLimit.TotalSeconds:0} s of SIGTERM (t={stopping.TotalSeconds:0.000}s)");
         }
 
-        await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+        await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
         return detail + string.Create(CultureInfo.InvariantCulture, $", stopped in {(clock.Now - stopping).TotalSeconds:0.0} s with the replacement's start");
     }
 
@@ -141,7 +178,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
                 await slot.KillAsync().ConfigureAwait(false);
             }
 
-            await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+            await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
         }
 
         return detail;

@@ -1,17 +1,26 @@
 namespace OrleansCache.FaultInjection.Faults;
 
-/// <summary>The order of faults: rounds of every kind, each round shuffled by the seed.</summary>
-internal sealed class FaultSchedule(Random random)
+/// <summary>The order of faults: rounds of the kinds, each round shuffled by the seed.</summary>
+internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kinds)
 {
     private readonly Queue<FaultKind> _round = new();
+
+    /// <summary>
+    /// The short run's round: every kind once except <see cref="FaultKind.SiloKill"/>, since the owner kill is a
+    /// kill -9 too (each replacement silo costs seconds of start-up); its one partition is a short one.
+    /// </summary>
+    public static IReadOnlyList<FaultKind> ShortRound { get; } = [.. Enum.GetValues<FaultKind>().Where(k => k != FaultKind.SiloKill)];
+
+    /// <summary>A long run's round: every kind.</summary>
+    public static IReadOnlyList<FaultKind> FullRound { get; } = Enum.GetValues<FaultKind>();
 
     public FaultKind Next()
     {
         if (_round.Count == 0)
         {
-            var kinds = Enum.GetValues<FaultKind>();
-            random.Shuffle(kinds);
-            foreach (var kind in kinds)
+            var round = kinds.ToArray();
+            random.Shuffle(round);
+            foreach (var kind in round)
             {
                 _round.Enqueue(kind);
             }
