@@ -116,14 +116,29 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
         {
             await Eventually.TrueAsync(async () =>
             {
-                foreach (var slot in cluster.Slots.Where(s => !s.IsRunning))
+                try
                 {
-                    var last = slot.Process?.LastLines(3) ?? [];
-                    _history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {slot} had stopped by itself (exit code {slot.Process?.ExitCode}); replaced. Its last lines: {string.Join(" | ", last)}"));
-                    await cluster.ReplaceAsync(slot).ConfigureAwait(false);
-                }
+                    foreach (var slot in cluster.Slots.Where(s => !s.IsRunning))
+                    {
+                        var last = slot.Process?.LastLines(3) ?? [];
+                        _history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {slot} had stopped by itself (exit code {slot.Process?.ExitCode}); replaced. Its last lines: {string.Join(" | ", last)}"));
+                        await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+                    }
 
-                return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false) && await AllServeAsync(clients, cancellationToken).ConfigureAwait(false);
+                    if (!await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false))
+                    {
+                        _lastRecoveryFailure = "membership does not list exactly the running silos as active";
+                        return false;
+                    }
+
+                    return await AllServeAsync(clients, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+                {
+                    // A replacement that failed to start, a management call during reconfiguration: look again.
+                    _lastRecoveryFailure = $"{ex.GetType().Name}: {ex.Message}";
+                    return false;
+                }
             }, "every silo active and every client served", options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
             LogRecovered(logger, (_clock.Now - from).TotalSeconds, _lastRecoveryFailure);
             return true;
@@ -148,13 +163,14 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 var (found, _, version) = await client.Cache.TryGetVersionedAsync(key, timeout.Token).ConfigureAwait(false);
                 if (!found || version < written)
                 {
+                    _lastRecoveryFailure = $"{client} read its probe back at {version}, older than its write at {written}";
                     return false;
                 }
             }
 
             return true;
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
             // Not served yet (unavailable, timed out): look again.
             _lastRecoveryFailure = $"{ex.GetType().Name}: {ex.Message}";

@@ -107,8 +107,9 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             history.Incidents.Enqueue($"{slot} did not finish its graceful stop within {GracefulStopLimit.TotalSeconds:0} s of SIGTERM (t={stopping.TotalSeconds:0.000}s)");
         }
 
+        var stopped = clock.Now;
         await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
-        return detail + string.Create(CultureInfo.InvariantCulture, $", stopped in {(clock.Now - stopping).TotalSeconds:0.0} s with the replacement's start");
+        return detail + string.Create(CultureInfo.InvariantCulture, $", stopped in {(stopped - stopping).TotalSeconds:0.0} s, replacement active after {(clock.Now - stopped).TotalSeconds:0.0} s more");
     }
 
     private async Task<string> CutAsync(FaultClient client)
