@@ -14,7 +14,7 @@ namespace OrleansCache.FaultInjection;
 /// One run: a cluster of silo processes on a Redis of its own, clients reading and writing, faults one at a time on a
 /// seeded schedule (each followed by recovery and a quiet gap), then the history checked (ADR 0070).
 /// </summary>
-public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
+internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
@@ -56,7 +56,7 @@ public sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
-            var schedule = new FaultSchedule(random, options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
+            var schedule = new FaultSchedule(random, options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound));
             var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
             try
             {

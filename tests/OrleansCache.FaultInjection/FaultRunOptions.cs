@@ -1,7 +1,7 @@
 namespace OrleansCache.FaultInjection;
 
 /// <summary>What a run does (the command line's switches; docs/reliability.md).</summary>
-public sealed class FaultRunOptions
+internal sealed class FaultRunOptions
 {
     /// <summary>Seeds the fault order, the faulted silos and clients, and the workload. Default 1.</summary>
     public int Seed { get; set; } = 1;
@@ -11,6 +11,9 @@ public sealed class FaultRunOptions
     /// every kind once.
     /// </summary>
     public TimeSpan? Duration { get; set; }
+
+    /// <summary>The fault kinds of each round (null: the short run's round, or every kind in a long run).</summary>
+    public IReadOnlyList<Faults.FaultKind>? Faults { get; set; }
 
     /// <summary>Silo processes. Default 3.</summary>
     public int Silos { get; set; } = 3;

@@ -71,6 +71,13 @@ internal sealed class SiloCluster : IAsyncDisposable
         return active.SetEquals(running);
     }
 
+    /// <summary>True when the cluster (as <paramref name="admin"/> reaches it) no longer lists <paramref name="slot"/>'s silo as active.</summary>
+    public async Task<bool> IsDeclaredDeadAsync(IClusterClient admin, SiloSlot slot)
+    {
+        var hosts = await admin.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+        return !hosts.Keys.Select(Name).Contains($"{slot.Address}:{slot.SiloPort.ToString(CultureInfo.InvariantCulture)}", StringComparer.Ordinal);
+    }
+
     /// <summary>The slot whose silo hosts the partitions of <paramref name="key"/>, as placement puts it over the active silos.</summary>
     public async Task<SiloSlot?> OwnerOfAsync(IClusterClient admin, string key)
     {

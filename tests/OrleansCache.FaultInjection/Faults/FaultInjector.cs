@@ -66,6 +66,32 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     /// Starts the replacement once the others have declared the old silo dead: a silo joining while a dead one is still
     /// listed active waits for it (the join checks connectivity to every active silo), which only slows the run.
     /// </summary>
+    private async Task<string> WaitUntilDeclaredDeadAsync(SiloSlot slot)
+    {
+        var from = clock.Now;
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await cluster.IsDeclaredDeadAsync(admin.Orleans, slot).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The management call may fail while the cluster reconfigures: look again.
+                    return false;
+                }
+            }, $"partitioned {slot} declared dead", DeathLimit).ConfigureAwait(false);
+            return string.Create(CultureInfo.InvariantCulture, $", declared dead after {(clock.Now - from).TotalSeconds:0.0} s");
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} was partitioned and not declared dead within {DeathLimit.TotalSeconds:0} s (t={from.TotalSeconds:0.000}s)");
+            return ", never declared dead";
+        }
+    }
+
     /// <returns>When it was declared dead (run clock).</returns>
     private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(SiloSlot slot)
     {
@@ -150,32 +176,39 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             return null;
         }
 
-        // Alternately shorter than failure detection (ride it out) and longer (declared dead, then fail-stop).
+        // Alternately shorter than failure detection (ride it out) and until the others declare it dead (fail-stop).
         var longOne = _partitions++ % 2 == 1;
-        var duration = longOne ? durations.LongPartition : durations.ShortPartition;
+        var partitioned = clock.Now;
         await cluster.Network.PartitionAsync(slot.Index).ConfigureAwait(false);
+        var declared = "";
         try
         {
-            // The fault is the silo unreachable for this long.
-            await Task.Delay(duration).ConfigureAwait(false);
+            if (longOne)
+            {
+                declared = await WaitUntilDeclaredDeadAsync(slot).ConfigureAwait(false);
+            }
+
+            // The fault is the silo unreachable for (at least) this long.
+            await Task.Delay(durations.ShortPartition).ConfigureAwait(false);
         }
         finally
         {
             await cluster.Network.HealAsync(slot.Index).ConfigureAwait(false);
         }
 
-        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} partitioned for {duration.TotalSeconds:0.#} s");
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} partitioned for {(clock.Now - partitioned).TotalSeconds:0.0} s{declared}");
         if (longOne)
         {
             // The others declared it dead: on healing it must read that and stop itself (Orleans' fail-stop).
+            var healed = clock.Now;
             try
             {
                 await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
-                detail += ", stopped itself after healing";
+                detail += string.Create(CultureInfo.InvariantCulture, $", stopped itself {(clock.Now - healed).TotalSeconds:0.0} s after healing");
             }
             catch (TimeoutException)
             {
-                history.Incidents.Enqueue($"{slot} was partitioned for {duration.TotalSeconds:0.#} s (past failure detection) and still ran {FailStopLimit.TotalSeconds:0} s after healing");
+                history.Incidents.Enqueue($"{slot} was partitioned until declared dead{declared} and still ran {FailStopLimit.TotalSeconds:0} s after healing; its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
                 await slot.KillAsync().ConfigureAwait(false);
             }
 
