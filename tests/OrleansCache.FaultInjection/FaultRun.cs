@@ -43,14 +43,24 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             using (var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 startup.CancelAfter(options.RecoveryTimeout);
-                admin = await FaultClient.StartAsync(-1, cluster.Redis.ConnectionString, clusterId, SiloCluster.ServiceId, startup.Token).ConfigureAwait(false);
-                for (var c = 0; c < options.Clients; c++)
+                var starting = Enumerable.Range(-1, options.Clients + 1)
+                    .Select(c => FaultClient.StartAsync(c, cluster.Redis.ConnectionString, clusterId, SiloCluster.ServiceId, startup.Token))
+                    .ToList();
+                try
                 {
-                    clients.Add(await FaultClient.StartAsync(c, cluster.Redis.ConnectionString, clusterId, SiloCluster.ServiceId, startup.Token).ConfigureAwait(false));
+                    await Task.WhenAll(starting).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Whatever started is disposed below, even if another client failed to.
+                    var connected = starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+                    admin = connected.FirstOrDefault(c => c.Number == -1);
+                    clients.AddRange(connected.Where(c => c.Number >= 0));
                 }
             }
 
-            await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
+            ArgumentNullException.ThrowIfNull(admin);
+            var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
             LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
 
             using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
@@ -62,22 +72,19 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             {
                 // The warm-up is a gap without faults, so the no-fault bound is exercised too.
                 await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
-                do
+                while (healthy)
                 {
-                    var window = await injector.InjectAsync(schedule.Next()).ConfigureAwait(false);
-                    if (window is null)
+                    if (await injector.InjectAsync(schedule.Next()).ConfigureAwait(false) is not null)
                     {
-                        continue;
-                    }
-
-                    if (!await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false))
-                    {
-                        break;
+                        healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
                     }
 
                     await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
+                    if (options.Duration is null ? schedule.LeftInRound == 0 : _clock.Now >= until)
+                    {
+                        break;
+                    }
                 }
-                while (options.Duration is null ? schedule.LeftInRound > 0 : _clock.Now < until);
             }
             finally
             {
@@ -187,8 +194,16 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var (found, bytes, version) = await reader.Cache.TryGetVersionedAsync(key, timeout.Token).ConfigureAwait(false);
-            finals[key] = new FinalState(found, found && bytes is not null ? Encoding.UTF8.GetString(bytes) : null, version);
+            try
+            {
+                var (found, bytes, version) = await reader.Cache.TryGetVersionedAsync(key, timeout.Token).ConfigureAwait(false);
+                finals[key] = new FinalState(found, found && bytes is not null ? Encoding.UTF8.GetString(bytes) : null, version);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                _history.Incidents.Enqueue($"the final read-back of {key} failed, so durability was not checked: {ex.GetType().Name}: {ex.Message}");
+                break;
+            }
         }
 
         return finals;

@@ -49,13 +49,26 @@ internal sealed class SiloCluster : IAsyncDisposable
         var cluster = new SiloCluster(redis, network, data, slots, clusterId);
         try
         {
-            await Task.WhenAll(slots.Select(s => s.StartAsync(cluster.SiloRedis, clusterId, ServiceId))).ConfigureAwait(false);
+            await Task.WhenAll(slots.Select(cluster.StartOrLeaveStartingAsync)).ConfigureAwait(false);
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>Starts a silo; one slow to start on a starved machine keeps starting, for the run's recovery to wait for.</summary>
+    private async Task StartOrLeaveStartingAsync(SiloSlot slot)
+    {
+        try
+        {
+            await ReplaceAsync(slot).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still starting: recovery waits until every slot's silo is active.
         }
     }
 

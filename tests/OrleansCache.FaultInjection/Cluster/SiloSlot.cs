@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using OrleansCache.TestSupport.Network;
 using OrleansCache.TestSupport.Processes;
 
@@ -8,7 +9,7 @@ namespace OrleansCache.FaultInjection.Cluster;
 /// One place for a silo in the run's cluster: its address (a namespace's, or loopback) and the silo process running
 /// there now. A killed or stopped silo is replaced by a new process in the same slot, on new ports.
 /// </summary>
-internal sealed class SiloSlot(int index, string address, IReadOnlyList<string> launcher) : IAsyncDisposable
+internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<string> launcher) : IAsyncDisposable
 {
     public int Index { get; } = index;
 
@@ -28,19 +29,24 @@ internal sealed class SiloSlot(int index, string address, IReadOnlyList<string> 
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"silo {Index} ({Address}:{SiloPort}, pid {Process?.Id})");
 
-    /// <summary>Starts a silo in the slot and waits until it is active.</summary>
+    /// <summary>
+    /// Starts a silo in the slot and waits until it is active. If that takes longer than <see cref="SiloProcess"/>'s
+    /// wait (60 s: a starved machine), the process keeps starting in the slot and the caller gets a
+    /// <see cref="TimeoutException"/>; the run's recovery waits for it to join.
+    /// </summary>
     public async Task StartAsync(string redis, string clusterId, string serviceId)
     {
         await StopLeftoverAsync().ConfigureAwait(false);
         SiloPort = FreePorts.Take();
         Generation++;
-        Process = await SiloProcess.StartAsync(launcher, new Dictionary<string, string>(),
+        Process = SiloProcess.Launch(launcher, new Dictionary<string, string>(),
         [
             "--cluster-id", clusterId, "--service-id", serviceId, "--redis", redis,
             "--name", string.Create(CultureInfo.InvariantCulture, $"fi-{Index}-{Generation}"),
             "--listen", Address, "--advertised-host", Address,
             "--silo-port", Text(SiloPort), "--gateway-port", Text(FreePorts.Take()),
-        ]).ConfigureAwait(false);
+        ]);
+        await Process.WaitForOutputAsync(ActivePattern()).ConfigureAwait(false);
     }
 
     /// <summary>kill -9.</summary>
@@ -63,4 +69,8 @@ internal sealed class SiloSlot(int index, string address, IReadOnlyList<string> 
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The silo executable's "active" line (event 6001).</summary>
+    [GeneratedRegex(@" is active: silo port \d+", RegexOptions.None, 1000)]
+    private static partial Regex ActivePattern();
 }
