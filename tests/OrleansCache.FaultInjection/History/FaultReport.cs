@@ -4,7 +4,7 @@ using System.Text;
 namespace OrleansCache.FaultInjection.History;
 
 /// <summary>The outcome of a run: figures per fault kind, every broken promise, and notes.</summary>
-public sealed class FaultReport
+internal sealed class FaultReport
 {
     /// <summary>One row per fault kind, and <c>none</c> for operations no fault overlapped.</summary>
     public required IReadOnlyList<KindFigures> Kinds { get; init; }

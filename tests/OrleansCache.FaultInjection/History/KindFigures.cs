@@ -1,7 +1,7 @@
 namespace OrleansCache.FaultInjection.History;
 
 /// <summary>What the checker measured for the operations attributed to one fault kind (or to none).</summary>
-public sealed class KindFigures
+internal sealed class KindFigures
 {
     /// <summary>The fault kind, or <c>none</c>.</summary>
     public required string Kind { get; init; }

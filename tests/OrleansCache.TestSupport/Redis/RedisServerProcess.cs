@@ -33,10 +33,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// Null: nothing is persisted, a restart starts empty. Otherwise an append-only file there, synced on every write,
     /// so every acknowledged write survives a restart, even after SIGKILL.
     /// </param>
-    /// <exception cref="InvalidOperationException">redis-server is not installed or never answered.</exception>
     /// <param name="alsoListenOn">
     /// More addresses of this machine to listen on besides loopback (e.g. a bridge that network namespaces reach it by).
     /// </param>
+    /// <exception cref="InvalidOperationException">redis-server is not installed or never answered.</exception>
     public static async Task<RedisServerProcess> StartAsync(string? dataDirectory = null, IReadOnlyList<string>? alsoListenOn = null)
     {
         var server = new RedisServerProcess(dataDirectory, ["127.0.0.1", .. alsoListenOn ?? []]);
