@@ -12,11 +12,13 @@ namespace OrleansCache.TestSupport.Redis;
 public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly string? _dataDirectory;
+    private readonly IReadOnlyList<string> _bindAddresses;
     private Process? _process;
 
-    private RedisServerProcess(string? dataDirectory)
+    private RedisServerProcess(string? dataDirectory, IReadOnlyList<string> bindAddresses)
     {
         _dataDirectory = dataDirectory;
+        _bindAddresses = bindAddresses;
     }
 
     public int Port { get; private set; }
@@ -31,10 +33,13 @@ public sealed class RedisServerProcess : IAsyncDisposable
     /// Null: nothing is persisted, a restart starts empty. Otherwise an append-only file there, synced on every write,
     /// so every acknowledged write survives a restart, even after SIGKILL.
     /// </param>
+    /// <param name="alsoListenOn">
+    /// More addresses of this machine to listen on besides loopback (e.g. a bridge that network namespaces reach it by).
+    /// </param>
     /// <exception cref="InvalidOperationException">redis-server is not installed or never answered.</exception>
-    public static async Task<RedisServerProcess> StartAsync(string? dataDirectory = null)
+    public static async Task<RedisServerProcess> StartAsync(string? dataDirectory = null, IReadOnlyList<string>? alsoListenOn = null)
     {
-        var server = new RedisServerProcess(dataDirectory);
+        var server = new RedisServerProcess(dataDirectory, ["127.0.0.1", .. alsoListenOn ?? []]);
         for (var attempt = 0; attempt < 5; attempt++)
         {
             server.Port = FreePort();
@@ -84,7 +89,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         string[] persistence = _dataDirectory is null
             ? ["--appendonly", "no"]
             : ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory];
-        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", .. persistence, "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", string.Join(' ', _bindAddresses), "--save", "", .. persistence, "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,137 @@
+using OrleansCache.FaultInjection.Faults;
+using OrleansCache.FaultInjection.History;
+using OrleansCache.Grains.Interfaces;
+using Xunit;
+
+namespace OrleansCache.FaultInjection.Tests;
+
+/// <summary>The checker on made-up histories: it passes a clean one and catches each kind of broken promise.</summary>
+public sealed class HistoryCheckerTests
+{
+    private static readonly CacheVersion V1 = new(1, 1, 1);
+    private static readonly CacheVersion V2 = new(1, 1, 2);
+    private static readonly CacheVersion V3 = new(1, 1, 3);
+
+    [Fact]
+    public void CleanHistory_HasNoViolations()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Read(1, "k", "a", V1, 0.2, 0.3));
+        Add(history, Write(0, "k", "b", V2, 0.4, 0.5));
+        // Stale by 0.5 s: within the 1 s bound without faults.
+        Add(history, Read(1, "k", "a", V1, 1.0, 1.1));
+        Add(history, Read(1, "k", "b", V2, 1.2, 1.3));
+
+        var report = Check(history, ("k", new FinalState(true, "b", V2)));
+
+        Assert.True(report.Passed, report.ToMarkdown());
+        Assert.Equal(1, report.Kinds.Single(k => k.Kind == "none").StaleReads);
+    }
+
+    [Fact]
+    public void ReadGoingBack_ForOneClient_IsAViolation()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        Add(history, Read(1, "k", "b", V2, 0.4, 0.5));
+        Add(history, Read(1, "k", "a", V1, 0.6, 0.7));
+
+        var report = Check(history, ("k", new FinalState(true, "b", V2)));
+
+        Assert.Contains(report.Violations, v => v.Contains("client 1 read k", StringComparison.Ordinal) && v.Contains("version 1.1.1 after its Read of version 1.1.2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReadOlderThanAChangeAcknowledgedPastTheBound_IsAViolation()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        Add(history, Read(1, "k", "a", V1, 1.5, 1.6));
+
+        var report = Check(history, ("k", new FinalState(true, "b", V2)));
+
+        Assert.Single(report.Violations);
+        Assert.Contains("1200 ms older than a change acknowledged at t=0.300s (bound 1000 ms", report.Violations[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SameStaleness_InsideAFaultsWindow_IsWithinItsBound()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        Add(history, Read(1, "k", "a", V1, 1.5, 1.6));
+        history.Faults.Enqueue(new FaultWindow(FaultKind.SiloKill, "test", TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(1), FaultBounds.Of(FaultKind.SiloKill)));
+
+        var report = Check(history, ("k", new FinalState(true, "b", V2)));
+
+        Assert.True(report.Passed, report.ToMarkdown());
+        Assert.Equal(1, report.Kinds.Single(k => k.Kind == nameof(FaultKind.SiloKill)).StaleReads);
+    }
+
+    [Fact]
+    public void AcknowledgedWriteMissingAfterwards_IsALostWrite()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(1, "k", "b", V2, 0.2, 0.3));
+
+        var report = Check(history, ("k", new FinalState(true, "a", V1)));
+
+        Assert.Contains(report.Violations, v => v.StartsWith("k: the last acknowledged change was client 1's Write of 'b'", StringComparison.Ordinal));
+        Assert.Equal(1, report.Kinds.Single(k => k.Kind == "none").LostWrites);
+    }
+
+    [Fact]
+    public void FinalValue_FromAFailedLaterWrite_IsNotALostWrite()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        // Threw: it may have taken effect.
+        history.Operations.Enqueue(new OperationRecord(1, OperationKind.Write, "k", T(0.2), T(0.3), false, false, "b", null));
+
+        var report = Check(history, ("k", new FinalState(true, "b", V3)));
+
+        Assert.True(report.Passed, report.ToMarkdown());
+    }
+
+    [Fact]
+    public void PatternInvalidation_MakesEarlierValuesStale()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "grp0:1", "a", V1, 0.0, 0.1));
+        history.Operations.Enqueue(new OperationRecord(0, OperationKind.Pattern, "grp0:*", T(0.2), T(0.3), true, false, null, null));
+        Add(history, Read(1, "grp0:1", "a", V1, 2.0, 2.1));
+
+        var report = Check(history, ("grp0:1", new FinalState(false, null, V2)));
+
+        Assert.Contains(report.Violations, v => v.Contains("1700 ms older", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void IncidentsOfTheRunner_AreViolations()
+    {
+        var history = new RunHistory();
+        history.Incidents.Enqueue("silo 1 still ran after it was declared dead");
+
+        var report = Check(history);
+
+        Assert.Equal(["silo 1 still ran after it was declared dead"], report.Violations);
+    }
+
+    private static FaultReport Check(RunHistory history, params (string Key, FinalState State)[] finals) =>
+        new HistoryChecker(history, finals.ToDictionary(f => f.Key, f => f.State, StringComparer.Ordinal), FaultBounds.NoFault, TimeSpan.FromSeconds(10)).Check();
+
+    private static void Add(RunHistory history, OperationRecord record) => history.Operations.Enqueue(record);
+
+    private static OperationRecord Write(int client, string key, string value, CacheVersion version, double start, double end) =>
+        new(client, OperationKind.Write, key, T(start), T(end), true, false, value, version);
+
+    private static OperationRecord Read(int client, string key, string value, CacheVersion version, double start, double end) =>
+        new(client, OperationKind.Read, key, T(start), T(end), true, true, value, version);
+
+    private static TimeSpan T(double seconds) => TimeSpan.FromSeconds(seconds);
+}

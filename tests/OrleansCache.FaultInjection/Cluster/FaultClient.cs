@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using OrleansCache.Client.Caching;
+using OrleansCache.TestingHost;
+
+namespace OrleansCache.FaultInjection.Cluster;
+
+/// <summary>
+/// A real cache client as a service builds it (<c>AddOrleansCacheClient</c>, in a host of its own), finding the
+/// gateways through Orleans' Redis clustering, with a connection switch the runner can cut.
+/// </summary>
+internal sealed class FaultClient : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly ClientConnectionSwitch _connection;
+
+    private FaultClient(int number, IHost host, ClientConnectionSwitch connection)
+    {
+        Number = number;
+        _host = host;
+        _connection = connection;
+    }
+
+    public int Number { get; }
+
+    /// <summary>The client's cache, with the versioned internals the history records.</summary>
+    internal CacheClient Cache => _host.Services.GetRequiredService<CacheClient>();
+
+    public IClusterClient Orleans => _host.Services.GetRequiredService<IClusterClient>();
+
+    public static async Task<FaultClient> StartAsync(int number, string redis, string clusterId, string serviceId, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        var connection = new ClientConnectionSwitch();
+        builder.Services.AddOrleansCacheClient(o =>
+        {
+            o.ClusterId = clusterId;
+            o.ServiceId = serviceId;
+        }, client =>
+        {
+            client.UseRedisClustering(redis);
+            client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.Use(connection.Use)));
+            // Replacement silos come on new ports: learn them quickly.
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+        });
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new FaultClient(number, host, connection);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every connection to every gateway drops and new ones fail, as on a network failure.</summary>
+    public void Cut() => _connection.Cut();
+
+    public void Restore() => _connection.Restore();
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"client {Number}");
+
+    public async ValueTask DisposeAsync()
+    {
+        _connection.Restore();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _host.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposing anyway.
+        }
+
+        _host.Dispose();
+    }
+}

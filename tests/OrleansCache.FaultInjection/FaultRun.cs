@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansCache.FaultInjection.Cluster;
+using OrleansCache.FaultInjection.Faults;
+using OrleansCache.FaultInjection.History;
+using OrleansCache.FaultInjection.Network;
+using OrleansCache.FaultInjection.Workload;
+using OrleansCache.TestSupport.Waiting;
+
+namespace OrleansCache.FaultInjection;
+
+/// <summary>
+/// One run: a cluster of silo processes on a Redis of its own, clients reading and writing, faults one at a time on a
+/// seeded schedule (each followed by recovery and a quiet gap), then the history checked (ADR 0070).
+/// </summary>
+internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
+{
+    private readonly RunClock _clock = new();
+    private readonly RunHistory _history = new();
+    private string _lastRecoveryFailure = "";
+
+    /// <summary>Runs and checks; the report lists every violation (none: it passed).</summary>
+    public async Task<FaultReport> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var random = new Random(options.Seed);
+        var keys = new KeySpace(groups: 4, keysPerGroup: 8);
+        var (network, why) = options.UseNamespaces ? await NamespaceNetwork.TryCreateAsync(options.Silos).ConfigureAwait(false) : (null, "namespaces switched off");
+        var networkNote = network is null ? $"network: loopback, partitions skipped ({why})" : $"network: a namespace per silo on bridge {network.HostAddress}/24";
+        if (network is null)
+        {
+            _history.Skipped.Enqueue($"{FaultKind.Partition}: {why}");
+        }
+
+        LogNetwork(logger, networkNote);
+        var clusterId = string.Create(CultureInfo.InvariantCulture, $"fi-{options.Seed}-{Environment.ProcessId}");
+        var started = _clock.Now;
+        await using var cluster = await SiloCluster.StartAsync(options.Silos, network, clusterId).ConfigureAwait(false);
+        var clients = new List<FaultClient>();
+        FaultClient? admin = null;
+        try
+        {
+            using (var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                startup.CancelAfter(options.RecoveryTimeout);
+                var starting = Enumerable.Range(-1, options.Clients + 1)
+                    .Select(c => FaultClient.StartAsync(c, cluster.Redis.ConnectionString, clusterId, SiloCluster.ServiceId, startup.Token))
+                    .ToList();
+                try
+                {
+                    await Task.WhenAll(starting).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Whatever started is disposed below, even if another client failed to.
+                    var connected = starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result).ToList();
+                    admin = connected.FirstOrDefault(c => c.Number == -1);
+                    clients.AddRange(connected.Where(c => c.Number >= 0));
+                }
+            }
+
+            ArgumentNullException.ThrowIfNull(admin);
+            var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
+            LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
+
+            using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
+            workload.Start();
+            var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
+            var schedule = new FaultSchedule(random, options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound));
+            var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
+            try
+            {
+                // The warm-up is a gap without faults, so the no-fault bound is exercised too.
+                await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
+                while (healthy)
+                {
+                    if (await injector.InjectAsync(schedule.Next()).ConfigureAwait(false) is not null)
+                    {
+                        healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
+                    if (options.Duration is null ? schedule.LeftInRound == 0 : _clock.Now >= until)
+                    {
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                await workload.StopAsync().ConfigureAwait(false);
+            }
+
+            var finals = await ReadBackAsync(cluster, keys, cancellationToken).ConfigureAwait(false);
+            var report = new HistoryChecker(_history, finals, FaultBounds.NoFault, _clock.Now).Check();
+            report.Notes.Add(networkNote);
+            report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {options.Seed}, {options.Silos} silo processes, {options.Clients} clients x {options.WorkersPerClient} workers, {keys.Keys.Count} keys, {(_clock.Now - started).TotalSeconds:0} s"));
+            return report;
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (admin is not null)
+            {
+                await admin.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every slot runs a silo (a silo that stopped itself is replaced and noted), membership lists exactly
+    /// those, and every client writes and reads a probe key. False (and an incident) if that takes too long.
+    /// </summary>
+    private async Task<bool> RecoverAsync(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, CancellationToken cancellationToken)
+    {
+        var from = _clock.Now;
+        _lastRecoveryFailure = "none";
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    foreach (var slot in cluster.Slots.Where(s => !s.IsRunning))
+                    {
+                        var last = slot.Process?.LastLines(3) ?? [];
+                        _history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {slot} had stopped by itself (exit code {slot.Process?.ExitCode}); replaced. Its last lines: {string.Join(" | ", last)}"));
+                        await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+                    }
+
+                    if (!await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false))
+                    {
+                        _lastRecoveryFailure = "membership does not list exactly the running silos as active";
+                        return false;
+                    }
+
+                    return await AllServeAsync(clients, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+                {
+                    // A replacement that failed to start, a management call during reconfiguration: look again.
+                    _lastRecoveryFailure = $"{ex.GetType().Name}: {ex.Message}";
+                    return false;
+                }
+            }, "every silo active and every client served", options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
+            LogRecovered(logger, (_clock.Now - from).TotalSeconds, _lastRecoveryFailure);
+            return true;
+        }
+        catch (TimeoutException ex)
+        {
+            _history.Incidents.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: the cluster did not recover within {options.RecoveryTimeout.TotalSeconds:0} s: {ex.Message}"));
+            return false;
+        }
+    }
+
+    private async Task<bool> AllServeAsync(IReadOnlyList<FaultClient> clients, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var client in clients)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                var key = string.Create(CultureInfo.InvariantCulture, $"probe:{client.Number}");
+                var written = await client.Cache.SetBytesAsync(key, "probe"u8.ToArray(), null, timeout.Token).ConfigureAwait(false);
+                var (found, _, version) = await client.Cache.TryGetVersionedAsync(key, timeout.Token).ConfigureAwait(false);
+                if (!found || version < written)
+                {
+                    _lastRecoveryFailure = $"{client} read its probe back at {version}, older than its write at {written}";
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            // Not served yet (unavailable, timed out): look again.
+            _lastRecoveryFailure = $"{ex.GetType().Name}: {ex.Message}";
+            return false;
+        }
+    }
+
+    /// <summary>Reads every key back from its grain through a fresh client (an empty near-cache).</summary>
+    private async Task<Dictionary<string, FinalState>> ReadBackAsync(SiloCluster cluster, KeySpace keys, CancellationToken cancellationToken)
+    {
+        await using var reader = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, cancellationToken).ConfigureAwait(false);
+        var finals = new Dictionary<string, FinalState>(StringComparer.Ordinal);
+        foreach (var key in keys.Keys)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            try
+            {
+                var (found, bytes, version) = await reader.Cache.TryGetVersionedAsync(key, timeout.Token).ConfigureAwait(false);
+                finals[key] = new FinalState(found, found && bytes is not null ? Encoding.UTF8.GetString(bytes) : null, version);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+            {
+                _history.Incidents.Enqueue($"the final read-back of {key} failed, so durability was not checked: {ex.GetType().Name}: {ex.Message}");
+                break;
+            }
+        }
+
+        return finals;
+    }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Fault run: {Network}")]
+    private static partial void LogNetwork(ILogger logger, string network);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "{Silos} silos and {Clients} clients serving after {Seconds:0.0} s")]
+    private static partial void LogStarted(ILogger logger, int silos, int clients, double seconds);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Recovered in {Seconds:0.0} s (the last failure before: {LastFailure})")]
+    private static partial void LogRecovered(ILogger logger, double seconds, string lastFailure);
+}

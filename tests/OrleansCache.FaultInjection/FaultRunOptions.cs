@@ -1,0 +1,35 @@
+namespace OrleansCache.FaultInjection;
+
+/// <summary>What a run does (the command line's switches; docs/reliability.md).</summary>
+internal sealed class FaultRunOptions
+{
+    /// <summary>Seeds the fault order, the faulted silos and clients, and the workload. Default 1.</summary>
+    public int Seed { get; set; } = 1;
+
+    /// <summary>
+    /// How long to keep injecting faults (rounds of every kind in a seeded order). Null (the short run): one round,
+    /// every kind once.
+    /// </summary>
+    public TimeSpan? Duration { get; set; }
+
+    /// <summary>The fault kinds of each round (null: the short run's round, or every kind in a long run).</summary>
+    public IReadOnlyList<Faults.FaultKind>? Faults { get; set; }
+
+    /// <summary>Silo processes. Default 3.</summary>
+    public int Silos { get; set; } = 3;
+
+    /// <summary>Cache clients in the runner's process. Default 3.</summary>
+    public int Clients { get; set; } = 3;
+
+    /// <summary>Concurrent workers per client. Default 2.</summary>
+    public int WorkersPerClient { get; set; } = 2;
+
+    /// <summary>Put each silo in a network namespace of its own where possible (else loopback, and no partitions). Default true.</summary>
+    public bool UseNamespaces { get; set; } = true;
+
+    /// <summary>The pause after each fault is healed and the cluster serves everyone again. Default 1.5 s.</summary>
+    public TimeSpan QuietGap { get; set; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>How long the cluster may take to serve every client again after a fault before the run stops. Default 90 s.</summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(90);
+}

@@ -1,0 +1,236 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OrleansCache.FaultInjection.Cluster;
+using OrleansCache.FaultInjection.History;
+using OrleansCache.FaultInjection.Workload;
+using OrleansCache.TestSupport.Waiting;
+
+namespace OrleansCache.FaultInjection.Faults;
+
+/// <summary>Injects one fault and undoes it; recovery (every client served again) is the run's to wait for.</summary>
+internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger)
+{
+    /// <summary>How long a silo may take to hand over and exit after SIGTERM (Orleans' own shutdown has its timeouts).</summary>
+    private static readonly TimeSpan GracefulStopLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a silo declared dead during a partition may keep running after healing before that is a violation.</summary>
+    private static readonly TimeSpan FailStopLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the others may take to declare a killed silo dead (about 2 s with the silo's failure detection).</summary>
+    private static readonly TimeSpan DeathLimit = TimeSpan.FromSeconds(30);
+
+    private int _partitions;
+
+    /// <summary>Injects <paramref name="kind"/> and undoes it; null if it cannot be injected here (recorded as skipped).</summary>
+    public async Task<FaultWindow?> InjectAsync(FaultKind kind)
+    {
+        var start = clock.Now;
+        var detail = kind switch
+        {
+            FaultKind.SiloKill => await KillAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.OwnerKill => await KillAsync(await cluster.OwnerOfAsync(admin.Orleans, KeySpace.HotKeyOwnerProbe).ConfigureAwait(false) ?? RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.SiloRestart => await RestartAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.ClientCut => await CutAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
+            FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
+            FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
+            FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind."),
+        };
+        if (detail is null)
+        {
+            return null;
+        }
+
+        var window = new FaultWindow(kind, detail, start, clock.Now, FaultBounds.Of(kind));
+        history.Faults.Enqueue(window);
+        LogInjected(logger, kind, detail, start.TotalSeconds, window.Healed.TotalSeconds);
+        return window;
+    }
+
+    private SiloSlot RandomRunningSlot()
+    {
+        var running = cluster.Slots.Where(s => s.IsRunning).ToList();
+        return running[random.Next(running.Count)];
+    }
+
+    private async Task<string> KillAsync(SiloSlot slot)
+    {
+        var detail = $"kill -9 of {slot}";
+        var killed = clock.Now;
+        await slot.KillAsync().ConfigureAwait(false);
+        var dead = await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
+        return detail + string.Create(CultureInfo.InvariantCulture, $", declared dead after {(dead - killed).TotalSeconds:0.0} s, replacement active after {(clock.Now - dead).TotalSeconds:0.0} s more");
+    }
+
+    /// <summary>
+    /// Starts the replacement once the others have declared the old silo dead: a silo joining while a dead one is still
+    /// listed active waits for it (the join checks connectivity to every active silo), which only slows the run.
+    /// </summary>
+    private async Task<string> WaitUntilDeclaredDeadAsync(SiloSlot slot)
+    {
+        var from = clock.Now;
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await cluster.IsDeclaredDeadAsync(admin.Orleans, slot).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The management call may fail while the cluster reconfigures: look again.
+                    return false;
+                }
+            }, $"partitioned {slot} declared dead", DeathLimit).ConfigureAwait(false);
+            return string.Create(CultureInfo.InvariantCulture, $", declared dead after {(clock.Now - from).TotalSeconds:0.0} s");
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} was partitioned and not declared dead within {DeathLimit.TotalSeconds:0} s (t={from.TotalSeconds:0.000}s)");
+            return ", never declared dead";
+        }
+    }
+
+    /// <returns>When it was declared dead (run clock).</returns>
+    private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(SiloSlot slot)
+    {
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The management call may fail while the cluster reconfigures: look again.
+                    return false;
+                }
+            }, $"{slot} declared dead", DeathLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} was not declared dead within {DeathLimit.TotalSeconds:0} s of its kill (t={clock.Now.TotalSeconds:0.000}s)");
+        }
+
+        var dead = clock.Now;
+        await ReplaceAsync(slot).ConfigureAwait(false);
+        return dead;
+    }
+
+    /// <summary>Starts a replacement; one that is slow to start (a starved machine) is left to the run's recovery.</summary>
+    private async Task ReplaceAsync(SiloSlot slot)
+    {
+        try
+        {
+            await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={clock.Now.TotalSeconds:0.0}s: the replacement {slot} was not active within 60 s of its start; recovery waited for it"));
+        }
+    }
+
+    private async Task<string> RestartAsync(SiloSlot slot)
+    {
+        var detail = $"SIGTERM of {slot}";
+        var stopping = clock.Now;
+        try
+        {
+            await slot.TerminateAsync(GracefulStopLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} did not finish its graceful stop within {GracefulStopLimit.TotalSeconds:0} s of SIGTERM (t={stopping.TotalSeconds:0.000}s)");
+        }
+
+        var stopped = clock.Now;
+        await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
+        return detail + string.Create(CultureInfo.InvariantCulture, $", stopped in {(stopped - stopping).TotalSeconds:0.0} s, replacement active after {(clock.Now - stopped).TotalSeconds:0.0} s more");
+    }
+
+    private async Task<string> CutAsync(FaultClient client)
+    {
+        client.Cut();
+        // The fault is the connection being gone for this long.
+        await Task.Delay(durations.ClientCut).ConfigureAwait(false);
+        client.Restore();
+        return string.Create(CultureInfo.InvariantCulture, $"{client} cut off for {durations.ClientCut.TotalSeconds:0.#} s");
+    }
+
+    private async Task<string> RestartRedisAsync()
+    {
+        await cluster.Redis.RestartAsync().ConfigureAwait(false);
+        return "redis-server killed and restarted on its append-only file";
+    }
+
+    private async Task<string> PauseRedisAsync()
+    {
+        await cluster.Redis.PauseAsync().ConfigureAwait(false);
+        try
+        {
+            // The fault is Redis answering nothing for this long.
+            await Task.Delay(durations.RedisPause).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.Redis.ResumeAsync().ConfigureAwait(false);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"redis-server stopped (SIGSTOP) for {durations.RedisPause.TotalSeconds:0.#} s");
+    }
+
+    private async Task<string?> PartitionAsync(SiloSlot slot)
+    {
+        if (cluster.Network is null)
+        {
+            return null;
+        }
+
+        // Alternately shorter than failure detection (ride it out) and until the others declare it dead (fail-stop).
+        var longOne = _partitions++ % 2 == 1;
+        var partitioned = clock.Now;
+        await cluster.Network.PartitionAsync(slot.Index).ConfigureAwait(false);
+        var declared = "";
+        try
+        {
+            if (longOne)
+            {
+                declared = await WaitUntilDeclaredDeadAsync(slot).ConfigureAwait(false);
+            }
+
+            // The fault is the silo unreachable for (at least) this long.
+            await Task.Delay(durations.ShortPartition).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.Network.HealAsync(slot.Index).ConfigureAwait(false);
+        }
+
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} partitioned for {(clock.Now - partitioned).TotalSeconds:0.0} s{declared}");
+        if (longOne)
+        {
+            // The others declared it dead: on healing it must read that and stop itself (Orleans' fail-stop).
+            var healed = clock.Now;
+            try
+            {
+                await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
+                detail += string.Create(CultureInfo.InvariantCulture, $", stopped itself {(clock.Now - healed).TotalSeconds:0.0} s after healing");
+            }
+            catch (TimeoutException)
+            {
+                history.Incidents.Enqueue($"{slot} was partitioned until declared dead{declared} and still ran {FailStopLimit.TotalSeconds:0} s after healing; its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
+                await slot.KillAsync().ConfigureAwait(false);
+            }
+
+            await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
+        }
+
+        return detail;
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Fault {Kind}: {Detail} (t={Start:0.000}s, healed t={Healed:0.000}s)")]
+    private static partial void LogInjected(ILogger logger, FaultKind kind, string detail, double start, double healed);
+}

@@ -1,0 +1,30 @@
+namespace OrleansCache.FaultInjection.Faults;
+
+/// <summary>The faults the runner injects, one at a time.</summary>
+internal enum FaultKind
+{
+    /// <summary>SIGKILL of a silo; a replacement starts in its slot.</summary>
+    SiloKill,
+
+    /// <summary>SIGKILL of the silo that owns the hot keys (their partitions are placed there); a replacement starts.</summary>
+    OwnerKill,
+
+    /// <summary>SIGTERM (graceful stop: grains hand over, feeds close) of a silo, then a replacement.</summary>
+    SiloRestart,
+
+    /// <summary>One client's connections to every gateway cut, new ones refused, then allowed again.</summary>
+    ClientCut,
+
+    /// <summary>redis-server SIGKILLed and started again on its append-only file.</summary>
+    RedisRestart,
+
+    /// <summary>redis-server SIGSTOPped, then SIGCONTed.</summary>
+    RedisPause,
+
+    /// <summary>
+    /// One silo cut off from clients, peers and Redis by setting its network namespace's link down, alternately
+    /// shorter than failure detection (it must ride it out) and longer (it is declared dead, stops itself on healing,
+    /// and a replacement starts). Only where network namespaces can be made.
+    /// </summary>
+    Partition,
+}

@@ -1,0 +1,34 @@
+namespace OrleansCache.FaultInjection.Faults;
+
+/// <summary>The order of faults: rounds of the kinds, each round shuffled by the seed.</summary>
+internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kinds)
+{
+    private readonly Queue<FaultKind> _round = new();
+
+    /// <summary>
+    /// The short run's round: every kind once except <see cref="FaultKind.SiloKill"/>, since the owner kill is a
+    /// kill -9 too (each replacement silo costs seconds of start-up); its one partition is a short one.
+    /// </summary>
+    public static IReadOnlyList<FaultKind> ShortRound { get; } = [.. Enum.GetValues<FaultKind>().Where(k => k != FaultKind.SiloKill)];
+
+    /// <summary>A long run's round: every kind.</summary>
+    public static IReadOnlyList<FaultKind> FullRound { get; } = Enum.GetValues<FaultKind>();
+
+    public FaultKind Next()
+    {
+        if (_round.Count == 0)
+        {
+            var round = kinds.ToArray();
+            random.Shuffle(round);
+            foreach (var kind in round)
+            {
+                _round.Enqueue(kind);
+            }
+        }
+
+        return _round.Dequeue();
+    }
+
+    /// <summary>Kinds left in the current round (0 when a round has just been completed).</summary>
+    public int LeftInRound => _round.Count;
+}

@@ -1,0 +1,17 @@
+using OrleansCache.FaultInjection.Faults;
+
+namespace OrleansCache.FaultInjection.History;
+
+/// <summary>One injected fault: from injection until it was healed plus its bound, when its effects must be over.</summary>
+/// <param name="Kind">The fault.</param>
+/// <param name="Detail">Which silo or client, and for how long.</param>
+/// <param name="Start">When it was injected.</param>
+/// <param name="Healed">When it was undone (a replacement silo active, the connection restored, Redis answering).</param>
+/// <param name="Bound">How stale a read may be because of it (<see cref="FaultBounds"/>).</param>
+internal sealed record FaultWindow(FaultKind Kind, string Detail, TimeSpan Start, TimeSpan Healed, TimeSpan Bound)
+{
+    /// <summary>The end of its effects.</summary>
+    public TimeSpan End => Healed + Bound;
+
+    public bool Overlaps(TimeSpan from, TimeSpan to) => from <= End && to >= Start;
+}

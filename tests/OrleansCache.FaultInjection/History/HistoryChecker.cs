@@ -1,0 +1,207 @@
+using System.Globalization;
+using OrleansCache.FaultInjection.Workload;
+
+namespace OrleansCache.FaultInjection.History;
+
+/// <summary>
+/// Checks a run's history against the promises of docs/consistency.md, and measures the rest. Each operation is
+/// attributed to every fault whose window (injection to healed plus its bound) it overlaps, or to <c>none</c>.
+/// </summary>
+/// <remarks>
+/// Violations: a read older than what its client already read or wrote (monotonic reads, read-your-writes); a read
+/// staler than the bound of the faults around it (G4); an acknowledged change missing afterwards (G7, Redis storage).
+/// Measured only: failed calls and staleness within bounds.
+/// </remarks>
+internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan checkedAt)
+{
+    private const string None = "none";
+    private const int ExamplesPerViolation = 5;
+
+    private readonly List<FaultWindow> _faults = [.. history.Faults.OrderBy(f => f.Start)];
+    private readonly Dictionary<string, KindFigures> _kinds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _violations = new(StringComparer.Ordinal);
+
+    public FaultReport Check()
+    {
+        Figures(None).Bound = noFaultBound;
+        foreach (var fault in _faults)
+        {
+            var figures = Figures(fault.Kind.ToString());
+            figures.Injected++;
+            figures.Bound = fault.Bound > figures.Bound ? fault.Bound : figures.Bound;
+        }
+
+        var operations = history.Operations.ToList();
+        foreach (var op in operations)
+        {
+            foreach (var kind in KindsOver(op.Start, op.End))
+            {
+                var figures = Figures(kind);
+                figures.Operations++;
+                figures.Failed += op.Ok ? 0 : 1;
+            }
+        }
+
+        var patterns = operations.Where(o => o.Kind == OperationKind.Pattern).ToList();
+        foreach (var group in operations.Where(o => o.Kind != OperationKind.Pattern).GroupBy(o => o.Target, StringComparer.Ordinal))
+        {
+            var ops = group.ToList();
+            var keyPatterns = patterns.Where(p => KeySpace.Matches(p.Target, group.Key)).ToList();
+            CheckStaleness(group.Key, ops, keyPatterns);
+            CheckMonotonic(group.Key, ops);
+            CheckDurability(group.Key, ops, keyPatterns);
+        }
+
+        foreach (var incident in history.Incidents)
+        {
+            Violate("incident", incident);
+        }
+
+        var report = new FaultReport
+        {
+            Kinds = [.. _kinds.Values.OrderBy(k => k.Kind == None ? 0 : 1).ThenBy(k => k.Kind, StringComparer.Ordinal)],
+            Violations = [.. _violations.SelectMany(v => v.Value.Take(ExamplesPerViolation).Append(v.Value.Count > ExamplesPerViolation ? $"... and {v.Value.Count - ExamplesPerViolation} more of kind '{v.Key}'" : null).OfType<string>())],
+            ViolationCount = _violations.Sum(v => v.Value.Count),
+        };
+        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults."));
+        report.Notes.AddRange(history.Skipped.Select(s => "skipped: " + s));
+        report.Notes.AddRange(history.Events);
+
+        return report;
+    }
+
+    /// <summary>
+    /// A read is as stale as the time since the first change newer than what it returned was acknowledged, counted
+    /// from when the read began (0 if no newer change was acknowledged yet). A pattern invalidation counts as a change
+    /// newer than every value that was seen before the pattern began.
+    /// </summary>
+    private void CheckStaleness(string key, List<OperationRecord> ops, List<OperationRecord> keyPatterns)
+    {
+        var changes = ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate).OrderBy(o => o.End).ToList();
+        var seen = ops.Where(o => o.Ok && o.Version is not null).ToList();
+        foreach (var read in ops.Where(o => o.Ok && o.Kind == OperationKind.Read && o.Version is not null))
+        {
+            var version = read.Version!.Value;
+            TimeSpan? newerSince = changes.FirstOrDefault(c => c.End < read.Start && c.Version!.Value > version)?.End;
+            if (read.Found)
+            {
+                // Seen before some pattern began: that pattern removed it (or something newer was already there).
+                var firstSeen = seen.Where(o => o.Version == version).Select(o => o.End).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+                var pattern = keyPatterns.FirstOrDefault(p => p.Ok && p.End < read.Start && p.Start > firstSeen);
+                if (pattern is not null)
+                {
+                    newerSince = newerSince is { } since && since <= pattern.End ? since : pattern.End;
+                }
+            }
+
+            var staleness = newerSince is { } t ? read.Start - t : TimeSpan.Zero;
+            var kinds = KindsOver(newerSince ?? read.Start, read.End);
+            var bound = BoundOver(newerSince ?? read.Start, read.End);
+            foreach (var kind in kinds)
+            {
+                var figures = Figures(kind);
+                figures.Reads++;
+                figures.StaleReads += staleness > TimeSpan.Zero ? 1 : 0;
+                figures.MaxStaleness = staleness > figures.MaxStaleness ? staleness : figures.MaxStaleness;
+                figures.OverBound += staleness > bound ? 1 : 0;
+            }
+
+            if (staleness > bound)
+            {
+                Violate("staleness", $"client {read.Client} read {key} at {At(read.Start)} and got version {version}, {Ms(staleness)} older than a change acknowledged at {At(newerSince!.Value)} (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
+            }
+        }
+    }
+
+    /// <summary>Per client: a read never returns a version older than one the client read or wrote before it began.</summary>
+    private void CheckMonotonic(string key, List<OperationRecord> ops)
+    {
+        foreach (var client in ops.Where(o => o.Ok && o.Version is not null).GroupBy(o => o.Client))
+        {
+            var byEnd = client.OrderBy(o => o.End).ToList();
+            var next = 0;
+            OperationRecord? latest = null;
+            foreach (var read in client.Where(o => o.Kind == OperationKind.Read).OrderBy(o => o.Start))
+            {
+                for (; next < byEnd.Count && byEnd[next].End < read.Start; next++)
+                {
+                    latest = latest is null || byEnd[next].Version!.Value > latest.Version!.Value ? byEnd[next] : latest;
+                }
+
+                if (latest is not null && read.Version!.Value < latest.Version!.Value)
+                {
+                    foreach (var kind in KindsOver(latest.End, read.End))
+                    {
+                        Figures(kind).Backwards++;
+                    }
+
+                    Violate("backwards", $"client {read.Client} read {key} at {At(read.Start)}: version {read.Version} after its {latest.Kind} of version {latest.Version} ended at {At(latest.End)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The key's final state must be its last acknowledged change, or something an operation that may have come after
+    /// it produced (a failed write's value, a failed invalidation, a pattern), at a version at least as large. A missing
+    /// key may read at a larger version than the invalidation that removed it: a new activation starts a new version.
+    /// </summary>
+    private void CheckDurability(string key, List<OperationRecord> ops, List<OperationRecord> keyPatterns)
+    {
+        var last = ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate).MaxBy(o => o.Version!.Value);
+        if (last is null || !finals.TryGetValue(key, out var final))
+        {
+            return;
+        }
+
+        var later = ops.Where(o => !o.Ok && o.Kind is OperationKind.Write or OperationKind.Invalidate && o.End > last.Start).ToList();
+        var laterPattern = keyPatterns.Any(p => p.End > last.Start);
+        var explained = final.Version >= last.Version!.Value && (final.Found
+            ? (last.Kind == OperationKind.Write && string.Equals(final.Value, last.Value, StringComparison.Ordinal)) || later.Any(o => o.Kind == OperationKind.Write && string.Equals(o.Value, final.Value, StringComparison.Ordinal))
+            : last.Kind == OperationKind.Invalidate || laterPattern || later.Any(o => o.Kind == OperationKind.Invalidate));
+        if (explained)
+        {
+            return;
+        }
+
+        foreach (var kind in KindsOver(last.Start, checkedAt))
+        {
+            Figures(kind).LostWrites++;
+        }
+
+        Violate("lost", $"{key}: the last acknowledged change was client {last.Client}'s {last.Kind} of '{last.Value}' at version {last.Version} (ended {At(last.End)}), but afterwards it is {(final.Found ? $"'{final.Value}'" : "missing")} at version {final.Version}");
+    }
+
+    private List<string> KindsOver(TimeSpan from, TimeSpan to)
+    {
+        var kinds = _faults.Where(f => f.Overlaps(from, to)).Select(f => f.Kind.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        return kinds.Count == 0 ? [None] : kinds;
+    }
+
+    private TimeSpan BoundOver(TimeSpan from, TimeSpan to) =>
+        _faults.Where(f => f.Overlaps(from, to)).Select(f => f.Bound).Append(noFaultBound).Max();
+
+    private KindFigures Figures(string kind)
+    {
+        if (!_kinds.TryGetValue(kind, out var figures))
+        {
+            _kinds[kind] = figures = new KindFigures { Kind = kind };
+        }
+
+        return figures;
+    }
+
+    private void Violate(string kind, string text)
+    {
+        if (!_violations.TryGetValue(kind, out var list))
+        {
+            _violations[kind] = list = [];
+        }
+
+        list.Add(text);
+    }
+
+    private static string At(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"t={t.TotalSeconds:0.000}s");
+
+    private static string Ms(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"{t.TotalMilliseconds:0} ms");
+}

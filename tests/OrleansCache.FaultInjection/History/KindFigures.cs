@@ -1,0 +1,38 @@
+namespace OrleansCache.FaultInjection.History;
+
+/// <summary>What the checker measured for the operations attributed to one fault kind (or to none).</summary>
+internal sealed class KindFigures
+{
+    /// <summary>The fault kind, or <c>none</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>How stale a read may be under this kind.</summary>
+    public TimeSpan Bound { get; set; }
+
+    /// <summary>Faults of this kind injected.</summary>
+    public int Injected { get; set; }
+
+    /// <summary>Client operations overlapping a window of this kind.</summary>
+    public int Operations { get; set; }
+
+    /// <summary>Of those, the ones that threw (timeouts, cluster unavailable).</summary>
+    public int Failed { get; set; }
+
+    /// <summary>Acknowledged reads.</summary>
+    public int Reads { get; set; }
+
+    /// <summary>Reads older than a change acknowledged before they began.</summary>
+    public int StaleReads { get; set; }
+
+    /// <summary>Reads staler than <see cref="Bound"/>.</summary>
+    public int OverBound { get; set; }
+
+    /// <summary>The worst staleness.</summary>
+    public TimeSpan MaxStaleness { get; set; }
+
+    /// <summary>Reads older than what the same client had already read or written.</summary>
+    public int Backwards { get; set; }
+
+    /// <summary>Acknowledged changes missing after the run.</summary>
+    public int LostWrites { get; set; }
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+
+namespace OrleansCache.FaultInjection.History;
+
+/// <summary>Everything a run recorded, appended to concurrently by the workload and the fault injector.</summary>
+internal sealed class RunHistory
+{
+    public ConcurrentQueue<OperationRecord> Operations { get; } = new();
+
+    public ConcurrentQueue<FaultWindow> Faults { get; } = new();
+
+    /// <summary>Faults of the schedule that could not be injected here, with the reason (e.g. no network namespaces).</summary>
+    public ConcurrentQueue<string> Skipped { get; } = new();
+
+    /// <summary>Broken promises the runner saw itself (e.g. a silo declared dead that kept running).</summary>
+    public ConcurrentQueue<string> Incidents { get; } = new();
+
+    /// <summary>What happened besides the schedule (e.g. a silo that stopped itself and was replaced).</summary>
+    public ConcurrentQueue<string> Events { get; } = new();
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using OrleansCache.FaultInjection;
+
+// dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--seed N] [--duration 10m] [--silos 3]
+//   [--clients 3] [--faults Kind,Kind] [--no-namespaces] [--report FILE]; docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
+var options = new FaultRunOptions();
+string? reportPath = null;
+try
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--seed": options.Seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--duration": options.Duration = ParseDuration(args[++i]); break;
+            case "--silos": options.Silos = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--clients": options.Clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--no-namespaces": options.UseNamespaces = false; break;
+            case "--faults": options.Faults = [.. args[++i].Split(',').Select(Enum.Parse<OrleansCache.FaultInjection.Faults.FaultKind>)]; break;
+            case "--report": reportPath = args[++i]; break;
+            default: throw new FormatException($"Unknown argument '{args[i]}'.");
+        }
+    }
+}
+catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+{
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--faults OwnerKill,Partition,...] [--no-namespaces] [--report FILE]");
+    return 2;
+}
+
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Information));
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+var report = await new FaultRun(options, loggers.CreateLogger("OrleansCache.FaultInjection")).RunAsync(stop.Token);
+var markdown = report.ToMarkdown();
+Console.WriteLine(markdown);
+if (reportPath is not null)
+{
+    await File.WriteAllTextAsync(reportPath, markdown);
+}
+
+return report.Passed ? 0 : 1;
+
+static TimeSpan ParseDuration(string text) =>
+    text.EndsWith('m') ? TimeSpan.FromMinutes(double.Parse(text[..^1], CultureInfo.InvariantCulture))
+    : text.EndsWith('s') ? TimeSpan.FromSeconds(double.Parse(text[..^1], CultureInfo.InvariantCulture))
+    : TimeSpan.Parse(text, CultureInfo.InvariantCulture);
