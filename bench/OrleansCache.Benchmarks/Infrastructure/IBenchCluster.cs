@@ -1,0 +1,11 @@
+namespace OrleansCache.Benchmarks.Infrastructure;
+
+/// <summary>The silos under test: in this process (<see cref="InProcessCluster"/>) or separate processes (<see cref="ProcessCluster"/>).</summary>
+internal interface IBenchCluster : IAsyncDisposable
+{
+    string ClusterId { get; }
+
+    string ServiceId { get; }
+
+    IReadOnlyList<BenchSilo> Silos { get; }
+}

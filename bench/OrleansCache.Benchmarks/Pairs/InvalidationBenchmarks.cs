@@ -1,0 +1,387 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using OrleansCache.Benchmarks.Infrastructure;
+using OrleansCache.Benchmarks.Peers;
+using OrleansCache.Client;
+using OrleansCache.Grains.Interfaces;
+using StackExchange.Redis;
+
+namespace OrleansCache.Benchmarks.Pairs;
+
+/// <summary>
+/// P4 and P5: how fast a write's invalidation reaches other clients, against Redis pub/sub delivering the same number of
+/// messages to the same number of subscribers, and FusionCache's backplane telling the same number of other instances.
+/// Our clients subscribe in broadcast mode to the benchmark's prefix, the way a Redis subscriber listens to a channel; a
+/// latency runs from the start of the write to the moment a client has applied the invalidation (its
+/// <see cref="IOrleansCache.Invalidated"/> event), from the PUBLISH call to the subscriber's handler, and from FusionCache's
+/// <c>SetAsync</c> to the other instance's backplane message handler (which evicts its L1 copy).
+/// </summary>
+internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWriter log, IBenchCluster cluster, string redisConnection)
+{
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
+    private static readonly byte[] Value = new byte[100];
+
+    /// <summary>P4: latency at a fixed write rate, for each receiver count; medians of the repeats.</summary>
+    public async Task LatencyAtFixedRateAsync(ResultTable table, CancellationToken cancellationToken)
+    {
+        var writes = Math.Max(20, (int)(settings.InvalidationRate * settings.InvalidationDuration.TotalSeconds));
+        foreach (var receivers in settings.InvalidationReceivers)
+        {
+            log.WriteLine($"P4: {receivers} receivers at {settings.InvalidationRate:#,0} writes/s, {writes:#,0} writes per repeat");
+            List<LatencySummary> ours = [], redis = [], fusion = [], acks = [], lags = [];
+            long lost = 0, resyncs = 0;
+            for (var repeat = 0; repeat < settings.Repeats; repeat++)
+            {
+                var run = await OursAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}:", cancellationToken);
+                ours.Add(run.Latencies);
+                acks.Add(run.Acknowledged);
+                lags.Add(run.FeedToClient);
+                lost += run.Missing;
+                resyncs += run.Resyncs;
+                redis.Add(await RedisAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}"));
+                fusion.Add(await FusionAtRateAsync(receivers, writes, $"p4f{receivers}r{repeat}", cancellationToken));
+                log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs, Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs, FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs; load {MachineLoad.OneMinute():0.0}");
+            }
+
+            var o = LatencySummary.MedianOf(ours);
+            var r = LatencySummary.MedianOf(redis);
+            var f = LatencySummary.MedianOf(fusion);
+            var what = $"write → invalidation applied, {receivers} client{(receivers > 1 ? "s" : "")}, {settings.InvalidationRate:#,0} writes/s";
+            var notes = lost + resyncs > 0 ? $" ({lost} arrivals missing, {resyncs} resyncs)" : "";
+            table.Add("P4", $"{what}, p50{notes}", o.P50, r.P50, "µs", "Redis PUBLISH → subscribers");
+            table.Add("P4", $"{what}, p99{notes}", o.P99, r.P99, "µs", "Redis PUBLISH → subscribers", 1.0);
+            table.Add("P4", $"{what}, max", o.Max, r.Max, "µs", "Redis PUBLISH → subscribers");
+            table.Add("P4", $"{what}, p50", o.P50, f.P50, "µs", "FusionCache backplane → other instances");
+            table.Add("P4", $"{what}, p99", o.P99, f.P99, "µs", "FusionCache backplane → other instances", 1.0);
+            table.Add("P4", $"{what}, max", o.Max, f.Max, "µs", "FusionCache backplane → other instances");
+
+            // Where our time goes: the writer's call until acknowledged (the feed was handed the invalidation before it),
+            // and the feed's stamp to the client receiving the batch (the product's own lag metric).
+            var a = LatencySummary.MedianOf(acks);
+            var l = LatencySummary.MedianOf(lags);
+            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p50", a.P50, o.P50, "µs", "write → applied p50");
+            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p99", a.P99, o.P99, "µs", "write → applied p99");
+            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p50", l.P50, o.P50, "µs", "write → applied p50");
+            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p99", l.P99, o.P99, "µs", "write → applied p99");
+        }
+    }
+
+    /// <summary>P5: sustained invalidations per second applied at every one of 10 clients, with no loss.</summary>
+    public async Task ThroughputAsync(ResultTable table, CancellationToken cancellationToken)
+    {
+        var receivers = settings.InvalidationReceivers.Length > 0 && settings.InvalidationReceivers.Max() < 10 ? settings.InvalidationReceivers.Max() : 10;
+        var count = settings.ThroughputInvalidations;
+        log.WriteLine($"P5: {count:#,0} invalidations to {receivers} clients");
+        List<double> ours = [], redis = [], fusion = [];
+        for (var repeat = 0; repeat < settings.Repeats; repeat++)
+        {
+            ours.Add(await OursThroughputAsync(receivers, count, $"p5:{repeat}:", cancellationToken));
+            redis.Add(await RedisThroughputAsync(receivers, count, $"p5:{repeat}"));
+            fusion.Add(await FusionThroughputAsync(receivers, count, $"p5f{repeat}", cancellationToken));
+        }
+
+        var what = $"invalidations/s applied at each of {receivers} clients, none lost";
+        var o = LatencySummary.Median(ours);
+        table.Add("P5", what, o, LatencySummary.Median(redis), "ops/s", $"Redis pub/sub to {receivers} subscribers", 1.0, lowerIsBetter: false);
+        table.Add("P5", what, o, LatencySummary.Median(fusion), "ops/s", $"FusionCache backplane to {receivers} instances", 1.0, lowerIsBetter: false);
+    }
+
+    private async Task<OursAtRate> OursAtRateAsync(int receivers, int writes, string prefix, CancellationToken cancellationToken)
+    {
+        var clients = await BroadcastClientsAsync(receivers, prefix, cancellationToken);
+        try
+        {
+            await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
+            var keys = Enumerable.Range(0, writes).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+            // Activate every key's grain first: the timed writes measure a write to a live entry, not an activation.
+            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
+                await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
+
+            var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
+            var resyncs = 0;
+            for (var c = 0; c < clients.Count; c++)
+            {
+                var receiver = c;
+                clients[c].Cache.Invalidated += (_, e) =>
+                {
+                    if (e.Kind == CacheInvalidationKind.Resync)
+                    {
+                        Interlocked.Increment(ref resyncs);
+                    }
+                    else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        tracker.Arrived(receiver, key);
+                    }
+                };
+            }
+
+            var acknowledged = new LatencyRecorder();
+            using var lag = new FeedLagListener();
+            await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
+            {
+                tracker.Started(i);
+                await writer.Cache.SetAsync(keys[i], Value, cancellationToken: cancellationToken);
+                if (tracker.Measured(i))
+                {
+                    acknowledged.Record(tracker.StartOf(i), Stopwatch.GetTimestamp());
+                }
+            });
+            var missing = await tracker.WaitAsync(DeliveryTimeout);
+            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, resyncs);
+        }
+        finally
+        {
+            await DisposeAllAsync(clients);
+        }
+    }
+
+    private async Task<LatencySummary> RedisAtRateAsync(int receivers, int messages, string channel)
+    {
+        var (publisher, subscribers) = await RedisPeersAsync(receivers);
+        try
+        {
+            var tracker = new DeliveryTracker(messages, receivers, warmup: messages / 10);
+            await SubscribeAllAsync(subscribers, channel, tracker);
+            var pub = publisher.GetSubscriber();
+            var redisChannel = RedisChannel.Literal(channel);
+            await Measure.PacedAsync(messages, settings.InvalidationRate, i =>
+            {
+                tracker.Started(i);
+                return pub.PublishAsync(redisChannel, i);
+            });
+            await tracker.WaitAsync(DeliveryTimeout);
+            return tracker.Latencies.Summary();
+        }
+        finally
+        {
+            DisposeAll(publisher, subscribers);
+        }
+    }
+
+    private async Task<LatencySummary> FusionAtRateAsync(int receivers, int writes, string name, CancellationToken cancellationToken)
+    {
+        var nodes = FusionCacheNode.ManyWithRedis(redisConnection, name, receivers + 1);
+        try
+        {
+            var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
+            var writer = nodes[0].Cache;
+            await FusionListenAsync(nodes, tracker, cancellationToken);
+            await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
+            {
+                tracker.Started(i);
+                await writer.SetAsync($"{name}:{i.ToString(CultureInfo.InvariantCulture)}", Value, token: cancellationToken);
+            });
+            await tracker.WaitAsync(DeliveryTimeout);
+            return tracker.Latencies.Summary();
+        }
+        finally
+        {
+            nodes.ForEach(n => n.Dispose());
+        }
+    }
+
+    private async Task<double> OursThroughputAsync(int receivers, int invalidations, string prefix, CancellationToken cancellationToken)
+    {
+        var clients = await BroadcastClientsAsync(receivers, prefix, cancellationToken);
+        try
+        {
+            await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
+            var keys = Enumerable.Range(0, invalidations).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
+                await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
+            var tracker = new DeliveryTracker(invalidations, receivers, warmup: 0);
+            var resyncs = 0;
+            for (var c = 0; c < clients.Count; c++)
+            {
+                var receiver = c;
+                clients[c].Cache.Invalidated += (_, e) =>
+                {
+                    if (e.Kind == CacheInvalidationKind.Resync)
+                    {
+                        Interlocked.Increment(ref resyncs);
+                    }
+                    else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        tracker.Arrived(receiver, key);
+                    }
+                };
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            await Measure.InFlightAsync(invalidations, 64, i => writer.Cache.InvalidateAsync(keys[i], cancellationToken));
+            var missing = await tracker.WaitAsync(DeliveryTimeout);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (missing > 0 || resyncs > 0)
+            {
+                throw new InvalidOperationException($"P5: {missing} arrivals missing and {resyncs} resyncs: invalidations were lost under load.");
+            }
+
+            return invalidations / seconds;
+        }
+        finally
+        {
+            await DisposeAllAsync(clients);
+        }
+    }
+
+    private async Task<double> RedisThroughputAsync(int receivers, int messages, string channel)
+    {
+        var (publisher, subscribers) = await RedisPeersAsync(receivers);
+        try
+        {
+            var tracker = new DeliveryTracker(messages, receivers, warmup: 0);
+            await SubscribeAllAsync(subscribers, channel, tracker);
+            var pub = publisher.GetSubscriber();
+            var redisChannel = RedisChannel.Literal(channel);
+            var start = Stopwatch.GetTimestamp();
+            await Measure.InFlightAsync(messages, 64, i => pub.PublishAsync(redisChannel, i));
+            if (await tracker.WaitAsync(DeliveryTimeout) > 0)
+            {
+                throw new InvalidOperationException("P5: Redis pub/sub lost messages.");
+            }
+
+            return messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        finally
+        {
+            DisposeAll(publisher, subscribers);
+        }
+    }
+
+    private async Task<double> FusionThroughputAsync(int receivers, int count, string name, CancellationToken cancellationToken)
+    {
+        var nodes = FusionCacheNode.ManyWithRedis(redisConnection, name, receivers + 1);
+        try
+        {
+            var tracker = new DeliveryTracker(count, receivers, warmup: 0);
+            var writer = nodes[0].Cache;
+            await FusionListenAsync(nodes, tracker, cancellationToken);
+            var start = Stopwatch.GetTimestamp();
+            await Measure.InFlightAsync(count, 64, async i => await writer.RemoveAsync($"{name}:{i.ToString(CultureInfo.InvariantCulture)}", token: cancellationToken));
+            var missing = await tracker.WaitAsync(DeliveryTimeout);
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (missing > 0)
+            {
+                // FusionCache's backplane is fire-and-forget over pub/sub: a loss is its behaviour, reported as the rate of what arrived.
+                log.WriteLine($"  FusionCache backplane: {missing} of {(long)count * receivers} arrivals missing");
+            }
+
+            return (count - (missing / (double)receivers)) / seconds;
+        }
+        finally
+        {
+            nodes.ForEach(n => n.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Hooks every node but the first (the writer) to <paramref name="tracker"/>, and waits until each has heard a probe:
+    /// the backplane subscribes in the background, so until then a message could be missed.
+    /// </summary>
+    private static async Task FusionListenAsync(List<FusionCacheNode> nodes, DeliveryTracker tracker, CancellationToken cancellationToken)
+    {
+        var heard = new ConcurrentDictionary<int, bool>();
+        for (var n = 1; n < nodes.Count; n++)
+        {
+            var receiver = n - 1;
+            nodes[n].Cache.Events.Backplane.MessageReceived += (_, e) =>
+            {
+                var key = e.Message.CacheKey;
+                if (key?.EndsWith(":probe", StringComparison.Ordinal) == true)
+                {
+                    heard[receiver] = true;
+                }
+                else
+                {
+                    tracker.Arrived(receiver, key);
+                }
+            };
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        while (heard.Count < nodes.Count - 1)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Only {heard.Count} of {nodes.Count - 1} FusionCache instances heard the backplane probe.");
+            }
+
+            await nodes[0].Cache.SetAsync("fusion:probe", Value, token: cancellationToken);
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private async Task<List<BenchClient>> BroadcastClientsAsync(int count, string prefix, CancellationToken cancellationToken)
+    {
+        var clients = await BenchClient.StartManyAsync(cluster, count, o => o.BroadcastPrefixes.Add(prefix), cancellationToken);
+
+        // A broadcast subscription takes effect shortly after connecting, without an acknowledgement
+        // (docs/consistency.md): probe until every client hears an invalidation under the prefix.
+        var heard = new ConcurrentDictionary<IOrleansCache, bool>();
+        void OnProbe(object? sender, CacheInvalidatedEventArgs e)
+        {
+            if (e.Target == prefix + "probe")
+            {
+                heard[(IOrleansCache)sender!] = true;
+            }
+        }
+
+        foreach (var client in clients)
+        {
+            client.Cache.Invalidated += OnProbe;
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        while (heard.Count < count)
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Only {heard.Count} of {count} clients heard the subscription probe.");
+            }
+
+            await clients[0].Cache.InvalidateAsync(prefix + "probe", cancellationToken);
+            await Task.Delay(20, cancellationToken);
+        }
+
+        foreach (var client in clients)
+        {
+            client.Cache.Invalidated -= OnProbe;
+        }
+
+        return clients;
+    }
+
+    private async Task<(ConnectionMultiplexer Publisher, List<ConnectionMultiplexer> Subscribers)> RedisPeersAsync(int receivers)
+    {
+        var publisher = await ConnectionMultiplexer.ConnectAsync(redisConnection);
+        var subscribers = new List<ConnectionMultiplexer>();
+        for (var i = 0; i < receivers; i++)
+        {
+            subscribers.Add(await ConnectionMultiplexer.ConnectAsync(redisConnection));
+        }
+
+        return (publisher, subscribers);
+    }
+
+    /// <summary>Subscribes every subscriber; SUBSCRIBE is acknowledged, so once this returns every message is delivered.</summary>
+    private static Task SubscribeAllAsync(List<ConnectionMultiplexer> subscribers, string channel, DeliveryTracker tracker) =>
+        Task.WhenAll(subscribers.Select((s, receiver) => s.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel), (_, value) => tracker.Arrived(receiver, (int)value))));
+
+    private static async Task DisposeAllAsync(List<BenchClient> clients)
+    {
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    private static void DisposeAll(ConnectionMultiplexer publisher, List<ConnectionMultiplexer> subscribers)
+    {
+        publisher.Dispose();
+        subscribers.ForEach(s => s.Dispose());
+    }
+
+    private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs);
+}
