@@ -10,6 +10,14 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
     public async Task<ResultTable> RunAsync(CancellationToken cancellationToken = default)
     {
         var table = new ResultTable();
+
+        // Cache entries are weighed first, on a quiet heap: before Redis connections, silos and clients exist.
+        var memory = new MemoryBenchmarks(settings, log);
+        if (settings.Includes("P7"))
+        {
+            memory.CacheEntries(table);
+        }
+
         await using var redis = await RedisServerProcess.StartAsync();
         log.WriteLine($"redis-server pid {redis.ProcessId} on {redis.ConnectionString}");
         await using IBenchCluster cluster = settings.Processes
@@ -51,8 +59,6 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
 
         if (settings.Includes("P7"))
         {
-            var memory = new MemoryBenchmarks(settings, log);
-            memory.CacheEntries(table);
             await memory.ActivationsAsync(table, cancellationToken);
         }
 

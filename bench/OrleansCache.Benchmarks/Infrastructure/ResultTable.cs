@@ -15,9 +15,10 @@ internal sealed class ResultTable
     {
         get
         {
+            // In pair order (P1, P2, ... whatever order they ran in), rows of a pair in the order added.
             lock (_lock)
             {
-                return [.. _rows];
+                return [.. _rows.OrderBy(r => int.TryParse(r.Id.AsSpan(1), CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue)];
             }
         }
     }

@@ -73,7 +73,8 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         var receivers = settings.InvalidationReceivers.Length > 0 && settings.InvalidationReceivers.Max() < 10 ? settings.InvalidationReceivers.Max() : 10;
         var count = settings.ThroughputInvalidations;
         log.WriteLine($"P5: {count:#,0} invalidations to {receivers} clients");
-        List<double> ours = [], redis = [], fusion = [];
+        List<Delivered> ours = [];
+        List<double> redis = [], fusion = [];
         for (var repeat = 0; repeat < settings.Repeats; repeat++)
         {
             ours.Add(await OursThroughputAsync(receivers, count, $"p5:{repeat}:", cancellationToken));
@@ -81,10 +82,16 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             fusion.Add(await FusionThroughputAsync(receivers, count, $"p5f{repeat}", cancellationToken));
         }
 
-        var what = $"invalidations/s applied at each of {receivers} clients, none lost";
-        var o = LatencySummary.Median(ours);
-        table.Add("P5", what, o, LatencySummary.Median(redis), "ops/s", $"Redis pub/sub to {receivers} subscribers", 1.0, lowerIsBetter: false);
-        table.Add("P5", what, o, LatencySummary.Median(fusion), "ops/s", $"FusionCache backplane to {receivers} instances", 1.0, lowerIsBetter: false);
+        // A client that had to resynchronize, or an arrival that never came, is a loss: the row then misses its target
+        // whatever the rate (the run goes on, so the rest of the table is still measured).
+        var missing = ours.Sum(o => o.Missing);
+        var resyncs = ours.Sum(o => o.Resyncs);
+        var what = $"invalidations/s applied at each of {receivers} clients, " + (missing + resyncs == 0 ? "none lost" : $"{missing} arrivals missing, {resyncs} resyncs");
+        var rate = LatencySummary.Median(ours.Select(o => o.PerSecond));
+        foreach (var (peer, name) in new[] { (LatencySummary.Median(redis), $"Redis pub/sub to {receivers} subscribers"), (LatencySummary.Median(fusion), $"FusionCache backplane to {receivers} instances") })
+        {
+            table.AddAbsolute("P5", what, rate, peer, "ops/s", name, "≥ 1× and none lost", missing + resyncs == 0 && rate >= peer);
+        }
     }
 
     private async Task<OursAtRate> OursAtRateAsync(int receivers, int writes, string prefix, CancellationToken cancellationToken)
@@ -182,7 +189,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         }
     }
 
-    private async Task<double> OursThroughputAsync(int receivers, int invalidations, string prefix, CancellationToken cancellationToken)
+    private async Task<Delivered> OursThroughputAsync(int receivers, int invalidations, string prefix, CancellationToken cancellationToken)
     {
         var clients = await BroadcastClientsAsync(receivers, prefix, cancellationToken);
         try
@@ -213,12 +220,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             await Measure.InFlightAsync(invalidations, 64, i => writer.Cache.InvalidateAsync(keys[i], cancellationToken));
             var missing = await tracker.WaitAsync(DeliveryTimeout);
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (missing > 0 || resyncs > 0)
-            {
-                throw new InvalidOperationException($"P5: {missing} arrivals missing and {resyncs} resyncs: invalidations were lost under load.");
-            }
-
-            return invalidations / seconds;
+            return new Delivered(invalidations / seconds, missing, resyncs);
         }
         finally
         {
@@ -382,6 +384,8 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         publisher.Dispose();
         subscribers.ForEach(s => s.Dispose());
     }
+
+    private sealed record Delivered(double PerSecond, long Missing, int Resyncs);
 
     private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs);
 }
