@@ -79,6 +79,11 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
             settings = settings with { InvalidationReceivers = [.. receivers.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))] };
         }
 
+        if (ValueOf(args, "--rate") is { } rate)
+        {
+            settings = settings with { InvalidationRate = double.Parse(rate, CultureInfo.InvariantCulture) };
+        }
+
         return ValueOf(args, "--json") is { } json ? settings with { JsonPath = json } : settings;
     }
 

@@ -56,6 +56,11 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             table.Add("P4", $"{what}, p99", o.P99, f.P99, "µs", "FusionCache backplane → other instances", 1.0);
             table.Add("P4", $"{what}, max", o.Max, f.Max, "µs", "FusionCache backplane → other instances");
 
+            if (receivers == settings.InvalidationReceivers[0])
+            {
+                await WriteCapacityAsync(table, cancellationToken);
+            }
+
             // Where our time goes: the writer's call until acknowledged (the feed was handed the invalidation before it),
             // and the feed's stamp to the client receiving the batch (the product's own lag metric).
             var a = LatencySummary.MedianOf(acks);
@@ -65,6 +70,31 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p50", l.P50, o.P50, "µs", "write → applied p50");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p99", l.P99, o.P99, "µs", "write → applied p99");
         }
+    }
+
+    /// <summary>
+    /// P4's profile: how many writes per second one writer gets acknowledged with 64 in flight (each key written
+    /// again and again, so grains are live), against FusionCache's <c>SetAsync</c> (L1, Redis L2, backplane). Below the
+    /// P4 rate, P4's writes queue and its latency is the queue's.
+    /// </summary>
+    private async Task WriteCapacityAsync(ResultTable table, CancellationToken cancellationToken)
+    {
+        log.WriteLine("P4: write capacity");
+        await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
+        using var fusion = FusionCacheNode.WithRedis(redisConnection, "p4-capacity");
+        var keys = Enumerable.Range(0, 1_000).Select(i => "p4:capacity:" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        List<Throughput> ours = [], peer = [];
+        for (var repeat = 0; repeat < settings.Repeats; repeat++)
+        {
+            var next = 0;
+            ours.Add(await Measure.ThroughputAsync(() => writer.Cache.SetAsync(keys[Interlocked.Increment(ref next) % keys.Length], Value, cancellationToken: cancellationToken), inFlight: 64, settings.ThroughputDuration));
+            peer.Add(await Measure.ThroughputAsync(async () => await fusion.Cache.SetAsync(keys[Interlocked.Increment(ref next) % keys.Length], Value, token: cancellationToken), inFlight: 64, settings.ThroughputDuration));
+        }
+
+        var side = settings.Processes ? "client process only" : "client and silos: one process";
+        table.Add("P4", "profile: writes/s acknowledged, one writer, 64 in flight", LatencySummary.Median(ours.Select(t => t.PerSecond)), LatencySummary.Median(peer.Select(t => t.PerSecond)), "ops/s", "FusionCache SetAsync (L1 + L2 + backplane)");
+        table.Add("P4", $"profile: bytes allocated per write ({side})", LatencySummary.Median(ours.Select(t => t.BytesPerCall)), LatencySummary.Median(peer.Select(t => t.BytesPerCall)), "B", "FusionCache SetAsync");
+        table.Add("P4", $"profile: thread-pool work items per write ({side})", LatencySummary.Median(ours.Select(t => t.WorkItemsPerCall)), LatencySummary.Median(peer.Select(t => t.WorkItemsPerCall)), "items", "FusionCache SetAsync");
     }
 
     /// <summary>P5: sustained invalidations per second applied at every one of 10 clients, with no loss.</summary>
