@@ -41,7 +41,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
             await reads.ThroughputAsync(table, cancellationToken);
         }
 
-        var invalidations = new InvalidationBenchmarks(settings, log, cluster, redis.ConnectionString);
+        var invalidations = new InvalidationBenchmarks(settings, log, cluster, redis.ConnectionString, redis.ProcessId);
         if (settings.Includes("P4"))
         {
             await invalidations.LatencyAtFixedRateAsync(table, cancellationToken);

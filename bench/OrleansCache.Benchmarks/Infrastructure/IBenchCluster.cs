@@ -8,4 +8,7 @@ internal interface IBenchCluster : IAsyncDisposable
     string ServiceId { get; }
 
     IReadOnlyList<BenchSilo> Silos { get; }
+
+    /// <summary>The silos' process ids when they run as processes; empty when they run in this process.</summary>
+    IReadOnlyList<int> ProcessIds { get; }
 }

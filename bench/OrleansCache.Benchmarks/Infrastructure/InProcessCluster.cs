@@ -13,6 +13,8 @@ internal sealed class InProcessCluster(OrleansCacheTestCluster cluster) : IBench
     public IReadOnlyList<BenchSilo> Silos { get; } =
         [.. cluster.Silos.Select(s => new BenchSilo(s.SiloAddress.Endpoint.Port, "127.0.0.1:" + s.GatewayAddress.Endpoint.Port.ToString(CultureInfo.InvariantCulture)))];
 
+    public IReadOnlyList<int> ProcessIds => [];
+
     public static async Task<InProcessCluster> StartAsync(int silos, CancellationToken cancellationToken) =>
         new(await OrleansCacheTestCluster.StartAsync(silos, cancellationToken: cancellationToken));
 

@@ -24,6 +24,8 @@ internal sealed class ProcessCluster : IBenchCluster
 
     public IReadOnlyList<BenchSilo> Silos => _silos;
 
+    public IReadOnlyList<int> ProcessIds => [.. _processes.Select(p => p.Id)];
+
     public static async Task<ProcessCluster> StartAsync(int silos)
     {
         var cluster = new ProcessCluster($"bench-{Guid.NewGuid():N}");

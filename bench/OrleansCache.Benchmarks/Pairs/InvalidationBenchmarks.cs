@@ -17,7 +17,7 @@ namespace OrleansCache.Benchmarks.Pairs;
 /// <see cref="IOrleansCache.Invalidated"/> event), from the PUBLISH call to the subscriber's handler, and from FusionCache's
 /// <c>SetAsync</c> to the other instance's backplane message handler (which evicts its L1 copy).
 /// </summary>
-internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWriter log, IBenchCluster cluster, string redisConnection)
+internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWriter log, IBenchCluster cluster, string redisConnection, int redisProcessId)
 {
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
     private static readonly byte[] Value = new byte[100];
@@ -30,17 +30,23 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         {
             log.WriteLine($"P4: {receivers} receivers at {settings.InvalidationRate:#,0} writes/s, {writes:#,0} writes per repeat");
             List<LatencySummary> ours = [], redis = [], fusion = [], acks = [], lags = [];
+            List<double> oursCpu = [], redisCpu = [], fusionCpu = [];
             long lost = 0, resyncs = 0;
             for (var repeat = 0; repeat < settings.Repeats; repeat++)
             {
                 var run = await OursAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}:", cancellationToken);
+                oursCpu.Add(PerWrite(run.CpuSeconds, writes));
                 ours.Add(run.Latencies);
                 acks.Add(run.Acknowledged);
                 lags.Add(run.FeedToClient);
                 lost += run.Missing;
                 resyncs += run.Resyncs;
-                redis.Add(await RedisAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}"));
-                fusion.Add(await FusionAtRateAsync(receivers, writes, $"p4f{receivers}r{repeat}", cancellationToken));
+                var (redisRun, redisSeconds) = await RedisAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}");
+                redis.Add(redisRun);
+                redisCpu.Add(PerWrite(redisSeconds, writes));
+                var (fusionRun, fusionSeconds) = await FusionAtRateAsync(receivers, writes, $"p4f{receivers}r{repeat}", cancellationToken);
+                fusion.Add(fusionRun);
+                fusionCpu.Add(PerWrite(fusionSeconds, writes));
                 log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs, Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs, FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs; load {MachineLoad.OneMinute():0.0}");
             }
 
@@ -65,6 +71,12 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             // and the feed's stamp to the client receiving the batch (the product's own lag metric).
             var a = LatencySummary.MedianOf(acks);
             var l = LatencySummary.MedianOf(lags);
+            // CPU per write, however busy the machine, over the paced writes and their deliveries only: ours counts
+            // this process (writer, clients and, in process, the silos) and the silo processes; the peers count this
+            // process and redis-server.
+            var cpuWhat = $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: CPU per write delivered to all ({(settings.Processes ? "this process + silo processes" : "this process")}; peers: + redis-server)";
+            table.Add("P4", cpuWhat, LatencySummary.Median(oursCpu), LatencySummary.Median(redisCpu), "µs", "Redis PUBLISH → subscribers");
+            table.Add("P4", cpuWhat, LatencySummary.Median(oursCpu), LatencySummary.Median(fusionCpu), "µs", "FusionCache backplane → other instances");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p50", a.P50, o.P50, "µs", "write → applied p50");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p99", a.P99, o.P99, "µs", "write → applied p99");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p50", l.P50, o.P50, "µs", "write → applied p50");
@@ -156,6 +168,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
 
             var acknowledged = new LatencyRecorder();
             using var lag = new FeedLagListener();
+            var cpu = CpuTime.Seconds(cluster.ProcessIds);
             await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
             {
                 tracker.Started(i);
@@ -166,7 +179,8 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 }
             });
             var missing = await tracker.WaitAsync(DeliveryTimeout);
-            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, resyncs);
+            cpu = CpuTime.Seconds(cluster.ProcessIds) - cpu;
+            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, resyncs, cpu);
         }
         finally
         {
@@ -174,7 +188,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         }
     }
 
-    private async Task<LatencySummary> RedisAtRateAsync(int receivers, int messages, string channel)
+    private async Task<(LatencySummary Latencies, double CpuSeconds)> RedisAtRateAsync(int receivers, int messages, string channel)
     {
         var (publisher, subscribers) = await RedisPeersAsync(receivers);
         try
@@ -183,13 +197,14 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             await SubscribeAllAsync(subscribers, channel, tracker);
             var pub = publisher.GetSubscriber();
             var redisChannel = RedisChannel.Literal(channel);
+            var cpu = CpuTime.Seconds([redisProcessId]);
             await Measure.PacedAsync(messages, settings.InvalidationRate, i =>
             {
                 tracker.Started(i);
                 return pub.PublishAsync(redisChannel, i);
             });
             await tracker.WaitAsync(DeliveryTimeout);
-            return tracker.Latencies.Summary();
+            return (tracker.Latencies.Summary(), CpuTime.Seconds([redisProcessId]) - cpu);
         }
         finally
         {
@@ -197,7 +212,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         }
     }
 
-    private async Task<LatencySummary> FusionAtRateAsync(int receivers, int writes, string name, CancellationToken cancellationToken)
+    private async Task<(LatencySummary Latencies, double CpuSeconds)> FusionAtRateAsync(int receivers, int writes, string name, CancellationToken cancellationToken)
     {
         var nodes = FusionCacheNode.ManyWithRedis(redisConnection, name, receivers + 1);
         try
@@ -205,13 +220,14 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
             var writer = nodes[0].Cache;
             await FusionListenAsync(nodes, tracker, cancellationToken);
+            var cpu = CpuTime.Seconds([redisProcessId]);
             await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
             {
                 tracker.Started(i);
                 await writer.SetAsync($"{name}:{i.ToString(CultureInfo.InvariantCulture)}", Value, token: cancellationToken);
             });
             await tracker.WaitAsync(DeliveryTimeout);
-            return tracker.Latencies.Summary();
+            return (tracker.Latencies.Summary(), CpuTime.Seconds([redisProcessId]) - cpu);
         }
         finally
         {
@@ -332,7 +348,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             };
         }
 
-        var deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (120 * Stopwatch.Frequency);
         while (heard.Count < nodes.Count - 1)
         {
             if (Stopwatch.GetTimestamp() > deadline)
@@ -344,6 +360,8 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             await Task.Delay(20, cancellationToken);
         }
     }
+
+    private static double PerWrite(double cpuSeconds, int writes) => cpuSeconds * 1_000_000 / writes;
 
     private async Task<List<BenchClient>> BroadcastClientsAsync(int count, string prefix, CancellationToken cancellationToken)
     {
@@ -365,7 +383,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             client.Cache.Invalidated += OnProbe;
         }
 
-        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (120 * Stopwatch.Frequency);
         while (heard.Count < count)
         {
             if (Stopwatch.GetTimestamp() > deadline)
@@ -417,5 +435,5 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
 
     private sealed record Delivered(double PerSecond, long Missing, int Resyncs);
 
-    private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs);
+    private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs, double CpuSeconds);
 }
