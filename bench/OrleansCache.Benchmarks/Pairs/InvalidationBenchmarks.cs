@@ -180,7 +180,13 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             });
             var missing = await tracker.WaitAsync(DeliveryTimeout);
             cpu = CpuTime.Seconds(cluster.ProcessIds) - cpu;
-            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, resyncs, cpu);
+            var reasons = string.Join(", ", lag.Resyncs.Select(r => $"{r.Key} {r.Value}"));
+            if (reasons.Length > 0 || missing > 0)
+            {
+                log.WriteLine($"  ours: {missing} arrivals missing; resyncs started: {(reasons.Length > 0 ? reasons : "none")}");
+            }
+
+            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, Math.Max(resyncs, (int)lag.Resyncs.Values.Sum()), cpu);
         }
         finally
         {
