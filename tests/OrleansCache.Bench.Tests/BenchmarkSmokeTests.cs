@@ -9,7 +9,7 @@ namespace OrleansCache.Bench.Tests;
 /// </summary>
 public sealed class BenchmarkSmokeTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
 
     /// <summary>For each pair, the peers its rows must name (by a part of the peer's name).</summary>
     private static readonly Dictionary<string, string[]> PeersByPair = new()
