@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace OrleansCache.Benchmarks;
+
+/// <summary>How long each measurement runs: the full run, <c>--quick</c> (under 5 minutes), or <c>--tiny</c> (the suite's smoke test).</summary>
+internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, TimeSpan ThroughputDuration, int HitIterations, int[] KeyCounts, int BurstCalls)
+{
+    public static readonly BenchmarkSettings Full = new("full", 2_000, 20_000, TimeSpan.FromSeconds(5), 10_000_000, [1_000, 100_000], 1_000)
+    {
+        InvalidationDuration = TimeSpan.FromSeconds(5),
+        ThroughputInvalidations = 50_000,
+        MemoryEntries = 1_000_000,
+        Repeats = 3,
+    };
+
+    public static readonly BenchmarkSettings Quick = new("quick", 300, 2_000, TimeSpan.FromSeconds(2), 2_000_000, [1_000, 100_000], 1_000)
+    {
+        InvalidationDuration = TimeSpan.FromSeconds(2),
+        ThroughputInvalidations = 10_000,
+        MemoryEntries = 100_000,
+        Repeats = 3,
+    };
+
+    public static readonly BenchmarkSettings Tiny = new("tiny", 10, 40, TimeSpan.FromMilliseconds(200), 10_000, [100], 100)
+    {
+        InvalidationReceivers = [1, 2],
+        InvalidationDuration = TimeSpan.FromMilliseconds(150),
+        ThroughputInvalidations = 100,
+        MemoryEntries = 10_000,
+        Repeats = 2,
+    };
+
+    /// <summary>P4: how many clients receive each invalidation.</summary>
+    public int[] InvalidationReceivers { get; init; } = [1, 10, 50];
+
+    /// <summary>P4: the fixed write rate.</summary>
+    public double InvalidationRate { get; init; } = 2_000;
+
+    /// <summary>P4: how long writes go on at that rate, per receiver count and repeat (the first tenth is warm-up).</summary>
+    public TimeSpan InvalidationDuration { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>P5: invalidations sent as fast as they go.</summary>
+    public int ThroughputInvalidations { get; init; } = 10_000;
+
+    /// <summary>P7: near-cache entries, peer cache entries and grain activations measured (the figure is 1M: the full run).</summary>
+    public int MemoryEntries { get; init; } = 100_000;
+
+    /// <summary>How many times each pair is measured; the table shows the median of the repeats.</summary>
+    public int Repeats { get; init; } = 3;
+
+    /// <summary>Silos as separate <c>src/Silo</c> processes (<c>--processes</c>), so the client's figures exclude the silos' work.</summary>
+    public bool Processes { get; init; }
+
+    /// <summary>Where to write the table as JSON too (<c>--json FILE</c>), for the smoke test.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>The pairs to run (<c>--only P3,P5</c>); empty means all.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether pair <paramref name="id"/> (e.g. <c>P4</c>) runs.</summary>
+    public bool Includes(string id) => Only.Count == 0 || Only.Contains(id);
+
+    public static BenchmarkSettings FromArgs(string[] args)
+    {
+        var settings = args.Contains("--tiny") ? Tiny : args.Contains("--quick") ? Quick : Full;
+        settings = settings with { Processes = args.Contains("--processes") };
+        if (ValueOf(args, "--only") is { } only)
+        {
+            settings = settings with { Only = new HashSet<string>(only.Split(','), StringComparer.OrdinalIgnoreCase) };
+        }
+
+        if (ValueOf(args, "--repeats") is { } repeats)
+        {
+            settings = settings with { Repeats = Math.Max(1, int.Parse(repeats, CultureInfo.InvariantCulture)) };
+        }
+
+        if (ValueOf(args, "--receivers") is { } receivers)
+        {
+            settings = settings with { InvalidationReceivers = [.. receivers.Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))] };
+        }
+
+        if (ValueOf(args, "--rate") is { } rate)
+        {
+            settings = settings with { InvalidationRate = double.Parse(rate, CultureInfo.InvariantCulture) };
+        }
+
+        return ValueOf(args, "--json") is { } json ? settings with { JsonPath = json } : settings;
+    }
+
+    private static string? ValueOf(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

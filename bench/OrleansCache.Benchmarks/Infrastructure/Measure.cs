@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace OrleansCache.Benchmarks.Infrastructure;
+
+/// <summary>Warm-up, then timed samples, timed throughput, or a tight loop.</summary>
+internal static class Measure
+{
+    /// <summary>Runs <paramref name="operation"/> once per index, in order, and returns the latencies of all but the warm-up.</summary>
+    public static async Task<LatencySummary> LatencyAsync(Func<int, Task> operation, int warmup, int samples)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            await operation(i);
+        }
+
+        var recorder = new LatencyRecorder();
+        for (var i = 0; i < samples; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await operation(warmup + i);
+            recorder.Record(start, Stopwatch.GetTimestamp());
+        }
+
+        return recorder.Summary();
+    }
+
+    /// <summary>Keeps <paramref name="inFlight"/> calls running for <paramref name="duration"/>: completed calls per second and what each cost this process.</summary>
+    public static async Task<Throughput> ThroughputAsync(Func<Task> operation, int inFlight, TimeSpan duration)
+    {
+        // A short warm-up so the timed window does not include the first calls' compilation.
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => operation()));
+        var stop = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long completed = 0;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var workItems = ThreadPool.CompletedWorkItemCount;
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < stop)
+            {
+                await operation();
+                Interlocked.Increment(ref completed);
+            }
+        }));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return new Throughput(
+            completed / seconds,
+            (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)completed,
+            (ThreadPool.CompletedWorkItemCount - workItems) / (double)completed);
+    }
+
+    /// <summary>Nanoseconds per call of a tight synchronous loop over <paramref name="threads"/> threads.</summary>
+    public static double NanosecondsPerCall(Action<int, int> loop, int iterationsPerThread, int threads)
+    {
+        loop(0, Math.Min(iterationsPerThread, 100_000)); // warm-up and JIT
+        var start = Stopwatch.GetTimestamp();
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, thread => loop(thread, iterationsPerThread));
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / iterationsPerThread;
+    }
+
+    /// <summary>Bytes this thread allocates per call of a synchronous loop (after a warm-up).</summary>
+    public static double BytesPerCall(Action<int, int> loop, int iterations)
+    {
+        loop(0, Math.Min(iterations, 10_000));
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        loop(0, iterations);
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)iterations;
+    }
+
+    /// <summary>
+    /// Starts operation i at start + i / rate from a dedicated thread, without waiting for earlier ones (a fixed rate, like
+    /// real writers). The thread sleeps about a millisecond between checks, so operations due in the same millisecond
+    /// start together, for us and for every peer alike; the thread does not spin on the two cores the silos need.
+    /// </summary>
+    public static Task PacedAsync(int count, double rate, Func<int, Task> operation)
+    {
+        var tasks = new Task[count];
+        var thread = new Thread(() =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            for (var i = 0; i < count; i++)
+            {
+                var due = start + (long)(i * Stopwatch.Frequency / rate);
+                while (Stopwatch.GetTimestamp() < due)
+                {
+                    Thread.Sleep(1);
+                }
+
+                tasks[i] = operation(i);
+            }
+        })
+        { IsBackground = true, Name = "paced writer" };
+        thread.Start();
+        return Task.Run(async () =>
+        {
+            thread.Join();
+            await Task.WhenAll(tasks);
+        });
+    }
+
+    /// <summary>Runs <paramref name="count"/> operations with <paramref name="inFlight"/> in flight, as fast as they complete.</summary>
+    public static async Task InFlightAsync(int count, int inFlight, Func<int, Task> operation)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await operation(i);
+            }
+        }));
+    }
+}
+
+/// <summary>Calls per second, and bytes allocated and thread-pool work items run in this process per call.</summary>
+internal sealed record Throughput(double PerSecond, double BytesPerCall, double WorkItemsPerCall);

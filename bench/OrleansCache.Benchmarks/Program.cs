@@ -1,0 +1,20 @@
+using System.Runtime.InteropServices;
+using OrleansCache.Benchmarks;
+using OrleansCache.Benchmarks.Infrastructure;
+
+// dotnet run -c Release --project bench/OrleansCache.Benchmarks -- [--quick | --tiny] [--processes] [--only P2,P4] [--repeats 5] [--json FILE]
+// Starts its own redis-server and silos on loopback, runs every pair with its peers, and prints one table (docs/benchmarks.md).
+var settings = BenchmarkSettings.FromArgs(args);
+Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {(settings.Processes ? "silo processes" : "in-process silos")}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Console.WriteLine($"load average at start: {MachineLoad.Describe()}");
+var started = DateTime.UtcNow;
+var table = await new BenchmarkRun(settings, Console.Error).RunAsync();
+Console.WriteLine($"load average at end: {MachineLoad.Describe()}; wall time {(DateTime.UtcNow - started).TotalSeconds:0} s");
+Console.WriteLine();
+Console.WriteLine(table.ToMarkdown());
+if (settings.JsonPath is { } json)
+{
+    await File.WriteAllTextAsync(json, table.ToJson());
+}
+
+return 0;

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OrleansCache.TestSupport.Processes;
+
+namespace OrleansCache.Bench.Tests;
+
+/// <summary>One run of the built benchmark program: its exit code, what it printed, and its table read back from JSON.</summary>
+internal sealed record BenchmarkRunResult(int ExitCode, string Output, string Errors, IReadOnlyList<TableRow> Rows)
+{
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Runs <c>OrleansCache.Benchmarks</c> with <paramref name="args"/> and <c>--json</c>, killing it (by its id) after <paramref name="timeout"/>.</summary>
+    public static async Task<BenchmarkRunResult> RunAsync(TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(BuiltAssemblies.PathOf("bench/OrleansCache.Benchmarks", "OrleansCache.Benchmarks"));
+        foreach (var arg in args.Concat(["--json", json]))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("The benchmark did not start.");
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The benchmark ran longer than {timeout}; it printed:\n{await errors}");
+        }
+
+        var rows = File.Exists(json) ? JsonSerializer.Deserialize<List<TableRow>>(await File.ReadAllTextAsync(json, cancellationToken), Json) ?? [] : [];
+        File.Delete(json);
+        return new BenchmarkRunResult(process.ExitCode, await output, await errors, rows);
+    }
+}
+
+/// <summary>A row of the table as the benchmark writes it to JSON.</summary>
+internal sealed record TableRow(string Id, string What, double Ours, double Peer, string Unit, string PeerName, double Ratio, string Target, bool? Met);
