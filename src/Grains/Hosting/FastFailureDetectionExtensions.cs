@@ -18,7 +18,8 @@ public static class FastFailureDetectionExtensions
     /// Declares a crashed silo dead in about 1.5 s on a quiet network (measured with 3 silo processes on Redis
     /// clustering, docs/configuration.md): probes time out after <see cref="ProbeTimeout"/>, two missed probes make a
     /// suspicion, and silos reread the table every <see cref="TableRefreshTimeout"/>. The price is more probe and table
-    /// traffic, and a silo paused for about 2 s (a long GC, a stalled VM) is declared dead and must restart.
+    /// traffic. A silo that goes silent without its connections closing (a partition, a stalled VM) is declared dead
+    /// later: after 8–11 s in the fault runner's partitions (docs/reliability.md); it must then restart.
     /// </summary>
     public static ISiloBuilder UseFastFailureDetection(this ISiloBuilder builder)
     {
