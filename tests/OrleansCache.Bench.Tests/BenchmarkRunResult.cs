@@ -38,6 +38,3 @@ internal sealed record BenchmarkRunResult(int ExitCode, string Output, string Er
         return new BenchmarkRunResult(process.ExitCode, await output, await errors, rows);
     }
 }
-
-/// <summary>A row of the table as the benchmark writes it to JSON.</summary>
-internal sealed record TableRow(string Id, string What, double Ours, double Peer, string Unit, string PeerName, double Ratio, string Target, bool? Met);

@@ -69,6 +69,3 @@ internal sealed class ResultTable
         _ => value.ToString(Math.Abs(value) < 10 ? "0.00" : "#,0.0", CultureInfo.InvariantCulture) + " " + unit,
     };
 }
-
-/// <summary>One measurement against one peer.</summary>
-internal sealed record ResultRow(string Id, string What, double Ours, double Peer, string Unit, string PeerName, double Ratio, string Target, bool? Met);
