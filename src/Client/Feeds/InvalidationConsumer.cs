@@ -433,6 +433,13 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
             return;
         }
 
+        if (!_near.IsTrustEpoch(state.Partition, trustEpoch))
+        {
+            // A newer problem distrusted the partition while this round ran: its confirmations did not count, and the
+            // round that follows revalidates and reports.
+            return;
+        }
+
         _metrics.Revalidated(kept, dropped);
         LogRevalidated(_logger, state.Partition, reason, kept, dropped);
         Revalidated?.Invoke(state.Partition, kept, dropped);

@@ -238,6 +238,15 @@ internal sealed class NearCache
     public int DropPartition(int partition) =>
         InvalidateWhere(e => e.Partition == partition, key => CachePartitions.Of(key) == partition);
 
+    /// <summary>True while no <see cref="Distrust"/> of <paramref name="partition"/> came after the one that returned <paramref name="epoch"/>.</summary>
+    public bool IsTrustEpoch(int partition, long epoch)
+    {
+        lock (_lock)
+        {
+            return _trustEpochs[partition] == epoch;
+        }
+    }
+
     /// <summary>The cluster says <paramref name="key"/> is at <paramref name="current"/>: trust a copy of that version again, drop an older one.</summary>
     /// <returns>True if the copy was kept.</returns>
     public bool Confirm(string key, CacheVersion current, long epoch)
