@@ -1,0 +1,243 @@
+using OrleansCache.Grains.Interfaces;
+
+namespace OrleansCache.Client.Feeds;
+
+/// <summary>
+/// Resynchronization: a partition that may have missed an invalidation stops serving its entries, subscribes again
+/// under a new id, and revalidates what it held by batch version check; and the watchdog that finds silent feeds.
+/// </summary>
+internal sealed partial class InvalidationConsumer
+{
+    /// <summary>
+    /// Stops serving the partition's entries now, then (in the background) subscribes again and revalidates them; if
+    /// a round is running, it runs once more after it.
+    /// </summary>
+    private void Resync(PartitionFeedState state, string reason)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        lock (state.Lock)
+        {
+            if (state.Live)
+            {
+                state.Live = false;
+                state.Subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            // A reason already pending stays: it is what will be reported and counted.
+            state.PendingReason ??= reason;
+        }
+
+        // The entries stop being served now, before anything is sent, also when a round is running already (its
+        // revalidation began before this problem and cannot vouch for the entries any more); revalidation confirms
+        // the current ones.
+        if (reason != "start")
+        {
+            _near.Distrust(state.Partition);
+        }
+
+        lock (state.Lock)
+        {
+            if (state.Resyncing)
+            {
+                return;
+            }
+
+            state.Resyncing = true;
+        }
+
+        _ = Task.Run(() => RunResyncsAsync(state));
+    }
+
+    private async Task RunResyncsAsync(PartitionFeedState state)
+    {
+        while (true)
+        {
+            string reason;
+            lock (state.Lock)
+            {
+                if (state.PendingReason is null || _stopping.IsCancellationRequested)
+                {
+                    state.Resyncing = false;
+                    return;
+                }
+
+                reason = state.PendingReason;
+                state.PendingReason = null;
+            }
+
+            try
+            {
+                await ResyncOnceAsync(state, reason).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                lock (state.Lock)
+                {
+                    state.Resyncing = false;
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task ResyncOnceAsync(PartitionFeedState state, string reason)
+    {
+        _metrics.Resync(reason);
+        if (reason == "start")
+        {
+            // Nothing is held yet, and a read that began meanwhile waits for this subscription and registers it: its
+            // fill must not be voided.
+            await SubscribeAsync(state).ConfigureAwait(false);
+            return;
+        }
+
+        var (trustEpoch, entries) = _near.Distrust(state.Partition);
+        if (reason == "tracking_limit")
+        {
+            // The feed keeps only so many keys per subscriber: registering all of them again under the next
+            // subscription would end it again. The partition starts over instead; reads register what is used.
+            _near.DropPartition(state.Partition);
+            entries = [];
+        }
+
+        var subscription = await SubscribeAsync(state).ConfigureAwait(false);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        int kept = 0, dropped = 0;
+        try
+        {
+            var coordinator = _grains.GetGrain<ICacheCoordinatorGrain>(0);
+            foreach (var batch in entries.Chunk(_options.RevalidationBatchSize))
+            {
+                _stopping.Token.ThrowIfCancellationRequested();
+                var keys = batch.Select(e => e.Key).ToArray();
+                var versions = await coordinator.CheckVersionsAsync(keys, subscription).WaitAsync(_options.RetryTimeout, _real, _stopping.Token).ConfigureAwait(false);
+                for (var i = 0; i < keys.Length; i++)
+                {
+                    if (_near.Confirm(keys[i], versions[i], trustEpoch))
+                    {
+                        kept++;
+                    }
+                    else
+                    {
+                        dropped++;
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            // What was not confirmed stays unserved (read from the cluster); the partition tries again.
+            LogRevalidationFailed(_logger, state.Partition, reason, ex.Message);
+            Resync(state, "revalidation_failed");
+            return;
+        }
+
+        if (!_near.IsTrustEpoch(state.Partition, trustEpoch))
+        {
+            // A newer problem distrusted the partition while this round ran: its confirmations did not count, and the
+            // round that follows revalidates and reports.
+            return;
+        }
+
+        _metrics.Revalidated(kept, dropped);
+        LogRevalidated(_logger, state.Partition, reason, kept, dropped);
+        Revalidated?.Invoke(state.Partition, kept, dropped);
+    }
+
+    /// <summary>Subscribes under a new id until the feed answers; then the partition is live.</summary>
+    private async Task<Guid> SubscribeAsync(PartitionFeedState state)
+    {
+        var feed = _grains.GetGrain<IInvalidationFeedGrain>(state.Partition);
+        Guid previous;
+        var subscription = Guid.NewGuid();
+        lock (state.Lock)
+        {
+            previous = state.Subscription;
+            state.Reset(subscription);
+        }
+
+        if (previous != Guid.Empty)
+        {
+            // Best effort: a feed that still has it also lets it go when this client declines its next batch.
+            _ = feed.UnsubscribeAsync(previous).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+        }
+
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            _stopping.Token.ThrowIfCancellationRequested();
+            try
+            {
+                var position = await feed.SubscribeAsync(Reference(), new FeedSubscription(subscription, [.. _options.BroadcastPrefixes]))
+                    .WaitAsync(_options.RetryTimeout, _real, _stopping.Token).ConfigureAwait(false);
+                lock (state.Lock)
+                {
+                    if (state.Subscription != subscription)
+                    {
+                        return subscription;
+                    }
+
+                    if (state.Epoch != 0 && state.Epoch != position.Epoch)
+                    {
+                        // A batch from another activation of the feed arrived first: this subscription is already stale.
+                        state.PendingReason ??= "new_epoch";
+                    }
+
+                    state.Epoch = position.Epoch;
+                    state.LastHeard = _real.GetTimestamp();
+                    state.Live = true;
+                    state.Subscribed.TrySetResult();
+                }
+
+                return subscription;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+            {
+                LogSubscribeFailed(_logger, state.Partition, ex.Message);
+                await Task.Delay(delay, _real, _stopping.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Resynchronizes a partition whose feed has been silent for the silence timeout, or which has been missing a batch
+    /// (one a later batch or heartbeat shows was sent) for longer than batches are ever reordered.
+    /// </summary>
+    private void CheckFeeds()
+    {
+        var now = _real.GetTimestamp();
+        foreach (var state in _partitions)
+        {
+            string? problem = null;
+            long missing = 0;
+            lock (state.Lock)
+            {
+                if (state.Live && _real.GetElapsedTime(state.LastHeard, now) > _options.FeedSilenceTimeout)
+                {
+                    problem = "silence";
+                }
+                else if (state.Live && state.MissingSince != 0 && _real.GetElapsedTime(state.MissingSince, now) > _options.FeedReorderWindow)
+                {
+                    problem = "gap";
+                    missing = state.NextSequence;
+                }
+            }
+
+            if (problem is not null)
+            {
+                LogMissed(_logger, state.Partition, problem, missing);
+                Resync(state, problem);
+            }
+        }
+    }
+}
