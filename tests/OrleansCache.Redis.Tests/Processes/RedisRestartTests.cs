@@ -99,28 +99,37 @@ public sealed class RedisRestartTests
     {
         for (var attempt = 1; ; attempt++)
         {
-            await Eventually.TrueAsync(
-                () => cluster.Silos.All(s => Count(s, "resynchronized") >= 1 && Count(s, "resynchronized") + Count(s, "could not invalidate") == Count(s, "may have been lost")),
-                "every silo's bridge to finish resynchronizing",
-                SiloProcessCluster.Timeout,
-                Token);
-            var started = cluster.Silos.Sum(s => Count(s, "may have been lost"));
+            try
+            {
+                await Eventually.TrueAsync(
+                    () => cluster.Silos.All(s => Count(s, "[5208]") >= 1 && Count(s, "[5208]") + Count(s, "[5205]") == Count(s, "[5204]")),
+                    "every silo's bridge to finish resynchronizing",
+                    SiloProcessCluster.Timeout,
+                    Token);
+            }
+            catch (TimeoutException ex)
+            {
+                var lines = cluster.Silos.SelectMany(s => s.Process.Output.Where(l => l.Contains("Redis bridge", StringComparison.Ordinal)).Select(l => $"{s.SiloPort}: {l}"));
+                throw new TimeoutException($"{ex.Message} The silos' bridge lines:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}", ex);
+            }
+            var started = cluster.Silos.Sum(s => Count(s, "[5204]"));
             try
             {
                 await step();
             }
-            catch (TimeoutException) when (attempt < 3 && cluster.Silos.Sum(s => Count(s, "may have been lost")) != started)
+            catch (TimeoutException) when (attempt < 3 && cluster.Silos.Sum(s => Count(s, "[5204]")) != started)
             {
                 continue;
             }
 
-            if (cluster.Silos.Sum(s => Count(s, "may have been lost")) == started || attempt == 3)
+            if (cluster.Silos.Sum(s => Count(s, "[5204]")) == started || attempt == 3)
             {
                 return;
             }
         }
     }
 
+    /// <summary>How many times the silo logged the bridge event (its console log shows event ids as <c>[5204]</c>).</summary>
     private static int Count(ClusterSilo silo, string bridgeEvent) =>
         silo.Process.Output.Count(l => l.Contains("Redis bridge", StringComparison.Ordinal) && l.Contains(bridgeEvent, StringComparison.Ordinal));
 }
