@@ -172,13 +172,15 @@ internal sealed partial class InvalidationConsumer
         }
 
         var delay = TimeSpan.FromMilliseconds(50);
+        var attemptTimeout = SubscribeAttemptTimeout < _options.RetryTimeout ? SubscribeAttemptTimeout : _options.RetryTimeout;
         while (true)
         {
             _stopping.Token.ThrowIfCancellationRequested();
+            Task<FeedPosition>? attempt = null;
             try
             {
-                var position = await feed.SubscribeAsync(Reference(), new FeedSubscription(subscription, [.. _options.BroadcastPrefixes]))
-                    .WaitAsync(_options.RetryTimeout, _real, _stopping.Token).ConfigureAwait(false);
+                attempt = feed.SubscribeAsync(Reference(), new FeedSubscription(subscription, [.. _options.BroadcastPrefixes]));
+                var position = await attempt.WaitAsync(attemptTimeout, _real, _stopping.Token).ConfigureAwait(false);
                 lock (state.Lock)
                 {
                     if (state.Subscription != subscription)
@@ -202,6 +204,8 @@ internal sealed partial class InvalidationConsumer
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
+                // An attempt given up on may still fail later: observe it.
+                _ = attempt?.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
                 LogSubscribeFailed(_logger, state.Partition, ex.Message);
                 await Task.Delay(delay, _real, _stopping.Token).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));

@@ -27,6 +27,14 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long one subscribe may go unanswered before it is sent again under the same id (which the feed treats as
+    /// the same subscription). Right after a silo crashes, a call can go unanswered until the response timeout (10 s)
+    /// although the feed is alive; sent again, it takes the cluster's healed path, so a partition is not left
+    /// unserved for the whole timeout.
+    /// </summary>
+    private static readonly TimeSpan SubscribeAttemptTimeout = TimeSpan.FromSeconds(2);
+
     private readonly IGrainFactory _grains;
     private readonly OrleansCacheClientOptions _options;
     private readonly NearCache _near;
