@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using OrleansCache.Client;
 
 namespace OrleansCache.Benchmarks.Infrastructure;
 
@@ -13,6 +14,7 @@ internal sealed class DeliveryTracker
     private readonly int[] _arrived;
     private readonly int _count;
     private readonly int _warmup;
+    private int _resyncs;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _remaining;
 
@@ -56,6 +58,23 @@ internal sealed class DeliveryTracker
             _done.TrySetResult();
         }
     }
+
+    /// <summary>How many resynchronizations the listened-to caches reported (each may have dropped arrivals).</summary>
+    public int Resyncs => Volatile.Read(ref _resyncs);
+
+    /// <summary>Counts <paramref name="cache"/>'s invalidations of keys under <paramref name="prefix"/> as arrivals at <paramref name="receiver"/>, and its resyncs.</summary>
+    public void Listen(int receiver, IOrleansCache cache, string prefix) =>
+        cache.Invalidated += (_, e) =>
+        {
+            if (e.Kind == CacheInvalidationKind.Resync)
+            {
+                Interlocked.Increment(ref _resyncs);
+            }
+            else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                Arrived(receiver, key);
+            }
+        };
 
     /// <summary>An arrival named by a key or channel message ending in <c>:{index}</c> (others are ignored).</summary>
     public void Arrived(int receiver, string? key)

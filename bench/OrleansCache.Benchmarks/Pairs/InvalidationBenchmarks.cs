@@ -149,21 +149,9 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
 
             var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
-            var resyncs = 0;
             for (var c = 0; c < clients.Count; c++)
             {
-                var receiver = c;
-                clients[c].Cache.Invalidated += (_, e) =>
-                {
-                    if (e.Kind == CacheInvalidationKind.Resync)
-                    {
-                        Interlocked.Increment(ref resyncs);
-                    }
-                    else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
-                    {
-                        tracker.Arrived(receiver, key);
-                    }
-                };
+                tracker.Listen(c, clients[c].Cache, prefix);
             }
 
             var acknowledged = new LatencyRecorder();
@@ -186,7 +174,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 log.WriteLine($"  ours: {missing} arrivals missing; resyncs started: {(reasons.Length > 0 ? reasons : "none")}");
             }
 
-            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, Math.Max(resyncs, (int)lag.Resyncs.Values.Sum()), cpu);
+            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, Math.Max(tracker.Resyncs, (int)lag.Resyncs.Values.Sum()), cpu);
         }
         finally
         {
@@ -251,28 +239,16 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
                 await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
             var tracker = new DeliveryTracker(invalidations, receivers, warmup: 0);
-            var resyncs = 0;
             for (var c = 0; c < clients.Count; c++)
             {
-                var receiver = c;
-                clients[c].Cache.Invalidated += (_, e) =>
-                {
-                    if (e.Kind == CacheInvalidationKind.Resync)
-                    {
-                        Interlocked.Increment(ref resyncs);
-                    }
-                    else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
-                    {
-                        tracker.Arrived(receiver, key);
-                    }
-                };
+                tracker.Listen(c, clients[c].Cache, prefix);
             }
 
             var start = Stopwatch.GetTimestamp();
             await Measure.InFlightAsync(invalidations, 64, i => writer.Cache.InvalidateAsync(keys[i], cancellationToken));
             var missing = await tracker.WaitAsync(DeliveryTimeout);
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            return new Delivered(invalidations / seconds, missing, resyncs);
+            return new Delivered(invalidations / seconds, missing, tracker.Resyncs);
         }
         finally
         {
