@@ -27,20 +27,22 @@ internal sealed partial class InvalidationConsumer
                 state.Subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
-            // A reason already pending stays: it is what will be reported and counted.
-            state.PendingReason ??= reason;
-        }
+            // A reason already pending stays (it is what will be reported and counted), unless it is the first
+            // subscription's, which revalidates nothing.
+            if (state.PendingReason is null or "start")
+            {
+                state.PendingReason = reason;
+            }
 
-        // The entries stop being served now, before anything is sent, also when a round is running already (its
-        // revalidation began before this problem and cannot vouch for the entries any more); revalidation confirms
-        // the current ones.
-        if (reason != "start")
-        {
-            _near.Distrust(state.Partition);
-        }
+            // The entries stop being served now, before anything is sent, also when a round is running already (its
+            // revalidation began before this problem and cannot vouch for the entries any more); revalidation confirms
+            // the current ones. Under the lock that sets the pending reason: a round that takes the reason must come
+            // after this distrust, or its confirmations would not count and no round would follow to make them.
+            if (reason != "start")
+            {
+                _near.Distrust(state.Partition);
+            }
 
-        lock (state.Lock)
-        {
             if (state.Resyncing)
             {
                 return;
@@ -57,6 +59,7 @@ internal sealed partial class InvalidationConsumer
         while (true)
         {
             string reason;
+            (long TrustEpoch, List<KeyValuePair<string, CacheVersion>> Entries) distrusted = default;
             lock (state.Lock)
             {
                 if (state.PendingReason is null || _stopping.IsCancellationRequested)
@@ -67,11 +70,18 @@ internal sealed partial class InvalidationConsumer
 
                 reason = state.PendingReason;
                 state.PendingReason = null;
+
+                // The trust epoch this round confirms under; any later problem distrusts again and leaves a reason for
+                // the next round.
+                if (reason != "start")
+                {
+                    distrusted = _near.Distrust(state.Partition);
+                }
             }
 
             try
             {
-                await ResyncOnceAsync(state, reason).ConfigureAwait(false);
+                await ResyncOnceAsync(state, reason, distrusted.TrustEpoch, distrusted.Entries ?? []).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -85,7 +95,7 @@ internal sealed partial class InvalidationConsumer
         }
     }
 
-    private async Task ResyncOnceAsync(PartitionFeedState state, string reason)
+    private async Task ResyncOnceAsync(PartitionFeedState state, string reason, long trustEpoch, List<KeyValuePair<string, CacheVersion>> entries)
     {
         _metrics.Resync(reason);
         if (reason == "start")
@@ -96,7 +106,6 @@ internal sealed partial class InvalidationConsumer
             return;
         }
 
-        var (trustEpoch, entries) = _near.Distrust(state.Partition);
         if (reason == "tracking_limit")
         {
             // The feed keeps only so many keys per subscriber: registering all of them again under the next
