@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using OrleansCache.TestSupport.Processes;
 
 namespace OrleansCache.Redis.Tests;
 
@@ -8,19 +9,7 @@ internal static class Interop
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The source folder (where scripts/test.sh installed node_modules), found from the test binaries.</summary>
-    private static string Folder
-    {
-        get
-        {
-            var root = new DirectoryInfo(AppContext.BaseDirectory);
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "OrleansCache.sln")))
-            {
-                root = root.Parent;
-            }
-
-            return Path.Combine(root?.FullName ?? throw new InvalidOperationException("The repository root was not found."), "tests", "OrleansCache.Redis.Tests", "Interop");
-        }
-    }
+    private static string Folder => Path.Combine(BuiltAssemblies.RepositoryRoot(), "tests", "OrleansCache.Redis.Tests", "Interop");
 
     /// <summary>Runs a command to completion and returns its output; fails the test on a non-zero exit.</summary>
     public static async Task<string> RunAsync(string program, params string[] args)

@@ -142,11 +142,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         try
         {
             await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
-            var keys = Enumerable.Range(0, writes).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-
-            // Activate every key's grain first: the timed writes measure a write to a live entry, not an activation.
-            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
-                await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
+            var keys = await ActivatedKeysAsync(writer, prefix, writes, cancellationToken);
 
             var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
             for (var c = 0; c < clients.Count; c++)
@@ -229,15 +225,25 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         }
     }
 
+    /// <summary>
+    /// The keys <c>{prefix}0</c>.. with their grains activated, so that timed writes measure a write to a live entry,
+    /// not an activation.
+    /// </summary>
+    private static async Task<string[]> ActivatedKeysAsync(BenchClient writer, string prefix, int count, CancellationToken cancellationToken)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
+            await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
+        return keys;
+    }
+
     private async Task<Delivered> OursThroughputAsync(int receivers, int invalidations, string prefix, CancellationToken cancellationToken)
     {
         var clients = await BroadcastClientsAsync(receivers, prefix, cancellationToken);
         try
         {
             await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
-            var keys = Enumerable.Range(0, invalidations).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
-                await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
+            var keys = await ActivatedKeysAsync(writer, prefix, invalidations, cancellationToken);
             var tracker = new DeliveryTracker(invalidations, receivers, warmup: 0);
             for (var c = 0; c < clients.Count; c++)
             {

@@ -1,10 +1,10 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansCache.Redis.Bridge;
+using OrleansCache.Redis.Tests.Processes;
 using Xunit;
 
 namespace OrleansCache.Redis.Tests.Options;
@@ -13,12 +13,12 @@ namespace OrleansCache.Redis.Tests.Options;
 /// Every bridge setting comes from configuration alone: the README's flags, the same as environment variables and as
 /// JSON, through the very registration a silo uses; and unusable settings stop the silo with one line each.
 /// </summary>
-public sealed partial class RedisBridgeConfigurationTests
+public sealed class RedisBridgeConfigurationTests
 {
     [Fact]
     public void ReadmeFlags_ConfigureTheBridge_AsTheCommandLineWould()
     {
-        var args = ReadmeFlags();
+        var args = ReadmeBridgeFlags.Read();
 
         using var host = BuildSilo(c => c.AddCommandLine(args));
 
@@ -29,7 +29,7 @@ public sealed partial class RedisBridgeConfigurationTests
     public void ReadmeFlags_AsEnvironmentVariables_ConfigureTheBridge()
     {
         var prefix = $"OCTEST{Guid.NewGuid():N}_";
-        var variables = ReadmeFlags().Select(a => a[2..].Split('=', 2)).Select(kv => (Name: prefix + kv[0].Replace(":", "__", StringComparison.Ordinal), Value: kv[1])).ToList();
+        var variables = ReadmeBridgeFlags.Read().Select(a => a[2..].Split('=', 2)).Select(kv => (Name: prefix + kv[0].Replace(":", "__", StringComparison.Ordinal), Value: kv[1])).ToList();
         try
         {
             variables.ForEach(v => Environment.SetEnvironmentVariable(v.Name, v.Value));
@@ -142,27 +142,4 @@ public sealed partial class RedisBridgeConfigurationTests
             .AddOrleansCache(cache => cache.UseRedisStorage().AddRedisInvalidationBridge()));
         return builder.Build();
     }
-
-    /// <summary>The flags in the README's bridge example, as the shell would split them.</summary>
-    private static string[] ReadmeFlags()
-    {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var block = FlagsBlock().Match(readme);
-        Assert.True(block.Success, "README.md has no redis-bridge-flags block");
-        return block.Groups["flags"].Value.Split([' ', '\n', '\\'], StringSplitOptions.RemoveEmptyEntries);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Directory.Packages.props")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("The repository root was not found above the test binaries.");
-    }
-
-    [GeneratedRegex(@"<!-- redis-bridge-flags[^>]*-->\s*```bash\n(?<flags>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex FlagsBlock();
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using OrleansCache.TestSupport.Processes;
 
 namespace OrleansCache.Redis.Tests.Processes;
 
@@ -44,13 +45,7 @@ internal static partial class ReadmeBridgeFlags
     /// <summary>The flags of the README's block, unchanged.</summary>
     public static string[] Read()
     {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "README.md")))
-        {
-            folder = folder.Parent;
-        }
-
-        var readme = File.ReadAllText(Path.Combine(folder?.FullName ?? throw new InvalidOperationException("README.md was not found above the test binaries."), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(BuiltAssemblies.RepositoryRoot(), "README.md"));
         var block = Block().Match(readme);
         if (!block.Success)
         {

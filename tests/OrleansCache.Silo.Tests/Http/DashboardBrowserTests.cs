@@ -55,24 +55,13 @@ public sealed class DashboardBrowserTests
             }
 
             var screenshot = await browser.ScreenshotAsync(ct);
-            await File.WriteAllBytesAsync(Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), screenshot, ct);
+            await File.WriteAllBytesAsync(Path.Combine(BuiltAssemblies.RepositoryRoot(), "docs", "dashboard.png"), screenshot, ct);
         }
         finally
         {
             await reader.StopQuietlyAsync();
             await client.StopQuietlyAsync();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "OrleansCache.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("The repository root was not found.");
     }
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
