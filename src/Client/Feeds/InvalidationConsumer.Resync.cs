@@ -92,6 +92,18 @@ internal sealed partial class InvalidationConsumer
 
                 return;
             }
+            catch (Exception ex)
+            {
+                // Whatever failed, the loop must go on: a round that ended by an exception would otherwise leave the
+                // partition resyncing for good, its entries distrusted and never revalidated.
+                LogRevalidationFailed(_logger, state.Partition, reason, ex.Message);
+                lock (state.Lock)
+                {
+                    state.PendingReason ??= "revalidation_failed";
+                }
+
+                await Task.Delay(MaxRetryDelay, _real).ConfigureAwait(false);
+            }
         }
     }
 
@@ -176,8 +188,16 @@ internal sealed partial class InvalidationConsumer
 
         if (previous != Guid.Empty)
         {
-            // Best effort: a feed that still has it also lets it go when this client declines its next batch.
-            _ = feed.UnsubscribeAsync(previous).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            // Best effort: a feed that still has it also lets it go when this client declines its next batch. A call
+            // can also fail as it is made (the client has no gateway): that must not end the round.
+            try
+            {
+                _ = feed.UnsubscribeAsync(previous).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSubscribeFailed(_logger, state.Partition, ex.Message);
+            }
         }
 
         var delay = TimeSpan.FromMilliseconds(50);
