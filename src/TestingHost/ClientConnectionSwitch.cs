@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Connections;
 
 namespace OrleansCache.TestingHost;
@@ -18,11 +19,14 @@ internal sealed class ClientConnectionSwitch
     private readonly HashSet<ConnectionContext> _open = [];
     private bool _cut;
 
+    // Set by a partial restore: the one gateway the client may reach; null when all may be reached.
+    private IPEndPoint? _onlyReachable;
+
     public ConnectionDelegate Use(ConnectionDelegate next) => async context =>
     {
         lock (_lock)
         {
-            if (_cut)
+            if (_cut || (_onlyReachable is { } only && !IsEndPoint(context.RemoteEndPoint, only)))
             {
                 throw new ConnectionAbortedException("The test cut this client off from the cluster.");
             }
@@ -58,11 +62,25 @@ internal sealed class ClientConnectionSwitch
         }
     }
 
-    public void Restore()
+    /// <summary>Lets connections through again: to every gateway, or only to <paramref name="onlyTo"/>.</summary>
+    public void Restore(IPEndPoint? onlyTo = null)
     {
         lock (_lock)
         {
             _cut = false;
+            _onlyReachable = onlyTo;
+        }
+    }
+
+    private static bool IsEndPoint(EndPoint? candidate, IPEndPoint endPoint) =>
+        candidate is IPEndPoint ip && ip.Port == endPoint.Port && ip.Address.MapToIPv4().Equals(endPoint.Address.MapToIPv4());
+
+    /// <summary>The gateways this client has a connection to now.</summary>
+    public IReadOnlyCollection<EndPoint> ConnectedGateways()
+    {
+        lock (_lock)
+        {
+            return [.. _open.Select(c => c.RemoteEndPoint).OfType<EndPoint>().Distinct()];
         }
     }
 }

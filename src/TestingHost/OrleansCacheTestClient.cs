@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.TestingHost;
 using OrleansCache.Client;
 using OrleansCache.Client.Caching;
 
@@ -44,6 +45,19 @@ public sealed class OrleansCacheTestClient : IAsyncDisposable
 
     /// <summary>Lets this client connect again; it reconnects by itself.</summary>
     public void RestoreConnection() => _connection.Restore();
+
+    /// <summary>
+    /// Lets this client connect again, but only through <paramref name="silo"/>'s gateway: connections to the others
+    /// keep failing, as if only that one could be reached.
+    /// </summary>
+    public void RestoreConnectionOnlyTo(SiloHandle silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        _connection.Restore(silo.GatewayAddress.Endpoint);
+    }
+
+    /// <summary>The gateways (their endpoints) this client is connected to now.</summary>
+    public IReadOnlyCollection<System.Net.EndPoint> ConnectedGateways => _connection.ConnectedGateways();
 
     /// <summary>Stops the client gracefully: it unsubscribes from the feeds and closes its connections.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)

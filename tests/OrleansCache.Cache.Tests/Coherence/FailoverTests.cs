@@ -1,6 +1,7 @@
 using OrleansCache.TestSupport.Waiting;
 using OrleansCache.Cache.Tests.Infrastructure;
 using OrleansCache.Grains.Interfaces;
+using Orleans.Hosting;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Coherence;
@@ -62,7 +63,9 @@ public sealed class FailoverTests
         // Partitions revalidate independently: until each is done, its keys are held but not served. A version check sent
         // as the connection came back may wait out the client's response timeout (10 s) before the partition tries
         // again, so recovery is allowed a multiple of that on a loaded machine; what is checked is what is kept and
-        // dropped, and that it happens at all (a partition once stayed unserved for good: see the resync loop).
+        // dropped, and that it happens at all. This test found two ways a partition stayed unserved: a resync round that
+        // ended by an exception (see the resync loop), and replies held for a minute by a gateway the client did not
+        // reconnect to (see FastFailureDetectionExtensions.ClientDropTimeout).
         Assert.All(keys.Take(5), k => Assert.False(reader.Serves(k), $"{k} changed and must not be served."));
         var recovery = TimeSpan.FromSeconds(60);
         await Eventually.TrueAsync(() => keys.Skip(5).All(reader.Serves), "the unchanged keys are served again without a read", recovery, TestContext.Current.CancellationToken);
@@ -77,5 +80,34 @@ public sealed class FailoverTests
         await writer.SetAsync(keys[9], "v3", cancellationToken: TestContext.Current.CancellationToken);
         await watch.ForAsync(e => e.Target == keys[9] && e.Dropped == 1);
         Assert.Equal("v3", await reader.Cache.GetAsync<string>(keys[9], TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ClientBackThroughAnotherGateway_GetsRepliesFromEverySilo_WithinTheClientDropBound()
+    {
+        // Orleans hands a message for a client to the sending silo's own gateway first if that gateway still knows the
+        // client, even a reply meant for the gateway the client came back through; it holds it there until the client
+        // is dropped. With Orleans' default drop timeout (1 min) a partition whose feed lives on such a silo could not
+        // resubscribe for a minute; UseFastFailureDetection drops a disconnected client after 5 s (checked as often).
+        await using var cluster = await CacheClusters.StartAsync(silos: 3);
+        var token = TestContext.Current.CancellationToken;
+        var reader = await cluster.CreateClientAsync(cancellationToken: token);
+        await reader.WaitUntilSubscribedAsync();
+        await Eventually.TrueAsync(() => reader.ConnectedGateways.Count >= 2, "the client to be connected through at least two gateways", cancellationToken: token);
+        var connected = cluster.Silos.Where(s => reader.ConnectedGateways.Any(g => g.ToString() == s.GatewayAddress.Endpoint.ToString())).ToList();
+        Assert.True(connected.Count >= 2, "the client's gateways are the silos' gateways");
+        var comeBackThrough = connected[0];
+        var elsewhere = cluster.KeyOwnedBy(connected[1]);
+        await cluster.Cache.SetAsync(elsewhere, "kept", cancellationToken: token);
+        Assert.Equal("kept", await reader.Cache.GetAsync<string>(elsewhere, token));
+
+        reader.CutConnection();
+        await Eventually.TrueAsync(() => !reader.Serves(elsewhere), "the cut-off client to stop serving", cancellationToken: token);
+        reader.RestoreConnectionOnlyTo(comeBackThrough);
+
+        // The key's partition resubscribes and revalidates through a feed on the other silo, whose gateway still knew
+        // the client: its replies must arrive well within Orleans' default minute.
+        var bound = FastFailureDetectionExtensions.ClientDropTimeout * 2 + TimeSpan.FromSeconds(25);
+        await Eventually.TrueAsync(() => reader.Serves(elsewhere), "the key owned elsewhere is served again without a read", bound, token);
     }
 }
