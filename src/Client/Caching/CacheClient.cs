@@ -214,6 +214,13 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
     /// <summary>Subscribes to the partition feeds now rather than on first use (the client or silo became active).</summary>
     public void Start() => _feeds.Start();
 
+    /// <summary>
+    /// Ends the feed subscriptions (the client or silo is stopping and can still reach the feeds). Reads and writes
+    /// after this go to the cluster and are not cached.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken) =>
+        await _feeds.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+
     public async ValueTask DisposeAsync()
     {
         await _feeds.DisposeAsync().ConfigureAwait(false);

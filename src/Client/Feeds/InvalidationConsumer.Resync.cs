@@ -96,7 +96,7 @@ internal sealed partial class InvalidationConsumer
             {
                 // Whatever failed, the loop must go on: a round that ended by an exception would otherwise leave the
                 // partition resyncing for good, its entries distrusted and never revalidated.
-                LogRevalidationFailed(_logger, state.Partition, reason, ex.Message);
+                LogRevalidationFailed(_logger, _name, state.Partition, reason, ex.Message);
                 lock (state.Lock)
                 {
                     state.PendingReason ??= "revalidation_failed";
@@ -110,11 +110,12 @@ internal sealed partial class InvalidationConsumer
     private async Task ResyncOnceAsync(PartitionFeedState state, string reason, long trustEpoch, List<KeyValuePair<string, CacheVersion>> entries)
     {
         _metrics.Resync(reason);
+        LogResyncing(_logger, _name, state.Partition, reason, entries.Count);
         if (reason == "start")
         {
             // Nothing is held yet, and a read that began meanwhile waits for this subscription and registers it: its
             // fill must not be voided.
-            await SubscribeAsync(state).ConfigureAwait(false);
+            await SubscribeAsync(state, reason).ConfigureAwait(false);
             return;
         }
 
@@ -126,7 +127,7 @@ internal sealed partial class InvalidationConsumer
             entries = [];
         }
 
-        var subscription = await SubscribeAsync(state).ConfigureAwait(false);
+        var subscription = await SubscribeAsync(state, reason).ConfigureAwait(false);
         if (entries.Count == 0)
         {
             return;
@@ -157,7 +158,7 @@ internal sealed partial class InvalidationConsumer
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             // What was not confirmed stays unserved (read from the cluster); the partition tries again.
-            LogRevalidationFailed(_logger, state.Partition, reason, ex.Message);
+            LogRevalidationFailed(_logger, _name, state.Partition, reason, ex.Message);
             Resync(state, "revalidation_failed");
             return;
         }
@@ -170,12 +171,12 @@ internal sealed partial class InvalidationConsumer
         }
 
         _metrics.Revalidated(kept, dropped);
-        LogRevalidated(_logger, state.Partition, reason, kept, dropped);
+        LogRevalidated(_logger, _name, state.Partition, reason, kept, dropped);
         Revalidated?.Invoke(state.Partition, kept, dropped);
     }
 
     /// <summary>Subscribes under a new id until the feed answers; then the partition is live.</summary>
-    private async Task<Guid> SubscribeAsync(PartitionFeedState state)
+    private async Task<Guid> SubscribeAsync(PartitionFeedState state, string reason)
     {
         var feed = _grains.GetGrain<IInvalidationFeedGrain>(state.Partition);
         Guid previous;
@@ -196,7 +197,7 @@ internal sealed partial class InvalidationConsumer
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogSubscribeFailed(_logger, state.Partition, ex.Message);
+                LogSubscribeFailed(_logger, _name, state.Partition, ex.Message);
             }
         }
 
@@ -229,13 +230,14 @@ internal sealed partial class InvalidationConsumer
                     state.Subscribed.TrySetResult();
                 }
 
+                LogSubscribed(_logger, _name, state.Partition, subscription, position.Epoch, reason);
                 return subscription;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
                 // An attempt given up on may still fail later: observe it.
                 _ = attempt?.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-                LogSubscribeFailed(_logger, state.Partition, ex.Message);
+                LogSubscribeFailed(_logger, _name, state.Partition, ex.Message);
                 await Task.Delay(delay, _real, _stopping.Token).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, delay.Ticks * 2));
             }
@@ -268,7 +270,7 @@ internal sealed partial class InvalidationConsumer
 
             if (problem is not null)
             {
-                LogMissed(_logger, state.Partition, problem, missing);
+                LogMissed(_logger, _name, state.Partition, problem, missing);
                 Resync(state, problem);
             }
         }

@@ -45,6 +45,9 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
     /// <summary>Real time for waiting, retrying and the silence watchdog: a test's fake cache clock must not stall them.</summary>
     private readonly TimeProvider _real = TimeProvider.System;
     private readonly ILogger _logger;
+
+    /// <summary>Tells this client's log entries from another's (tests and applications may run several in one process).</summary>
+    private readonly string _name = Guid.NewGuid().ToString("N")[..8];
     private readonly Action<Invalidation> _apply;
     private readonly PartitionFeedState[] _partitions;
     private readonly RecentOperations _broadOperations = new(capacity: 4096);
@@ -170,7 +173,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
     {
         if (delivery is null || (uint)delivery.Partition >= CachePartitions.Count)
         {
-            LogMalformedDelivery(_logger);
+            LogMalformedDelivery(_logger, _name);
             return -1;
         }
 
@@ -250,10 +253,10 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         {
             if (malformed)
             {
-                LogMalformedDelivery(_logger);
+                LogMalformedDelivery(_logger, _name);
             }
 
-            LogMissed(_logger, delivery.Partition, problem, delivery.Sequence);
+            LogMissed(_logger, _name, delivery.Partition, problem, delivery.Sequence);
             Resync(state, problem);
         }
 
@@ -290,7 +293,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogUnsubscribeFailed(_logger, ex.Message);
+            LogUnsubscribeFailed(_logger, _name, ex.Message);
         }
 
         if (_reference is not null)
@@ -305,7 +308,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
             }
         }
 
-        _stopping.Dispose();
+        // _stopping is not disposed: rounds still winding down read its token, and it holds no timer.
     }
 
     private IInvalidationObserver Reference() => _reference ??= _grains.CreateObjectReference<IInvalidationObserver>(_observer);
