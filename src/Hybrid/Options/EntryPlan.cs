@@ -24,9 +24,9 @@ internal sealed record EntryPlan(CacheWriteOptions Write, NearCachePolicy Near, 
     public bool UsesLease => !Has(HybridCacheEntryFlags.DisableDistributedCacheRead | HybridCacheEntryFlags.DisableDistributedCacheWrite | HybridCacheEntryFlags.DisableUnderlyingData);
 
     /// <summary>
-    /// The plan of a call. Per-call options replace the defaults as a whole, as in HybridCache: flags come from the
-    /// call's options if it has any; a call's <see cref="HybridCacheEntryOptions.Expiration"/> also sets its local
-    /// expiration unless that is given too.
+    /// The plan of a call, with HybridCache's precedence: each of flags and expiration comes from the call's options if
+    /// they set it, else from the defaults; a call's <see cref="HybridCacheEntryOptions.Expiration"/> also sets its local
+    /// expiration unless that is given too. No local expiration: the near-cache's own limit (and the cluster TTL).
     /// </summary>
     /// <exception cref="ArgumentException">The key, a tag or an expiration is not accepted by OrleansCache.</exception>
     public static EntryPlan For(string key, HybridCacheEntryOptions? options, IEnumerable<string>? tags, HybridCacheEntryOptions? defaults, int maxKeyLength)
@@ -34,7 +34,7 @@ internal sealed record EntryPlan(CacheWriteOptions Write, NearCachePolicy Near, 
         CacheInputRules.ValidateKey(key, maxKeyLength);
         var flags = options?.Flags ?? defaults?.Flags ?? HybridCacheEntryFlags.None;
         var expiration = options?.Expiration ?? defaults?.Expiration ?? DefaultExpiration;
-        var local = options is not null ? options.LocalCacheExpiration ?? options.Expiration : defaults?.LocalCacheExpiration ?? defaults?.Expiration;
+        var local = (options is not null ? options.LocalCacheExpiration ?? options.Expiration : null) ?? defaults?.LocalCacheExpiration ?? defaults?.Expiration;
         if (local is { } l && l <= TimeSpan.Zero)
         {
             throw new ArgumentException("A local cache expiration must be positive; use HybridCacheEntryFlags.DisableLocalCacheWrite to keep no local copy.", nameof(options));

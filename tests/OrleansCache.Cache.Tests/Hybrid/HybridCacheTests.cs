@@ -168,12 +168,15 @@ public sealed class HybridCacheTests(HybridCluster fixture) : IClassFixture<Hybr
     {
         var withLocal = CacheClusters.Key("local");
         var withDefaults = CacheClusters.Key("local");
+        var withFlagsOnly = CacheClusters.Key("local");
         await fixture.HybridA.SetAsync(withLocal, "x", new HybridCacheEntryOptions { Expiration = TimeSpan.FromHours(1), LocalCacheExpiration = TimeSpan.FromSeconds(20) }, cancellationToken: Token);
         await fixture.HybridA.GetOrCreateAsync(withDefaults, _ => ValueTask.FromResult("y"), cancellationToken: Token);
+        await fixture.HybridA.GetOrCreateAsync(withFlagsOnly, _ => ValueTask.FromResult("z"), new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableCompression }, cancellationToken: Token);
 
         // The near-cache's own limit is 5 min; the entry's local expiration (or the default entry options') is shorter.
         Assert.InRange(LocalLifetimeLeft(withLocal), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20));
         Assert.InRange(LocalLifetimeLeft(withDefaults), TimeSpan.FromSeconds(30), HybridCluster.DefaultLocalExpiration);
+        Assert.InRange(LocalLifetimeLeft(withFlagsOnly), TimeSpan.FromSeconds(30), HybridCluster.DefaultLocalExpiration);
     }
 
     [Fact]
