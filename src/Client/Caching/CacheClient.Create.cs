@@ -18,16 +18,33 @@ internal sealed partial class CacheClient
         }
 
         _metrics.Miss();
+        var result = await GetOrCreateSharedAsync(
+            key,
+            async ct =>
+            {
+                var value = await factory(ct).ConfigureAwait(false);
+                return new CreatedValue(new TypedValue(typeof(T), value), Serialize(value));
+            },
+            write,
+            NearCachePolicy.Default,
+            cancellationToken).ConfigureAwait(false);
+        return result.Typed is { } typed && typed.Type == typeof(T) ? (T)typed.Value! : _serializer.Deserialize<T>(result.Bytes)!;
+    }
 
-        // One remote get-or-create per key at a time in this client: concurrent callers share it (10 clients with 100
-        // concurrent misses each make 10 grain calls, not 1,000). The first caller's factory is the one that runs.
-        var created = new Lazy<Task<CreatedValue>>(() => CreateSharedAsync(key, factory, write, cancellationToken));
+    /// <summary>
+    /// One remote get-or-create per key at a time in this client: concurrent callers share it (10 clients with 100
+    /// concurrent misses each make 10 grain calls, not 1,000). The first caller's factory (and near-cache policy) is the
+    /// one used.
+    /// </summary>
+    private async Task<CreatedValue> GetOrCreateSharedAsync(string key, Func<CancellationToken, Task<CreatedValue>> produce, CacheWriteOptions write, NearCachePolicy policy, CancellationToken cancellationToken)
+    {
+        var created = new Lazy<Task<CreatedValue>>(() => CreateThroughLeaseAsync(key, produce, write, policy, cancellationToken));
         var shared = _creates.GetOrAdd(key, created);
         if (ReferenceEquals(shared, created))
         {
             try
             {
-                return (T)(await shared.Value.ConfigureAwait(false)).Value!;
+                return await shared.Value.ConfigureAwait(false);
             }
             finally
             {
@@ -35,30 +52,24 @@ internal sealed partial class CacheClient
             }
         }
 
-        CreatedValue result;
         try
         {
-            result = await shared.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await shared.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not CacheFactoryException and not OperationCanceledException and not OrleansCacheException and not ArgumentException)
         {
             // This caller waited for another's factory, which threw: the documented outcome for waiters.
             throw new CacheFactoryException($"The value factory for '{key}' failed in the caller that filled it: {ex.GetType().Name}: {ex.Message}", ex);
         }
-
-        return result.Value is T typed ? typed : _serializer.Deserialize<T>(result.Bytes)!;
     }
 
-    private async Task<CreatedValue> CreateSharedAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken) =>
-        await CreateThroughLeaseAsync(key, factory, write, cancellationToken).ConfigureAwait(false);
-
-    private async Task<CreatedValue> CreateThroughLeaseAsync<T>(string key, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
+    private async Task<CreatedValue> CreateThroughLeaseAsync(string key, Func<CancellationToken, Task<CreatedValue>> produce, CacheWriteOptions write, NearCachePolicy policy, CancellationToken cancellationToken)
     {
         var grain = Entry(key);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var ticket = _near.BeginFill(key);
+            var ticket = BeginFill(key, policy);
             try
             {
                 var tracker = await TrackerAsync(ticket, cancellationToken).ConfigureAwait(false);
@@ -67,9 +78,9 @@ internal sealed partial class CacheClient
                 {
                     case LeaseOutcome.Hit:
                         CompleteFill(ticket, lease.Entry!);
-                        return new CreatedValue(_serializer.Deserialize<T>(lease.Entry!.Value), lease.Entry.Value!);
+                        return new CreatedValue(null, lease.Entry!.Value!);
                     case LeaseOutcome.Granted:
-                        return await FillAsync(grain, ticket, tracker, lease.LeaseId, factory, write, cancellationToken).ConfigureAwait(false);
+                        return await FillAsync(grain, ticket, tracker, lease.LeaseId, produce, write, cancellationToken).ConfigureAwait(false);
                     default:
                         _metrics.LeaseWait();
                         var wait = lease.Remaining < MaxFillWait ? lease.Remaining : MaxFillWait;
@@ -77,7 +88,7 @@ internal sealed partial class CacheClient
                         if (fill.Outcome == FillOutcome.Filled)
                         {
                             CompleteFill(ticket, fill.Entry!);
-                            return new CreatedValue(_serializer.Deserialize<T>(fill.Entry!.Value), fill.Entry.Value!);
+                            return new CreatedValue(null, fill.Entry!.Value!);
                         }
 
                         _near.AbandonFill(ticket);
@@ -98,15 +109,13 @@ internal sealed partial class CacheClient
         }
     }
 
-    private async Task<CreatedValue> FillAsync<T>(ICacheEntryGrain grain, FillTicket ticket, Guid tracker, Guid leaseId, Func<CancellationToken, Task<T>> factory, CacheWriteOptions write, CancellationToken cancellationToken)
+    private async Task<CreatedValue> FillAsync(ICacheEntryGrain grain, FillTicket ticket, Guid tracker, Guid leaseId, Func<CancellationToken, Task<CreatedValue>> produce, CacheWriteOptions write, CancellationToken cancellationToken)
     {
         _metrics.FactoryRun();
-        T value;
-        byte[] bytes;
+        CreatedValue created;
         try
         {
-            value = await factory(cancellationToken).ConfigureAwait(false);
-            bytes = Serialize(value);
+            created = await produce(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -123,7 +132,7 @@ internal sealed partial class CacheClient
             throw;
         }
 
-        var stored = await IdempotentAsync(() => grain.CompleteLeaseAsync(leaseId, bytes, write, tracker), cancellationToken).ConfigureAwait(false);
+        var stored = await IdempotentAsync(() => grain.CompleteLeaseAsync(leaseId, created.Bytes, write, tracker), cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             // The key was invalidated while the factory ran: the value is the caller's, not the cache's.
@@ -131,12 +140,15 @@ internal sealed partial class CacheClient
         }
         else
         {
-            CompleteFill(ticket, stored, new TypedValue(typeof(T), value));
+            CompleteFill(ticket, stored, created.Typed);
         }
 
-        return new CreatedValue(value, bytes);
+        return created;
     }
 
-    /// <summary>What a shared get-or-create produced: the value (typed for its first caller) and its bytes (for the others).</summary>
-    private sealed record CreatedValue(object? Value, byte[] Bytes);
+    /// <summary>
+    /// What a shared get-or-create produced: its bytes, and the value itself if this client's factory made it (callers
+    /// asking for its type share it; the others deserialize the bytes).
+    /// </summary>
+    private sealed record CreatedValue(TypedValue? Typed, byte[] Bytes);
 }

@@ -109,7 +109,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
         ValidateKey(key);
         var write = ToWriteOptions(options);
         var bytes = Serialize(value);
-        await SetBytesCoreAsync(key, bytes, write, new TypedValue(typeof(T), value), cancellationToken).ConfigureAwait(false);
+        await SetBytesCoreAsync(key, bytes, write, new TypedValue(typeof(T), value), NearCachePolicy.Default, cancellationToken).ConfigureAwait(false);
     }
 
     public Task RemoveAsync(string key, CancellationToken cancellationToken = default) => InvalidateAsync(key, cancellationToken);
@@ -208,7 +208,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(value);
         CheckSize(value);
-        return SetBytesCoreAsync(key, value, new CacheWriteOptions(ttl, []), null, cancellationToken);
+        return SetBytesCoreAsync(key, value, new CacheWriteOptions(ttl, []), null, NearCachePolicy.Default, cancellationToken);
     }
 
     /// <summary>Subscribes to the partition feeds now rather than on first use (the client or silo became active).</summary>
@@ -227,9 +227,9 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private async Task<CacheVersion> SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, CancellationToken cancellationToken)
+    private async Task<CacheVersion> SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, NearCachePolicy policy, CancellationToken cancellationToken)
     {
-        var ticket = _near.BeginFill(key);
+        var ticket = BeginFill(key, policy);
         try
         {
             var tracker = await TrackerAsync(ticket, cancellationToken).ConfigureAwait(false);
@@ -274,21 +274,31 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
 
     private void ValidateKey(string key, string paramName = "key") => CacheInputRules.ValidateKey(key, _options.MaxKeyLength, paramName);
 
-    private static CacheWriteOptions ToWriteOptions(CacheEntryOptions? options)
+    private static CacheWriteOptions ToWriteOptions(CacheEntryOptions? options) =>
+        options is null ? CacheWriteOptions.Default : CheckedWriteOptions(options.Ttl, options.Tags.ToArray(), nameof(options));
+
+    /// <summary>Write options whose time to live and tags were checked (<see cref="ArgumentException"/> otherwise).</summary>
+    internal static CacheWriteOptions CheckedWriteOptions(TimeSpan? ttl, string[] tags, string paramName)
     {
-        if (options is null)
+        if (ttl is { } t && t <= TimeSpan.Zero)
         {
-            return CacheWriteOptions.Default;
+            throw new ArgumentException("A time to live must be positive.", paramName);
         }
 
-        if (options.Ttl is { } ttl && ttl <= TimeSpan.Zero)
+        CacheInputRules.ValidateTags(tags, paramName);
+        return tags.Length == 0 && ttl is null ? CacheWriteOptions.Default : new CacheWriteOptions(ttl, tags);
+    }
+
+    /// <summary>Registers a fill that follows <paramref name="policy"/>: one that may not write is voided at once.</summary>
+    private FillTicket BeginFill(string key, NearCachePolicy policy)
+    {
+        var ticket = _near.BeginFill(key, policy.Ttl);
+        if (!policy.Write)
         {
-            throw new ArgumentException("A time to live must be positive.", nameof(options));
+            _near.VoidFill(ticket);
         }
 
-        var tags = options.Tags.ToArray();
-        CacheInputRules.ValidateTags(tags, nameof(options));
-        return new CacheWriteOptions(options.Ttl, tags);
+        return ticket;
     }
 
     /// <summary>Fills the near-cache from a remote result.</summary>

@@ -82,10 +82,13 @@ internal sealed class NearCache
     /// <summary>The entry whatever its trust or expiry (diagnostics and tests).</summary>
     public bool TryPeek(string key, out NearCacheEntry entry) => _entries.TryGetValue(key, out entry!);
 
-    /// <summary>Registers a remote read or write of <paramref name="key"/> that is about to start.</summary>
-    public FillTicket BeginFill(string key)
+    /// <summary>
+    /// Registers a remote read or write of <paramref name="key"/> that is about to start; its result stays at most
+    /// <paramref name="localTtl"/> (if given) besides the near-cache's own limits.
+    /// </summary>
+    public FillTicket BeginFill(string key, TimeSpan? localTtl = null)
     {
-        var ticket = new FillTicket(key, CachePartitions.Of(key));
+        var ticket = new FillTicket(key, CachePartitions.Of(key), localTtl);
         lock (_lock)
         {
             if (!_fills.TryGetValue(key, out var tickets))
@@ -129,7 +132,7 @@ internal sealed class NearCache
             // Most entries have no tags: share one empty list rather than keep the one each response decoded. A response
             // whose tags decoded as null (a mutated result, found by the gateway fuzzer) has none either.
             var tags = result.Tags is not { Count: > 0 } ? [] : result.Tags;
-            var entry = new NearCacheEntry(ticket.Key, ticket.Partition, result.Value!, result.Version, ExpiresAt(result.ExpiresAt), tags, _trustEpochs[ticket.Partition]) { Typed = typed, LastAccess = _time.GetTimestamp() };
+            var entry = new NearCacheEntry(ticket.Key, ticket.Partition, result.Value!, result.Version, ExpiresAt(result.ExpiresAt, ticket.LocalTtl), tags, _trustEpochs[ticket.Partition]) { Typed = typed, LastAccess = _time.GetTimestamp() };
             var stored = _entries.AddOrUpdate(ticket.Key, entry, (_, current) => current.Version > entry.Version ? current : entry);
             if (!ReferenceEquals(stored, entry))
             {
@@ -295,10 +298,15 @@ internal sealed class NearCache
         }
     }
 
-    private long ExpiresAt(DateTimeOffset? clusterExpiry)
+    private long ExpiresAt(DateTimeOffset? clusterExpiry, TimeSpan? localTtl)
     {
         var now = _time.GetTimestamp();
         var ttl = _defaultTtlTicks;
+        if (localTtl is { } local)
+        {
+            ttl = Math.Min(ttl, Math.Max(0, (long)(local.TotalSeconds * _time.TimestampFrequency)));
+        }
+
         if (clusterExpiry is { } expiry)
         {
             var remaining = expiry - _time.GetUtcNow();

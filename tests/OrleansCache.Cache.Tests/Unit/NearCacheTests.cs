@@ -148,6 +148,38 @@ public sealed class NearCacheTests
     }
 
     [Fact]
+    public void FillWithLocalTtl_ExpiresAtTheSmallestOfIt_TheDefaultTtl_AndTheClusterExpiry()
+    {
+        var near = Create(ttl: TimeSpan.FromMinutes(5));
+        near.CompleteFill(near.BeginFill("local", TimeSpan.FromSeconds(30)), new CacheEntry([1], V1, _clock.GetUtcNow().AddHours(1), []));
+        near.CompleteFill(near.BeginFill("cluster", TimeSpan.FromMinutes(2)), new CacheEntry([1], V1, _clock.GetUtcNow().AddMinutes(1), []));
+        near.CompleteFill(near.BeginFill("default", TimeSpan.FromHours(1)), Entry(V1));
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.False(near.TryGet("local", out _));
+        Assert.True(near.TryGet("cluster", out _));
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.False(near.TryGet("cluster", out _));
+        Assert.True(near.TryGet("default", out _));
+
+        _clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.False(near.TryGet("default", out _));
+    }
+
+    [Fact]
+    public void VoidedFill_InsertsNothing_ButStillDropsTheOlderCopy()
+    {
+        var near = Create();
+        Fill(near, "k", V1);
+        var ticket = near.BeginFill("k");
+        near.VoidFill(ticket);
+
+        Assert.Null(near.CompleteFill(ticket, Entry(V2)));
+        Assert.False(near.TryPeek("k", out _));
+    }
+
+    [Fact]
     public void Capacity_IsBounded_EvictingLeastRecentlyUsed()
     {
         var near = Create(maxEntries: 100);
