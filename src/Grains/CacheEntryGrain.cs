@@ -123,8 +123,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public async Task<CacheVersion> SetAsync(byte[] value, CacheWriteOptions options, Guid tracker)
     {
         Validate(value, options);
-        await TrackAsync(tracker);
-        var entry = await StoreAsync(value, options);
+        var entry = await StoreAsync(value, options, tracker);
 
         // A fill in progress is superseded: its waiters take this value, and the filler's (older) value is refused.
         EndLease(new FillResult(FillOutcome.Filled, entry, null));
@@ -189,8 +188,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
             return null;
         }
 
-        await TrackAsync(tracker);
-        var entry = await StoreAsync(value, options);
+        var entry = await StoreAsync(value, options, tracker);
         EndLease(new FillResult(FillOutcome.Filled, entry, null));
         _metrics.Fill("stored");
         return entry;
@@ -284,21 +282,23 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     /// </summary>
     private async Task TrackAsync(Guid tracker)
     {
-        if (tracker == Guid.Empty || _trackers?.Contains(tracker) == true)
+        if (NeedsTracking(tracker) && await _feed.TrackAsync(tracker, Key))
         {
-            return;
+            RememberTracked(tracker);
+        }
+    }
+
+    private bool NeedsTracking(Guid tracker) => tracker != Guid.Empty && _trackers?.Contains(tracker) != true;
+
+    private void RememberTracked(Guid tracker)
+    {
+        _trackers ??= [];
+        if (_trackers.Count >= MaxRememberedTrackers)
+        {
+            _trackers.Clear();
         }
 
-        if (await _feed.TrackAsync(tracker, Key))
-        {
-            _trackers ??= [];
-            if (_trackers.Count >= MaxRememberedTrackers)
-            {
-                _trackers.Clear();
-            }
-
-            _trackers.Add(tracker);
-        }
+        _trackers.Add(tracker);
     }
 
     private void Validate(byte[] value, CacheWriteOptions options)
@@ -317,12 +317,25 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         }
     }
 
-    private async Task<CacheEntry> StoreAsync(byte[] value, CacheWriteOptions options)
+    /// <summary>
+    /// Publishes, then stores, a new value. The writer's subscription (<paramref name="tracker"/>) is registered with the
+    /// feed in the same call as the publish, before the writer can cache what it wrote: one call to the feed, not two.
+    /// </summary>
+    private async Task<CacheEntry> StoreAsync(byte[] value, CacheWriteOptions options, Guid tracker)
     {
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
         string[] tags = options.Tags is { Count: > 0 } ? [.. options.Tags.Distinct(StringComparer.Ordinal)] : [];
-        await _publisher.PublishAsync(Invalidation.ForKey(Key, version));
+        var invalidation = Invalidation.ForKey(Key, version);
+        if (!NeedsTracking(tracker))
+        {
+            await _publisher.PublishAsync(invalidation);
+        }
+        else if (await _publisher.PublishAndTrackAsync(invalidation, tracker))
+        {
+            RememberTracked(tracker);
+        }
+
         try
         {
             _etag = await _storage.WriteAsync(Key, new StoredCacheEntry(value, version, expiresAt, tags), _etag, _epoch);

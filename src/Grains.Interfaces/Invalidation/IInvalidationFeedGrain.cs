@@ -30,4 +30,12 @@ public interface IInvalidationFeedGrain : IGrainWithIntegerKey
     /// <summary>Queues invalidations for every subscriber they concern; returns once queued, before delivery.</summary>
     [Alias("Publish")]
     Task PublishAsync(Invalidation[] items);
+
+    /// <summary>
+    /// <see cref="TrackAsync"/> then <see cref="PublishAsync"/> in one call: a key's grain registers the writer's
+    /// subscription and publishes the write's invalidation without a second round trip.
+    /// </summary>
+    /// <returns>What <see cref="TrackAsync"/> would have returned.</returns>
+    [Alias("TrackAndPublish")]
+    Task<bool> TrackAndPublishAsync(Guid subscription, string key, Invalidation[] items);
 }

@@ -101,12 +101,21 @@ internal sealed partial class InvalidationFeedGrain : Grain, IInvalidationFeedGr
         return Task.CompletedTask;
     }
 
-    public Task<bool> TrackAsync(Guid subscription, string key)
+    public Task<bool> TrackAsync(Guid subscription, string key) => Task.FromResult(Track(subscription, key));
+
+    public Task<bool> TrackAndPublishAsync(Guid subscription, string key, Invalidation[] items)
+    {
+        var tracked = Track(subscription, key);
+        Publish(items);
+        return Task.FromResult(tracked);
+    }
+
+    private bool Track(Guid subscription, string key)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (!_subscribers.TryGetValue(subscription, out var subscriber))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         if (subscriber.Tracked.Add(key) && subscriber.Tracked.Count > _maxTrackedKeys)
@@ -114,13 +123,19 @@ internal sealed partial class InvalidationFeedGrain : Grain, IInvalidationFeedGr
             // Past its share: rather than forget some keys (their grains would not register them again), end the
             // subscription; the client starts the partition over under a new one.
             End(subscriber, "tracking_limit");
-            return Task.FromResult(false);
+            return false;
         }
 
-        return Task.FromResult(true);
+        return true;
     }
 
     public Task PublishAsync(Invalidation[] items)
+    {
+        Publish(items);
+        return Task.CompletedTask;
+    }
+
+    private void Publish(Invalidation[] items)
     {
         ArgumentNullException.ThrowIfNull(items);
         var stamp = InvalidationClock.UnixMicroseconds(_time);
@@ -143,8 +158,6 @@ internal sealed partial class InvalidationFeedGrain : Grain, IInvalidationFeedGr
                 Push(subscriber, new InvalidationDelivery(_partition, subscriber.Id, _epoch, ++subscriber.Sequence, batch, stamp, Closing: false));
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private void Push(FeedSubscriber subscriber, InvalidationDelivery delivery)

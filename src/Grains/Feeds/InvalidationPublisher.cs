@@ -14,16 +14,11 @@ internal sealed class InvalidationPublisher(IGrainFactory grains, CacheSiloMetri
 
     public Task PublishAsync(Invalidation invalidation)
     {
-        metrics.InvalidationPublished(invalidation.Kind);
-        foreach (var observer in _observers)
-        {
-            observer.OnInvalidated(invalidation);
-        }
-
+        Notify(invalidation);
         Invalidation[] items = [invalidation];
         if (invalidation.Kind == InvalidationKind.Key)
         {
-            return grains.GetGrain<IInvalidationFeedGrain>(CachePartitions.Of(invalidation.Target!)).PublishAsync(items);
+            return FeedOf(invalidation).PublishAsync(items);
         }
 
         var feeds = new Task[CachePartitions.Count];
@@ -34,4 +29,31 @@ internal sealed class InvalidationPublisher(IGrainFactory grains, CacheSiloMetri
 
         return Task.WhenAll(feeds);
     }
+
+    /// <summary>
+    /// Publishes a key's invalidation and, in the same call to its feed, registers <paramref name="subscription"/> for the
+    /// key (the writer's, which is about to cache what it wrote). Returns whether the feed knows the subscription.
+    /// </summary>
+    public Task<bool> PublishAndTrackAsync(Invalidation invalidation, Guid subscription)
+    {
+        if (invalidation.Kind != InvalidationKind.Key)
+        {
+            throw new ArgumentException("Only a key's invalidation can register a subscription.", nameof(invalidation));
+        }
+
+        Notify(invalidation);
+        return FeedOf(invalidation).TrackAndPublishAsync(subscription, invalidation.Target!, [invalidation]);
+    }
+
+    private void Notify(Invalidation invalidation)
+    {
+        metrics.InvalidationPublished(invalidation.Kind);
+        foreach (var observer in _observers)
+        {
+            observer.OnInvalidated(invalidation);
+        }
+    }
+
+    private IInvalidationFeedGrain FeedOf(Invalidation invalidation) =>
+        grains.GetGrain<IInvalidationFeedGrain>(CachePartitions.Of(invalidation.Target!));
 }
