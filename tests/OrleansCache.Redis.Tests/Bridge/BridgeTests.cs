@@ -47,8 +47,8 @@ public sealed class BridgeTests(RedisServer redis, BridgeCluster bridge) : IClas
         var batch = await Task.WhenAll(StoreAsync($"b:{id}:1"), StoreAsync($"b:{id}:2"));
         var pattern = await StoreAsync($"p:{id}:x");
 
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), $$"""{"action":"batch","entity_ids":["b:{{id}}:1","b:{{id}}:2"]}""");
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), $$"""{"action":"pattern","pattern":"p:{{id}}:*"}""");
+        await PublishCanonicalAsync($$"""{"action":"batch","entity_ids":["b:{{id}}:1","b:{{id}}:2"]}""");
+        await PublishCanonicalAsync($$"""{"action":"pattern","pattern":"p:{{id}}:*"}""");
 
         await WaitChangedAsync($"b:{id}:1", batch[0]);
         await WaitChangedAsync($"b:{id}:2", batch[1]);
@@ -133,7 +133,7 @@ public sealed class BridgeTests(RedisServer redis, BridgeCluster bridge) : IClas
         var before = await StoreAsync($"loop:{id}");
         var ignored = bridge.Counters[$"{Messages}.ignored", "path=canonical"];
 
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), $$"""{"action":"invalidate","entity_type":"loop","entity_id":"{{id}}","source":"orleanscache:{{bridge.ServiceId}}"}""");
+        await PublishCanonicalAsync($$"""{"action":"invalidate","entity_type":"loop","entity_id":"{{id}}","source":"orleanscache:{{bridge.ServiceId}}"}""");
 
         await Eventually.TrueAsync(() => bridge.Counters[$"{Messages}.ignored", "path=canonical"] == ignored + 1, "the message to be ignored", cancellationToken: Token);
         Assert.Equal(before, await VersionAsync($"loop:{id}"));
@@ -145,7 +145,7 @@ public sealed class BridgeTests(RedisServer redis, BridgeCluster bridge) : IClas
         await bridge.WaitForSettledViewsAsync();
         var refused = bridge.Counters[$"{Messages}.rejected", "reason=RefusedByCluster"];
 
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), """{"action":"pattern","pattern":"*"}""");
+        await PublishCanonicalAsync("""{"action":"pattern","pattern":"*"}""");
 
         await Eventually.TrueAsync(() => bridge.Counters[$"{Messages}.rejected", "reason=RefusedByCluster"] == refused + 1, "the refusal to be counted", cancellationToken: Token);
     }
@@ -180,9 +180,9 @@ public sealed class BridgeTests(RedisServer redis, BridgeCluster bridge) : IClas
         var unknown = bridge.Counters[$"{Messages}.rejected", "reason=UnknownField"];
         var tooLarge = bridge.Counters[$"{Messages}.rejected", "reason=TooLarge"];
 
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), """{"action":"all","entity_id":"1"}""");
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), new string(' ', 100 * 1024));
-        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), $$"""{"action":"invalidate","entity_type":"after","entity_id":"{{id}}"}""");
+        await PublishCanonicalAsync("""{"action":"all","entity_id":"1"}""");
+        await PublishCanonicalAsync(new string(' ', 100 * 1024));
+        await PublishCanonicalAsync($$"""{"action":"invalidate","entity_type":"after","entity_id":"{{id}}"}""");
 
         await WaitChangedAsync($"after:{id}", before);
         await Eventually.TrueAsync(
@@ -223,9 +223,22 @@ public sealed class BridgeTests(RedisServer redis, BridgeCluster bridge) : IClas
     private static bool IsKeyspaceRejection(Microsoft.Extensions.Logging.Testing.FakeLogRecord record) =>
         record.Id.Id == 5201 && record.Message.Contains("keyspace", StringComparison.Ordinal);
 
+    /// <summary>Messages of <paramref name="path"/> the silos are done with, whatever the outcome: each silo counts each once.</summary>
     private long Handled(string path) =>
         bridge.Counters[$"{Messages}.skipped", $"path={path}"] + bridge.Counters[$"{Messages}.applied", $"path={path}"]
-        + bridge.Counters[$"{Messages}.ignored", $"path={path}"] + bridge.Counters[$"{Messages}.rejected", $"path={path}"];
+        + bridge.Counters[$"{Messages}.ignored", $"path={path}"] + bridge.Counters[$"{Messages}.rejected", $"path={path}"]
+        + bridge.Counters[$"{Messages}.failed", $"path={path}"] + bridge.Counters[$"{Messages}.dropped", $"path={path}"];
+
+    /// <summary>
+    /// Publishes on the canonical channel and waits until both silos are done with the message, so no test leaves
+    /// handlings behind that another test's counts would take for its own.
+    /// </summary>
+    private async Task PublishCanonicalAsync(string message)
+    {
+        var handled = Handled("canonical");
+        await redis.Subscriber.PublishAsync(RedisChannel.Literal(bridge.CanonicalChannel), message);
+        await Eventually.TrueAsync(() => Handled("canonical") - handled >= 2, "both silos to handle a canonical message", cancellationToken: Token);
+    }
 
     private async Task<CacheVersion> StoreAsync(string key) =>
         await Client.GetGrain<ICacheEntryGrain>(key).SetAsync([1], CacheWriteOptions.Default, Guid.Empty);
