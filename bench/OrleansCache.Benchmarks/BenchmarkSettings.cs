@@ -54,6 +54,9 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
     /// <summary>Where to write the table as JSON too (<c>--json FILE</c>), for the smoke test.</summary>
     public string? JsonPath { get; init; }
 
+    /// <summary>Where to write P2's and P4's latency CDF plots (<c>--plots DIR</c>); null: none.</summary>
+    public string? PlotDirectory { get; init; }
+
     /// <summary>The pairs to run (<c>--only P3,P5</c>); empty means all.</summary>
     public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
@@ -82,6 +85,11 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         if (ValueOf(args, "--rate") is { } rate)
         {
             settings = settings with { InvalidationRate = double.Parse(rate, CultureInfo.InvariantCulture) };
+        }
+
+        if (ValueOf(args, "--plots") is { } plots)
+        {
+            settings = settings with { PlotDirectory = plots };
         }
 
         return ValueOf(args, "--json") is { } json ? settings with { JsonPath = json } : settings;

@@ -27,13 +27,40 @@ public sealed class BenchmarkSmokeTests
     [Fact]
     public async Task TinyRun_WithInProcessSilos_PrintsEveryPairWithItsPeers_AndSaneNumbers()
     {
-        var run = await BenchmarkRunResult.RunAsync(Timeout, TestContext.Current.CancellationToken, "--tiny");
-        TestContext.Current.TestOutputHelper?.WriteLine(run.Output);
+        var plots = Directory.CreateTempSubdirectory("oc-bench-plots-");
+        try
+        {
+            var run = await BenchmarkRunResult.RunAsync(Timeout, TestContext.Current.CancellationToken, "--tiny", "--plots", plots.FullName);
+            TestContext.Current.TestOutputHelper?.WriteLine(run.Output);
 
-        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Errors}");
-        AssertComplete(run, PeersByPair.Keys);
-        AssertSane(run.Rows);
+            Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Errors}");
+            AssertComplete(run, PeersByPair.Keys);
+            AssertSane(run.Rows);
+            AssertInvalidationAndStampedeRows(run);
+            AssertPlots(plots.FullName, "p2-near-cache-miss.png", "p4-invalidation-1-clients.png", "p4-invalidation-2-clients.png");
+        }
+        finally
+        {
+            plots.Delete(recursive: true);
+        }
+    }
 
+    /// <summary>Each plot the run names exists and is a PNG image of some substance (a chart, not an empty canvas).</summary>
+    private static void AssertPlots(string directory, params string[] names)
+    {
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        foreach (var name in names)
+        {
+            var path = Path.Combine(directory, name);
+            Assert.True(File.Exists(path), $"{name} was not written");
+            var bytes = File.ReadAllBytes(path);
+            Assert.True(bytes.AsSpan().StartsWith(signature), $"{name} is not a PNG");
+            Assert.True(bytes.Length > 10_000, $"{name} has only {bytes.Length} bytes");
+        }
+    }
+
+    private static void AssertInvalidationAndStampedeRows(BenchmarkRunResult run)
+    {
         // P4 at each receiver count of the tiny run, with both peers, p50/p99/max each.
         foreach (var receivers in new[] { "1 client,", "2 clients," })
         {

@@ -61,6 +61,12 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             table.Add("P4", $"{what}, p50", o.P50, f.P50, "µs", "FusionCache backplane → other instances");
             table.Add("P4", $"{what}, p99", o.P99, f.P99, "µs", "FusionCache backplane → other instances", 1.0);
             table.Add("P4", $"{what}, max", o.Max, f.Max, "µs", "FusionCache backplane → other instances");
+            LatencyPlots.Write(
+                settings.PlotDirectory,
+                $"p4-invalidation-{receivers.ToString(CultureInfo.InvariantCulture)}-clients.png",
+                $"P4: {what} ({settings.Name} run, {settings.Repeats} repeats)",
+                [("OrleansCache: write → applied", ours), ("Redis PUBLISH → subscribers", redis), ("FusionCache backplane → other instances", fusion)],
+                log);
 
             if (receivers == settings.InvalidationReceivers[0])
             {

@@ -68,6 +68,12 @@ internal sealed class ReadBenchmarks(BenchmarkSettings settings, TextWriter log,
         table.Add("P2", "near-cache miss, p99", o.P99, f.P99, "µs", "FusionCache L1 miss from Redis L2");
         table.Add("P2", "near-cache miss, p50", o.P50, h.P50, "µs", "HybridCache L1 miss from Redis L2");
         table.Add("P2", "near-cache miss, p99", o.P99, h.P99, "µs", "HybridCache L1 miss from Redis L2");
+        LatencyPlots.Write(
+            settings.PlotDirectory,
+            "p2-near-cache-miss.png",
+            $"P2: a read that misses the near-cache ({settings.Name} run, {settings.Repeats} repeats)",
+            [("OrleansCache", ours), ("Redis GET", redisGet), ("FusionCache L1 miss, Redis L2", fusion), ("HybridCache L1 miss, Redis L2", hybrid), ("socket ping-pong (floor)", floor)],
+            log);
     }
 
     /// <summary>P3: one client, 64 remote reads in flight, against 64 pipelined Redis GETs in flight.</summary>
