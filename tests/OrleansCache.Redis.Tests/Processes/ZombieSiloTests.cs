@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Text;
+using OrleansCache.Grains.Interfaces;
+using OrleansCache.TestSupport.Network;
+using OrleansCache.TestSupport.Redis;
+using OrleansCache.TestSupport.Waiting;
+using StackExchange.Redis;
+using Xunit;
+
+namespace OrleansCache.Redis.Tests.Processes;
+
+/// <summary>
+/// The zombie (issue 14): the silo that owns a key is paused (SIGSTOP) past the death timeout with a write of the key
+/// in flight, the cluster declares it dead and moves on, and then it resumes still believing it owns its grains. Three
+/// silo processes on Redis clustering and Redis entry storage; the zombie reaches Redis through a proxy that can delay
+/// its commands, so its in-flight write arrives at Redis only after the cluster declared it dead: deterministically,
+/// with no hook in the product.
+/// </summary>
+public sealed class ZombieSiloTests
+{
+    private const int ClientCount = 3;
+
+    /// <summary>
+    /// How long a resumed zombie may take to stop itself: it reads the membership table at least every
+    /// <see cref="FastFailureDetectionExtensions.TableRefreshTimeout"/> (a timer long overdue when it resumes, so it fires
+    /// at once), finds itself declared dead, and kills itself; the probe timeout again covers the table read and the exit.
+    /// </summary>
+    private static readonly TimeSpan ZombieStopBound = FastFailureDetectionExtensions.TableRefreshTimeout + OwnerKillTests.SiloDetectionBound;
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ZombieOwner_InFlightWriteArrivesAfterItWasDeclaredDead_StorageRefusesIt_NoAcknowledgedWriteLost_NoOldReadAfterTheBound_AndItStopsItself()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+
+        // The zombie's only way to Redis (clustering and storage alike). Holding it is the network delaying the packets
+        // of a write the zombie sent just before it froze; without it the write would reach Redis before the pause (and
+        // be a legitimate write of a live owner), or after SIGCONT in a race with the zombie's own suicide.
+        await using var proxy = HoldingTcpProxy.Start(redis.Port);
+        await using var cluster = await SiloProcessCluster.StartAsync(redis, 2);
+        var zombie = await cluster.StartSiloAsync(proxy.ConnectionString);
+        var survivors = cluster.Silos.Where(s => s != zombie).ToList();
+        var clients = new List<CacheClientHost>();
+        try
+        {
+            for (var i = 0; i < ClientCount; i++)
+            {
+                clients.Add(await cluster.ConnectClientAsync(Token));
+            }
+
+            var writer = clients[0];
+            await cluster.WaitForActiveAsync(writer, cluster.Silos, Token);
+
+            // 1. A key the zombie owns, with the value "old" stored by the zombie's activation and held by every client.
+            var key = (await OwnerKillTests.KeysOwnedByAsync(cluster, writer, zombie, 1))[0];
+            await writer.Cache.SetAsync(key, "old", cancellationToken: Token);
+            Assert.Equal(zombie, await cluster.ActivationOfAsync(writer, key));
+            var zombieEpoch = (await writer.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync(Guid.Empty)).Activation;
+            foreach (var client in clients)
+            {
+                await Eventually.TrueAsync(async () => await client.Cache.GetAsync<string>(key, Token) == "old" && client.Serves(key), $"a client to hold {key}", SiloProcessCluster.Timeout, Token);
+            }
+
+            // Every client reads the key, round after round, from before the pause until after the zombie is gone.
+            var log = new ReadLog();
+            using var stopReading = new CancellationTokenSource();
+            var readers = clients.Select((client, index) => Task.Run(() => ReadUntilStoppedAsync(log, index, client, key, stopReading.Token), CancellationToken.None)).ToList();
+
+            // 2. A write in flight inside the zombie: its activation takes it, publishes it, and sends the change to Redis,
+            // where the proxy keeps it. Called on the key's grain, not through the cache, so nothing retries it elsewhere:
+            // this write is the zombie's and only the zombie's.
+            await proxy.HoldAsync();
+            var marker = $"zombie-{Guid.NewGuid():N}";
+            var markerBytes = Encoding.UTF8.GetBytes(marker);
+            var zombieWrite = writer.Cluster.GetGrain<ICacheEntryGrain>(key).SetAsync(markerBytes, CacheWriteOptions.Default, Guid.Empty);
+            await Eventually.TrueAsync(() => proxy.HeldContains(markerBytes), "the zombie to send its write's storage change", SiloProcessCluster.Timeout, Token);
+
+            // 3. SIGSTOP, and wait until the survivors have declared the zombie dead (its status in the membership, not a
+            // duration): only from then on is its write one "after the cluster declared it dead".
+            var pausedAt = Stopwatch.GetTimestamp();
+            await zombie.Process.PauseAsync();
+            await WaitForDeadAsync(cluster, writer, zombie);
+            var deadAfter = Stopwatch.GetElapsedTime(pausedAt);
+
+            // 4. A new value through the cache: a new activation on a survivor claims the key with a newer epoch and stores it.
+            await writer.Cache.SetAsync(key, "new", cancellationToken: Token);
+            var acknowledgedAfter = Stopwatch.GetElapsedTime(pausedAt);
+            var newVersion = await writer.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync(Guid.Empty);
+            Assert.NotEqual(zombie, await cluster.ActivationOfAsync(writer, key));
+            Assert.True(newVersion.Activation > zombieEpoch, $"The new activation's epoch {newVersion.Activation} is not newer than the zombie's {zombieEpoch}.");
+
+            // 5. The zombie's write reaches Redis now, after its death and the new claim: storage must refuse it by the
+            // fence (the claim epoch), and the reply Redis sends back says so.
+            await proxy.ReleaseAsync();
+            await Eventually.TrueAsync(() => proxy.AnsweredAfterReleaseContains("\r\nfenced\r\n"u8), "Redis to refuse the zombie's write as fenced", SiloProcessCluster.Timeout, Token);
+            var stored = await StoredAsync(redis, key);
+            Assert.Equal(StoredVersion(newVersion), stored.Version);
+            Assert.True(stored.Value.AsSpan().IndexOf(markerBytes) < 0, "Storage holds the zombie's value.");
+
+            // 6. SIGCONT: the zombie finds itself declared dead and stops itself.
+            var resumedAt = Stopwatch.GetTimestamp();
+            await zombie.Process.ResumeAsync();
+            await zombie.Process.WaitForExitAsync(SiloProcessCluster.Timeout);
+            var stoppedAfter = Stopwatch.GetElapsedTime(resumedAt, Stopwatch.GetTimestamp());
+            var zombieOutcome = await Record.ExceptionAsync(() => zombieWrite.WaitAsync(SiloProcessCluster.Timeout, Token));
+
+            // Clients go on reading for a few rounds that began after the bound and after the zombie was gone.
+            var quiet = Stopwatch.GetTimestamp();
+            await Eventually.TrueAsync(
+                () => Enumerable.Range(0, ClientCount).All(c => log.Snapshot().Count(r => r.Client == c && r.Started > quiet && r.StartedAfter(pausedAt) > OwnerKillTests.Bound) >= 3),
+                "every client to read the key three times after the bound and after the zombie exited",
+                SiloProcessCluster.Timeout * 2,
+                Token);
+            await stopReading.CancelAsync();
+            await Task.WhenAll(readers);
+            var reads = log.Snapshot();
+
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"zombie: declared dead {deadAfter.TotalSeconds:0.00} s after SIGSTOP; \"new\" acknowledged {acknowledgedAfter.TotalSeconds:0.00} s after SIGSTOP; "
+                + $"its in-flight write (epoch {zombieEpoch}) refused by Redis as fenced (stored version {stored.Version}); it exited {stoppedAfter.TotalSeconds:0.00} s after SIGCONT "
+                + $"(exit code {zombie.Process.ExitCode}); its caller got {zombieOutcome?.GetType().Name ?? "an acknowledgement"}; {reads.Count} reads; "
+                + $"bounds: clients {OwnerKillTests.Bound.TotalSeconds:0.#} s, zombie stop {ZombieStopBound.TotalSeconds:0.#} s.");
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Join(Environment.NewLine, zombie.Process.LastLines(15)));
+
+            // The zombie's write was never acknowledged, and nobody ever read it.
+            Assert.NotNull(zombieOutcome);
+            Assert.DoesNotContain(reads, r => r.Value == marker);
+
+            // The zombie stops itself, within the time it takes to read the table it was declared dead in.
+            Assert.True(stoppedAfter <= ZombieStopBound, $"The zombie exited {stoppedAfter.TotalSeconds:0.00} s after SIGCONT, past the bound of {ZombieStopBound.TotalSeconds:0.#} s.");
+
+            // No acknowledged write lost, no read failed or went back, and after the bound every read returns "new".
+            Assert.All(reads, r => Assert.True(r.Error is null && r.Value is "old" or "new", $"client {r.Client} read '{r.Value}' {r.Error}"));
+            Assert.DoesNotContain(reads.GroupBy(r => r.Client), g => g.OrderBy(r => r.Started).SkipWhile(r => r.Value == "old").Any(r => r.Value == "old"));
+            var staleAfterBound = reads.Where(r => r.StartedAfter(pausedAt) > OwnerKillTests.Bound && r.Value != "new").ToList();
+            Assert.True(staleAfterBound.Count == 0, $"{staleAfterBound.Count} reads began after the bound and did not return \"new\", e.g. {staleAfterBound.FirstOrDefault()}");
+            foreach (var client in clients)
+            {
+                Assert.Equal("new", await client.Cache.GetAsync<string>(key, Token));
+            }
+
+            // Storage, after the zombie's last chance to write: still the new activation's value and version.
+            Assert.Equal(StoredVersion(newVersion), (await StoredAsync(redis, key)).Version);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Waits until the membership a survivor answers with lists <paramref name="silo"/> as dead.</summary>
+    private static async Task WaitForDeadAsync(SiloProcessCluster cluster, CacheClientHost client, ClusterSilo silo) =>
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    var hosts = await client.Cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: false);
+                    return hosts.Any(h => h.Key.Endpoint.Port == silo.SiloPort && h.Value == SiloStatus.Dead);
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                {
+                    // The management grain was on the paused silo: ask again (a survivor activates it).
+                    return false;
+                }
+            },
+            $"silo {silo.SiloPort} to be declared dead",
+            SiloProcessCluster.Timeout,
+            Token);
+
+    private static async Task ReadUntilStoppedAsync(ReadLog log, int index, CacheClientHost client, string key, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            await log.RecordAsync(index, key, async () => await client.Cache.GetAsync<string>(key, Token));
+
+            // Pacing, so near-cache hits do not spin a core.
+            await Task.Delay(TimeSpan.FromMilliseconds(5), CancellationToken.None);
+        }
+    }
+
+    /// <summary>The entry Redis holds for <paramref name="key"/>: its value and version fields, read straight from Redis.</summary>
+    private static async Task<(byte[] Value, string Version)> StoredAsync(RedisServerProcess redis, string key)
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var server = connection.GetServer(redis.ConnectionString);
+        var entries = new List<RedisKey>();
+        await foreach (var found in server.KeysAsync(pattern: $"*entry:{key}"))
+        {
+            entries.Add(found);
+        }
+
+        var entry = Assert.Single(entries);
+        var fields = await connection.GetDatabase().HashGetAsync(entry, ["v", "ver"]);
+        return ((byte[])fields[0]!, (string)fields[1]!);
+    }
+
+    private static string StoredVersion(CacheVersion version) => OrleansCache.Redis.Storage.StoredEntryFields.FormatVersion(version);
+}
