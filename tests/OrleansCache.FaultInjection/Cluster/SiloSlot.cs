@@ -52,6 +52,12 @@ internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<
     /// <summary>kill -9.</summary>
     public Task KillAsync() => Running().KillAsync();
 
+    /// <summary>SIGSTOP: the silo freezes with its connections open.</summary>
+    public Task PauseAsync() => Running().PauseAsync();
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => Running().ResumeAsync();
+
     /// <summary>SIGTERM, then waits (bounded) until it has handed over and exited.</summary>
     public Task TerminateAsync(TimeSpan timeout) => Running().TerminateAsync(timeout);
 

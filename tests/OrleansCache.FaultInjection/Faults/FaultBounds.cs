@@ -28,6 +28,9 @@ internal static class FaultBounds
         // Nothing resets: clients see the silo's feeds fall silent and stop serving their copies. Keys move only once
         // the silo is declared dead (about 11 s for a silent silo, measured), but until then nobody can change them.
         FaultKind.Partition => FeedSilence + NoFault,
+        // The same for a paused silo: its connections stay open, its feeds fall silent; it never serves again once resumed
+        // (a write it had in flight is refused by storage, whose fence a newer activation raised).
+        FaultKind.SiloPause => FeedSilence + NoFault,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No bound for this fault kind."),
     };
 }

@@ -34,6 +34,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
             FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
             FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.SiloPause => await PauseSiloAsync(RandomRunningSlot()).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind."),
         };
         if (detail is null)
@@ -66,7 +67,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     /// Starts the replacement once the others have declared the old silo dead: a silo joining while a dead one is still
     /// listed active waits for it (the join checks connectivity to every active silo), which only slows the run.
     /// </summary>
-    private async Task<string> WaitUntilDeclaredDeadAsync(SiloSlot slot)
+    private async Task<string> WaitUntilDeclaredDeadAsync(SiloSlot slot, string fault = "partitioned")
     {
         var from = clock.Now;
         try
@@ -82,12 +83,12 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
                     // The management call may fail while the cluster reconfigures: look again.
                     return false;
                 }
-            }, $"partitioned {slot} declared dead", DeathLimit).ConfigureAwait(false);
+            }, $"{fault} {slot} declared dead", DeathLimit).ConfigureAwait(false);
             return string.Create(CultureInfo.InvariantCulture, $", declared dead after {(clock.Now - from).TotalSeconds:0.0} s");
         }
         catch (TimeoutException)
         {
-            history.Incidents.Enqueue($"{slot} was partitioned and not declared dead within {DeathLimit.TotalSeconds:0} s (t={from.TotalSeconds:0.000}s)");
+            history.Incidents.Enqueue($"{slot} was {fault} and not declared dead within {DeathLimit.TotalSeconds:0} s (t={from.TotalSeconds:0.000}s)");
             return ", never declared dead";
         }
     }
@@ -228,6 +229,42 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
         }
 
+        return detail;
+    }
+
+    /// <summary>
+    /// The zombie: SIGSTOP until the others have declared the silo dead, then SIGCONT. Resumed, it still believes it owns
+    /// its grains until it reads the membership table; it must then stop itself, and anything it had in flight is refused
+    /// by storage (a newer activation's claim fences it). A replacement starts once it is gone.
+    /// </summary>
+    private async Task<string> PauseSiloAsync(SiloSlot slot)
+    {
+        var paused = clock.Now;
+        await slot.PauseAsync().ConfigureAwait(false);
+        string declared;
+        try
+        {
+            declared = await WaitUntilDeclaredDeadAsync(slot, "paused").ConfigureAwait(false);
+        }
+        finally
+        {
+            await slot.ResumeAsync().ConfigureAwait(false);
+        }
+
+        var resumed = clock.Now;
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} paused (SIGSTOP) for {(resumed - paused).TotalSeconds:0.0} s{declared}");
+        try
+        {
+            await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
+            detail += string.Create(CultureInfo.InvariantCulture, $", stopped itself {(clock.Now - resumed).TotalSeconds:0.0} s after SIGCONT");
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{slot} was paused until declared dead{declared} and still ran {FailStopLimit.TotalSeconds:0} s after SIGCONT; its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
+            await slot.KillAsync().ConfigureAwait(false);
+        }
+
+        await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
         return detail;
     }
 

@@ -27,4 +27,10 @@ internal enum FaultKind
     /// and a replacement starts). Only where network namespaces can be made.
     /// </summary>
     Partition,
+
+    /// <summary>
+    /// SIGSTOP of a silo until the others have declared it dead, then SIGCONT: the zombie that still believes it owns its
+    /// grains. It must stop itself (Orleans' fail-stop) once it reads that it was declared dead; a replacement starts.
+    /// </summary>
+    SiloPause,
 }

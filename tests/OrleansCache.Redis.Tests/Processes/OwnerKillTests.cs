@@ -22,7 +22,7 @@ public sealed class OwnerKillTests
     /// the second vote, and <see cref="FastFailureDetectionExtensions.TableRefreshTimeout"/> for every silo to read the
     /// verdict (4 s).
     /// </summary>
-    private static readonly TimeSpan SiloDetectionBound =
+    internal static readonly TimeSpan SiloDetectionBound =
         FastFailureDetectionExtensions.ProbeTimeout * (FastFailureDetectionExtensions.MissedProbesLimit + 1) + FastFailureDetectionExtensions.TableRefreshTimeout;
 
     /// <summary>
@@ -31,7 +31,7 @@ public sealed class OwnerKillTests
     /// waits for its partition's new feed subscription after a failover before it goes on without it (9 s). The client
     /// itself notices the crash at once (its gateway count falls), so nothing else is on the path.
     /// </summary>
-    private static readonly TimeSpan Bound = SiloDetectionBound + new OrleansCacheClientOptions().FeedSubscribeWait;
+    internal static readonly TimeSpan Bound = SiloDetectionBound + new OrleansCacheClientOptions().FeedSubscribeWait;
 
     private const int ClientCount = 3;
 
@@ -184,7 +184,7 @@ public sealed class OwnerKillTests
     private static ReadLog.Read? FirstNewRead(ReadLog log, int client, string key) =>
         log.Snapshot().Where(r => r.Client == client && r.Key == key && r.Value == "new").MinBy(r => r.Ended);
 
-    private static async Task<string[]> KeysOwnedByAsync(SiloProcessCluster cluster, CacheClientHost client, ClusterSilo silo, int count)
+    internal static async Task<string[]> KeysOwnedByAsync(SiloProcessCluster cluster, CacheClientHost client, ClusterSilo silo, int count)
     {
         var keys = new List<string>();
         var prefix = Guid.NewGuid().ToString("N");

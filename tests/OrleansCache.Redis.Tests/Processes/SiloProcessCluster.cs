@@ -60,14 +60,17 @@ internal sealed class SiloProcessCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more silo and returns once it listens.</summary>
-    public async Task<ClusterSilo> StartSiloAsync()
+    /// <summary>
+    /// Starts one more silo and returns once it listens; it reaches Redis through <paramref name="redisConnectionString"/>
+    /// if given (e.g. a proxy in between), the cluster's Redis otherwise.
+    /// </summary>
+    public async Task<ClusterSilo> StartSiloAsync(string? redisConnectionString = null)
     {
         var siloPort = FreePorts.Take();
         var gatewayPort = FreePorts.Take();
         string[] args =
         [
-            "--cluster-id", ClusterId, "--redis", Redis.ConnectionString,
+            "--cluster-id", ClusterId, "--redis", redisConnectionString ?? Redis.ConnectionString,
             "--silo-port", Text(siloPort), "--gateway-port", Text(gatewayPort), "--name", $"silo-{Text(siloPort)}",
             .. _flags,
         ];

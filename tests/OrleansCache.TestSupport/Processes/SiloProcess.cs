@@ -145,6 +145,15 @@ public sealed partial class SiloProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(Timeout);
     }
 
+    /// <summary>
+    /// SIGSTOP, by process id: the silo freezes mid-flight (no probes answered, no timers, nothing sent) while its
+    /// sockets stay open, as under a long GC pause or a suspended VM, until <see cref="ResumeAsync"/>.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>: the silo carries on where it stopped, unaware of the time lost.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>The first group of the first log line (so far or to come) that matches <paramref name="pattern"/>.</summary>
     public async Task<string> WaitForValueAsync(Regex pattern) => (await WaitForOutputAsync(pattern)).Groups[1].Value;
 
@@ -178,6 +187,16 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} of silo process {Id} failed with exit code {kill.ExitCode}.");
+        }
     }
 
     private void Add(string? line)
