@@ -73,7 +73,7 @@ internal sealed partial class CacheClient
             try
             {
                 var tracker = await TrackerAsync(ticket, cancellationToken).ConfigureAwait(false);
-                var lease = await IdempotentAsync(() => grain.GetOrLeaseAsync(_options.LeaseTimeout, tracker), cancellationToken).ConfigureAwait(false);
+                var lease = await IdempotentAsync(() => grain.GetOrLeaseAsync(_options.LeaseTimeout, tracker), cancellationToken, retryTimeouts: true).ConfigureAwait(false);
                 switch (lease.Outcome)
                 {
                     case LeaseOutcome.Hit:
@@ -84,7 +84,7 @@ internal sealed partial class CacheClient
                     default:
                         _metrics.LeaseWait();
                         var wait = lease.Remaining < MaxFillWait ? lease.Remaining : MaxFillWait;
-                        var fill = await WaitForFillAsync(grain, lease.LeaseId, wait, tracker, cancellationToken).ConfigureAwait(false);
+                        var fill = await IdempotentAsync(() => grain.WaitForFillAsync(lease.LeaseId, wait, tracker), cancellationToken, retryTimeouts: true).ConfigureAwait(false);
                         if (fill.Outcome == FillOutcome.Filled)
                         {
                             CompleteFill(ticket, fill.Entry!);
@@ -106,24 +106,6 @@ internal sealed partial class CacheClient
                 _near.AbandonFill(ticket);
                 throw;
             }
-        }
-    }
-
-    /// <summary>
-    /// Waits (one slice) for another caller's fill. A wait whose answer never came (the response timeout) asks again
-    /// rather than fail the caller: waiting changes nothing, and the usual cause is an owner that stopped while the
-    /// answer was on its way (a stopping silo hands it to its own gateway, whose connection to this client is closing).
-    /// </summary>
-    private async Task<FillResult> WaitForFillAsync(ICacheEntryGrain grain, Guid leaseId, TimeSpan wait, Guid tracker, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await IdempotentAsync(() => grain.WaitForFillAsync(leaseId, wait, tracker), cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (!cancellationToken.IsCancellationRequested)
-        {
-            _metrics.Retry(nameof(TimeoutException));
-            return FillResult.Retry;
         }
     }
 

@@ -47,7 +47,7 @@ internal sealed partial class CacheClient
         try
         {
             var tracker = await TrackerAsync(ticket, CancellationToken.None).ConfigureAwait(false);
-            var entry = await IdempotentAsync(() => Entry(key).GetAsync(tracker), CancellationToken.None).ConfigureAwait(false);
+            var entry = await IdempotentAsync(() => Entry(key).GetAsync(tracker), CancellationToken.None, retryTimeouts: true).ConfigureAwait(false);
             if (AfterRemoteRead is { } hook)
             {
                 await hook(key).ConfigureAwait(false);

@@ -12,10 +12,13 @@ internal sealed partial class CacheClient
     /// grains), the gateway connection failed, or storage refused a stale activation's change (a newer activation of
     /// the key had claimed it: docs/adr/0042; the stale one deactivates, so the call reaches a new one). Every cache
     /// operation is idempotent (reads, setting a value, invalidating, version checks, and lease calls, which name their
-    /// lease), so a failover is invisible to cache users. Retries stay within <see cref="OrleansCacheClientOptions.RetryTimeout"/>;
-    /// timeouts are not retried (the call may still be running).
+    /// lease), so a failover is invisible to cache users. Retries stay within <see cref="OrleansCacheClientOptions.RetryTimeout"/>.
+    /// A timeout is retried only for calls that change nothing a caller relies on (<paramref name="retryTimeouts"/>:
+    /// reads, lease requests and lease waits): a silo stopping gracefully can lose its answers on its closing gateway
+    /// connection, and asking again reaches the key's next activation. Other calls may still be running, so their
+    /// timeout is the caller's to see.
     /// </summary>
-    private async Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool retryTimeouts = false)
     {
         // Real time: a test's fake cache clock must not stall retries.
         var real = TimeProvider.System;
@@ -27,7 +30,7 @@ internal sealed partial class CacheClient
             {
                 return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (IsRetriable(ex) && !cancellationToken.IsCancellationRequested && real.GetElapsedTime(started) + delay < _options.RetryTimeout)
+            catch (Exception ex) when ((IsRetriable(ex) || (retryTimeouts && ex is TimeoutException)) && !cancellationToken.IsCancellationRequested && real.GetElapsedTime(started) + delay < _options.RetryTimeout)
             {
                 _metrics.Retry(ex.GetType().Name);
                 await Task.Delay(delay, real, cancellationToken).ConfigureAwait(false);
