@@ -214,19 +214,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         if (longOne)
         {
             // The others declared it dead: on healing it must read that and stop itself (Orleans' fail-stop).
-            var healed = clock.Now;
-            try
-            {
-                await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
-                detail += string.Create(CultureInfo.InvariantCulture, $", stopped itself {(clock.Now - healed).TotalSeconds:0.0} s after healing");
-            }
-            catch (TimeoutException)
-            {
-                history.Incidents.Enqueue($"{slot} was partitioned until declared dead{declared} and still ran {FailStopLimit.TotalSeconds:0} s after healing; its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
-                await slot.KillAsync().ConfigureAwait(false);
-            }
-
-            await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
+            detail += await ExpectFailStopAsync(slot, $"partitioned until declared dead{declared}", "healing").ConfigureAwait(false);
         }
 
         return detail;
@@ -251,16 +239,27 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             await slot.ResumeAsync().ConfigureAwait(false);
         }
 
-        var resumed = clock.Now;
-        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} paused (SIGSTOP) for {(resumed - paused).TotalSeconds:0.0} s{declared}");
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} paused (SIGSTOP) for {(clock.Now - paused).TotalSeconds:0.0} s{declared}");
+        return detail + await ExpectFailStopAsync(slot, $"paused until declared dead{declared}", "SIGCONT").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A silo the others declared dead must read that and stop itself (Orleans' fail-stop) within
+    /// <see cref="FailStopLimit"/> of <paramref name="since"/>; one that does not is an incident, and is killed. Either
+    /// way a replacement starts. Returns the detail to add to the fault's record.
+    /// </summary>
+    private async Task<string> ExpectFailStopAsync(SiloSlot slot, string what, string since)
+    {
+        var from = clock.Now;
+        var detail = "";
         try
         {
             await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
-            detail += string.Create(CultureInfo.InvariantCulture, $", stopped itself {(clock.Now - resumed).TotalSeconds:0.0} s after SIGCONT");
+            detail = string.Create(CultureInfo.InvariantCulture, $", stopped itself {(clock.Now - from).TotalSeconds:0.0} s after {since}");
         }
         catch (TimeoutException)
         {
-            history.Incidents.Enqueue($"{slot} was paused until declared dead{declared} and still ran {FailStopLimit.TotalSeconds:0} s after SIGCONT; its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
+            history.Incidents.Enqueue($"{slot} was {what} and still ran {FailStopLimit.TotalSeconds:0} s after {since}; its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
             await slot.KillAsync().ConfigureAwait(false);
         }
 
