@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Feeds;
+using OrleansCache.Grains.Membership;
 using OrleansCache.Grains.Placement;
 using OrleansCache.Grains.Storage;
 
@@ -46,6 +47,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     private readonly TimeProvider _time;
     private readonly CacheSiloOptions _options;
     private readonly CacheSiloMetrics _metrics;
+    private readonly SiloStallFence _stallFence;
     private readonly ILogger _logger;
 
     private CacheEntry _entry = CacheEntry.Missing(CacheVersion.None);
@@ -63,8 +65,9 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     private HashSet<Guid>? _trackers;
     private IInvalidationFeedGrain _feed = null!;
 
-    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, ILogger<CacheEntryGrain> logger)
+    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, SiloStallFence stallFence, ILogger<CacheEntryGrain> logger)
     {
+        _stallFence = stallFence;
         _storage = storage;
         _publisher = publisher;
         _time = time;
@@ -108,6 +111,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         await ExpireIfDueAsync();
         await TrackAsync(tracker);
+        await _stallFence.EnsureTrustedAsync();
         var entry = _entry;
         _metrics.Read(entry.Found);
         return entry;
@@ -117,6 +121,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         await ExpireIfDueAsync();
         await TrackAsync(tracker);
+        await _stallFence.EnsureTrustedAsync();
         return _entry.Version;
     }
 
@@ -154,6 +159,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     {
         await ExpireIfDueAsync();
         await TrackAsync(tracker);
+        await _stallFence.EnsureTrustedAsync();
         var entry = _entry;
         _metrics.Read(entry.Found);
         if (entry.Found)
@@ -227,6 +233,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         // This call interleaves with others: a change may land while the tracker is registered, and its invalidation
         // would not have reached the waiter. Answer with the state after registering, never with an older one.
         await TrackAsync(tracker);
+        await _stallFence.EnsureTrustedAsync();
         var entry = _entry;
         if (_distrusted || !entry.Found)
         {

@@ -10,7 +10,8 @@ internal sealed partial class CacheClient
     /// Runs an idempotent cache call, sending it again after failures that mean it did not run or may safely run again:
     /// the target silo was unavailable or rejected the message (a silo died and the cluster has not yet moved its
     /// grains), the gateway connection failed, or storage refused a stale activation's change (a newer activation of
-    /// the key had claimed it: docs/adr/0042; the stale one deactivates, so the call reaches a new one). Every cache
+    /// the key had claimed it: docs/adr/0042; the stale one deactivates, so the call reaches a new one), or a silo that
+    /// stood still could not confirm it still owns the entry (<see cref="CacheOwnerStalledException"/>). Every cache
     /// operation is idempotent (reads, setting a value, invalidating, version checks, and lease calls, which name their
     /// lease), so a failover is invisible to cache users. Retries stay within <see cref="OrleansCacheClientOptions.RetryTimeout"/>.
     /// A timeout is retried only for calls that change nothing a caller relies on (<paramref name="retryTimeouts"/>:
@@ -41,5 +42,5 @@ internal sealed partial class CacheClient
 
     /// <summary>Failures after which the call certainly did not take effect, or may be sent again because it is idempotent.</summary>
     internal static bool IsRetriable(Exception ex) =>
-        ex is CacheStorageConflictException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException;
+        ex is CacheStorageConflictException or CacheOwnerStalledException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException;
 }

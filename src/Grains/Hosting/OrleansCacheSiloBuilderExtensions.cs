@@ -7,6 +7,7 @@ using OrleansCache.Grains.Connections;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Feeds;
 using OrleansCache.Grains.Management;
+using OrleansCache.Grains.Membership;
 using OrleansCache.Grains.Placement;
 using OrleansCache.Grains.Storage;
 
@@ -53,6 +54,9 @@ public static class OrleansCacheSiloBuilderExtensions
             // Per-silo figures for ICacheClusterGrain (the dashboard, orleans-cache stats).
             services.TryAddSingleton<SiloMetricsCollector>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloMetricsCollector>());
+            // Entries serve nothing from memory after the process stood still until the membership shows this silo alive.
+            services.TryAddSingleton<SiloStallFence>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloStallFence>());
             services.TryAddSingleton<CacheEntryActivationCounter>();
             services.AddSingleton<IConfigureGrainContextProvider>(sp => sp.GetRequiredService<CacheEntryActivationCounter>());
             OrleansCache.Client.Hosting.CacheClientServices.Add(services, configure: null);

@@ -29,6 +29,7 @@ public sealed class WireContractTests
         { typeof(FeedPosition), "oc.FeedPosition" },
         { typeof(SiloStats), "oc.SiloStats" },
         { typeof(CacheStorageConflictException), "oc.CacheStorageConflictException" },
+        { typeof(CacheOwnerStalledException), "oc.CacheOwnerStalledException" },
     };
 
     private static readonly (Type Type, string Alias)[] GrainInterfaces =

@@ -16,7 +16,7 @@ namespace OrleansCache.Redis.Tests.Processes;
 /// its commands, so its in-flight write arrives at Redis only after the cluster declared it dead: deterministically,
 /// with no hook in the product.
 /// </summary>
-public sealed class ZombieSiloTests
+public sealed partial class ZombieSiloTests
 {
     private const int ClientCount = 3;
 
@@ -57,13 +57,25 @@ public sealed class ZombieSiloTests
                 clients.Add(await CacheClientHost.StartAsync(cluster.ClusterId, survivors.Select(s => s.Process.Gateway), Token));
             }
 
+            // One more client knows only the zombie's gateway: its calls wait in the frozen silo's socket buffers and
+            // are handled by the zombie itself when it resumes, before it has read that it was declared dead.
+            var ownGatewayClient = await CacheClientHost.StartAsync(cluster.ClusterId, [zombie.Process.Gateway], Token);
+            clients.Add(ownGatewayClient);
+
             var writer = clients[0];
             await cluster.WaitForActiveAsync(writer, cluster.Silos, Token);
 
             // 1. A key the zombie owns, with the value "old" stored by the zombie's activation and held by every client.
-            var key = (await OwnerKillTests.KeysOwnedByAsync(cluster, writer, zombie, 1))[0];
+            // A second key it owns, "idle", has no write in flight, so its activation is free to answer a read at once
+            // when the zombie resumes (a read of the first key queues behind the held write and ends with it).
+            var owned = await OwnerKillTests.KeysOwnedByAsync(cluster, writer, zombie, 2);
+            var key = owned[0];
+            var idleKey = owned[1];
             await writer.Cache.SetAsync(key, "old", cancellationToken: Token);
+            await writer.Cache.SetAsync(idleKey, "old", cancellationToken: Token);
             Assert.Equal(zombie, await cluster.ActivationOfAsync(writer, key));
+            Assert.Equal(zombie, await cluster.ActivationOfAsync(writer, idleKey));
+            await Eventually.TrueAsync(async () => await ownGatewayClient.Cache.GetAsync<string>(idleKey, Token) == "old" && ownGatewayClient.Serves(idleKey), $"the zombie's own gateway's client to hold {idleKey}", SiloProcessCluster.Timeout, Token);
             var zombieEpoch = (await writer.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync(Guid.Empty)).Activation;
             foreach (var client in clients)
             {
@@ -73,7 +85,7 @@ public sealed class ZombieSiloTests
             // Every client reads the key, round after round, from before the pause until after the zombie is gone.
             var log = new ReadLog();
             using var stopReading = new CancellationTokenSource();
-            var readers = clients.Select((client, index) => Task.Run(() => ReadUntilStoppedAsync(log, index, client, key, stopReading.Token), CancellationToken.None)).ToList();
+            var readers = clients.Take(ClientCount).Select((client, index) => Task.Run(() => ReadUntilStoppedAsync(log, index, client, key, stopReading.Token), CancellationToken.None)).ToList();
 
             // 2. A write in flight inside the zombie: its activation takes it, publishes it, and sends the change to Redis,
             // where the proxy keeps it. Called on the key's grain, not through the cache, so nothing retries it elsewhere:
@@ -92,32 +104,30 @@ public sealed class ZombieSiloTests
             var declaredDeadAt = Stopwatch.GetTimestamp();
             var deadAfter = Stopwatch.GetElapsedTime(pausedAt, declaredDeadAt);
 
-            // 4. A new value through the cache: a new activation on a survivor claims the key with a newer epoch and stores it.
-            // A write that still reaches the zombie (a gateway that has not yet learned what the others decided) would time
-            // out (none did in the runs measured): the cache client does not send a timed-out write again, since it may still take effect; a user
-            // would, and so does this test. (Any such attempt is one more write stuck in the zombie, fenced like the first.)
-            var timedOutAttempts = 0;
-            while (true)
-            {
-                try
-                {
-                    await writer.Cache.SetAsync(key, "new", cancellationToken: Token);
-                    break;
-                }
-                catch (TimeoutException ex)
-                {
-                    timedOutAttempts++;
-                    if (Stopwatch.GetElapsedTime(pausedAt) > SiloProcessCluster.Timeout)
-                    {
-                        throw new TimeoutException($"\"new\" was not acknowledged in {timedOutAttempts} attempts; the zombie is silo {zombie.SiloPort}; the writer's log ends:{Environment.NewLine}{writer.RecentLog(30)}", ex);
-                    }
-                }
-            }
-
+            // 4. New values of both keys through the cache: new activations on survivors claim them with newer epochs and
+            // store them.
+            var timedOutAttempts = await SetAgainOnTimeoutAsync(writer, idleKey, "new", pausedAt, zombie);
+            timedOutAttempts += await SetAgainOnTimeoutAsync(writer, key, "new", pausedAt, zombie);
             var acknowledgedAt = Stopwatch.GetTimestamp();
             var acknowledgedAfter = Stopwatch.GetElapsedTime(pausedAt, acknowledgedAt);
             var newVersion = await writer.Cluster.GetGrain<ICacheEntryGrain>(key).GetVersionAsync(Guid.Empty);
             Assert.True(newVersion.Activation > zombieEpoch, $"The new activation's epoch {newVersion.Activation} is not newer than the zombie's {zombieEpoch}.");
+
+            // The zombie's own gateway's client reads the key after "new" was acknowledged and after the delivery bound.
+            // Its copy is distrusted by now (its feeds are silent: their messages come through the frozen gateway), so
+            // the read is sent to the zombie, where it waits until SIGCONT. Whatever answers it then must not be "old".
+            var ownGatewayReadFrom = acknowledgedAt + Ticks(DeliveryBound);
+            await Eventually.TrueAsync(() => !ownGatewayClient.Serves(idleKey), "the zombie's own gateway's client to stop serving its copy", SiloProcessCluster.Timeout, Token);
+            var untilReadFrom = TimeSpan.FromSeconds((double)(ownGatewayReadFrom - Stopwatch.GetTimestamp()) / Stopwatch.Frequency);
+            if (untilReadFrom > TimeSpan.Zero)
+            {
+                // Not a wait for an event: the read must begin after a point in time, the acknowledgement plus the bound.
+                await Task.Delay(untilReadFrom, Token);
+            }
+
+            var ownGatewayLog = new ReadLog();
+            using var stopOwnGatewayReading = new CancellationTokenSource();
+            var ownGatewayReader = Task.Run(() => ReadUntilStoppedAsync(ownGatewayLog, ClientCount, ownGatewayClient, idleKey, stopOwnGatewayReading.Token), CancellationToken.None);
 
             // 5. The zombie's write reaches Redis now, after its death and the new claim: storage must refuse it by the
             // fence (the claim epoch), and the reply Redis sends back says so.
@@ -131,12 +141,33 @@ public sealed class ZombieSiloTests
             // well, and must not have brought it back to life in the membership table.
             await WaitForDeadAsync(redis, cluster, zombie);
 
-            // 6. SIGCONT: the zombie finds itself declared dead and stops itself.
+            // 6. SIGCONT, with the zombie's way to Redis held again. It learns that it was declared dead only by reading the
+            // membership table there; resumed, it would read it within a tenth of a second, and the calls waiting in its
+            // sockets would race that read. Held, it runs on for as long as the test needs, not knowing: every call that
+            // reached it while it stood still is handled by a silo that believes it owns the key.
+            await proxy.HoldAsync();
             var resumedAt = Stopwatch.GetTimestamp();
             await zombie.Process.ResumeAsync();
+
+            // The read of the zombie's own gateway's client reaches the idle key's old activation, which holds "old". The
+            // zombie must notice that it stood still and answer nothing from memory until the membership, which it cannot
+            // read, shows it alive: it says so, tries, and gives up on that read when Redis does not answer.
+            await Eventually.TrueAsync(
+                () => zombie.Process.Output.Any(l => StallUnconfirmed().IsMatch(l)) || ownGatewayLog.Snapshot().Any(r => r.Value is not null),
+                "the zombie to give up confirming its membership, or its own gateway's client to read a value",
+                SiloProcessCluster.Timeout,
+                Token);
+
+            // Now it may read the table: it finds itself dead and stops itself.
+            var releasedAgainAt = Stopwatch.GetTimestamp();
+            await proxy.ReleaseAsync();
             await zombie.Process.WaitForExitAsync(SiloProcessCluster.Timeout);
-            var stoppedAfter = Stopwatch.GetElapsedTime(resumedAt, Stopwatch.GetTimestamp());
+            var stoppedAfter = Stopwatch.GetElapsedTime(releasedAgainAt, Stopwatch.GetTimestamp());
             var zombieOutcome = await Record.ExceptionAsync(() => zombieWrite.WaitAsync(SiloProcessCluster.Timeout, Token));
+            // The zombie's own gateway's client has no gateway left: its reading ends here.
+            await stopOwnGatewayReading.CancelAsync();
+            await ownGatewayReader;
+            var ownGatewayReads = ownGatewayLog.Snapshot();
 
             // Clients go on reading for a few rounds that began after the bound and after the zombie was gone. The bound
             // starts at the later of the pause and the acknowledgement of "new": until "new" is acknowledged, "old" is the
@@ -163,9 +194,11 @@ public sealed class ZombieSiloTests
 
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"zombie: declared dead {deadAfter.TotalSeconds:0.00} s after SIGSTOP; \"new\" acknowledged {acknowledgedAfter.TotalSeconds:0.00} s after SIGSTOP ({timedOutAttempts} attempts timed out before); "
-                + $"its in-flight write (epoch {zombieEpoch}) refused by Redis as fenced (stored version {stored.Version}); it exited {stoppedAfter.TotalSeconds:0.00} s after SIGCONT "
+                + $"its in-flight write (epoch {zombieEpoch}) refused by Redis as fenced (stored version {stored.Version}); it exited {stoppedAfter.TotalSeconds:0.00} s after it could read the membership again ({Stopwatch.GetElapsedTime(resumedAt, releasedAgainAt).TotalSeconds:0.00} s after SIGCONT) "
                 + $"(exit code {zombie.Process.ExitCode}); its caller got {zombieOutcome?.GetType().Name ?? "an acknowledgement"}; {reads.Count} reads, {failed.Count} failed; "
-                + $"bounds: clients {OwnerKillTests.Bound.TotalSeconds:0.#} s, zombie stop {ZombieStopBound.TotalSeconds:0.#} s.");
+                + $"bounds: clients {OwnerKillTests.Bound.TotalSeconds:0.#} s, zombie stop {ZombieStopBound.TotalSeconds:0.#} s; "
+                + $"the zombie's own gateway's client read {idleKey} from the bound until the zombie exited: "
+                + string.Join(", ", ownGatewayReads.GroupBy(r => r.Value ?? r.Error?.Split(':')[0] ?? "missing").Select(g => $"{g.Key} {g.Count()}x")) + ".");
             foreach (var read in failed)
             {
                 TestContext.Current.TestOutputHelper?.WriteLine($"failed read: client {read.Client}, began {read.StartedAfter(pausedAt).TotalSeconds:0.00} s after SIGSTOP, took {(read.EndedAfter(pausedAt) - read.StartedAfter(pausedAt)).TotalSeconds:0.00} s: {read.Error}");
@@ -175,8 +208,13 @@ public sealed class ZombieSiloTests
             Assert.NotNull(zombieOutcome);
             Assert.DoesNotContain(reads, r => r.Value == marker);
 
-            // The zombie stops itself, within the time it takes to read the table it was declared dead in.
-            Assert.True(stoppedAfter <= ZombieStopBound, $"The zombie exited {stoppedAfter.TotalSeconds:0.00} s after SIGCONT, past the bound of {ZombieStopBound.TotalSeconds:0.#} s.");
+            // A read through the zombie's own gateway that began after "new" was acknowledged never returns "old": the
+            // zombie, resumed, does not answer from the memory of an activation the cluster has replaced.
+            var oldThroughTheZombie = ownGatewayReads.Where(r => r.Value == "old").ToList();
+            Assert.True(oldThroughTheZombie.Count == 0, $"The zombie's own gateway's client read \"old\" {oldThroughTheZombie.Count} times after \"new\" was acknowledged and the delivery bound, first at {oldThroughTheZombie.FirstOrDefault()?.EndedAfter(resumedAt).TotalSeconds:0.00} s after SIGCONT.");
+
+            // The zombie stops itself once it can read the table it was declared dead in, within the time that takes.
+            Assert.True(stoppedAfter <= ZombieStopBound, $"The zombie exited {stoppedAfter.TotalSeconds:0.00} s after it could read the membership again, past the bound of {ZombieStopBound.TotalSeconds:0.#} s.");
 
             // No read failed, except with a timeout and only if it began before the zombie was declared dead: a call that
             // reaches a frozen silo gets no answer, and Orleans cannot tell it from a slow one until the cluster gives up on
@@ -189,7 +227,7 @@ public sealed class ZombieSiloTests
             Assert.DoesNotContain(reads.Where(r => r.Error is null).GroupBy(r => r.Client), g => g.OrderBy(r => r.Started).SkipWhile(r => r.Value == "old").Any(r => r.Value == "old"));
             var staleAfterBound = reads.Where(r => r.Started > staleFrom && r.Value != "new").ToList();
             Assert.True(staleAfterBound.Count == 0, $"{staleAfterBound.Count} reads began after the bound and did not return \"new\", e.g. {staleAfterBound.FirstOrDefault()}");
-            foreach (var client in clients)
+            foreach (var client in clients.Take(ClientCount))
             {
                 Assert.Equal("new", await client.Cache.GetAsync<string>(key, Token));
             }
@@ -202,6 +240,33 @@ public sealed class ZombieSiloTests
             foreach (var client in clients)
             {
                 await client.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets <paramref name="key"/> through the cache, again after each timeout, and returns how many attempts timed out.
+    /// A write that still reaches the zombie (a gateway that has not yet learned what the others decided) times out:
+    /// the cache client does not send a timed-out write again, since it may still take effect; a user would, and so does
+    /// this test. (Any such attempt is one more write stuck in the zombie, fenced like the first.)
+    /// </summary>
+    private static async Task<int> SetAgainOnTimeoutAsync(CacheClientHost writer, string key, string value, long pausedAt, ClusterSilo zombie)
+    {
+        var timedOutAttempts = 0;
+        while (true)
+        {
+            try
+            {
+                await writer.Cache.SetAsync(key, value, cancellationToken: Token);
+                return timedOutAttempts;
+            }
+            catch (TimeoutException ex)
+            {
+                timedOutAttempts++;
+                if (Stopwatch.GetElapsedTime(pausedAt) > SiloProcessCluster.Timeout)
+                {
+                    throw new TimeoutException($"\"{value}\" was not acknowledged for {key} in {timedOutAttempts} attempts; the zombie is silo {zombie.SiloPort}; the writer's log ends:{Environment.NewLine}{writer.RecentLog(30)}", ex);
+                }
             }
         }
     }
@@ -282,6 +347,10 @@ public sealed class ZombieSiloTests
         var fields = await connection.GetDatabase().HashGetAsync(entry, ["v", "ver"]);
         return ((byte[])fields[0]!, (string)fields[1]!);
     }
+
+    /// <summary>The silo's log line when it cannot read the membership after a stall (event 4303).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"After standing still, this silo cannot read the cluster's membership")]
+    private static partial System.Text.RegularExpressions.Regex StallUnconfirmed();
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
