@@ -66,7 +66,19 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
-            var schedule = new FaultSchedule(random, options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound));
+            var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
+            if (options.Silos < FaultInjector.MinimumSilosForDoubleKill && kinds.Contains(FaultKind.DoubleKill))
+            {
+                kinds = [.. kinds.Where(k => k != FaultKind.DoubleKill)];
+                _history.Skipped.Enqueue($"{FaultKind.DoubleKill}: needs at least {FaultInjector.MinimumSilosForDoubleKill} silos (--silos {FaultInjector.MinimumSilosForDoubleKill})");
+            }
+
+            if (kinds.Count == 0)
+            {
+                throw new InvalidOperationException("No fault kind is left to inject with these options.");
+            }
+
+            var schedule = new FaultSchedule(random, kinds);
             var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
             try
             {

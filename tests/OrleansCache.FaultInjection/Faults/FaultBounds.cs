@@ -18,7 +18,7 @@ internal static class FaultBounds
     public static TimeSpan Of(FaultKind kind) => kind switch
     {
         // Clients see the gateway go at once (TCP reset) and revalidate everything; keys move once the silo is declared dead.
-        FaultKind.SiloKill or FaultKind.OwnerKill => FeedSilence + DeathDetection + NoFault,
+        FaultKind.SiloKill or FaultKind.OwnerKill or FaultKind.DoubleKill => FeedSilence + DeathDetection + NoFault,
         // Feeds close with a closing batch; a feed that misses it is caught by silence.
         FaultKind.SiloRestart => FeedSilence + NoFault,
         // Connection lost: the client distrusts every copy at once.

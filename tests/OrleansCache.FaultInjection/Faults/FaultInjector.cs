@@ -19,6 +19,9 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     /// <summary>How long the others may take to declare a killed silo dead (about 2 s with the silo's failure detection).</summary>
     private static readonly TimeSpan DeathLimit = TimeSpan.FromSeconds(30);
 
+    /// <summary>Two killed silos need two votes each from the survivors (Orleans' <c>NumVotesForDeathDeclaration</c>).</summary>
+    internal const int MinimumSilosForDoubleKill = 4;
+
     private int _partitions;
 
     /// <summary>Injects <paramref name="kind"/> and undoes it; null if it cannot be injected here (recorded as skipped).</summary>
@@ -29,6 +32,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         {
             FaultKind.SiloKill => await KillAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.OwnerKill => await KillAsync(await cluster.OwnerOfAsync(admin.Orleans, KeySpace.HotKeyOwnerProbe).ConfigureAwait(false) ?? RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.DoubleKill => await KillTwoAsync().ConfigureAwait(false),
             FaultKind.SiloRestart => await RestartAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.ClientCut => await CutAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
             FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
@@ -61,6 +65,45 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         await slot.KillAsync().ConfigureAwait(false);
         var dead = await ReplaceOnceDeclaredDeadAsync(slot).ConfigureAwait(false);
         return detail + string.Create(CultureInfo.InvariantCulture, $", declared dead after {(dead - killed).TotalSeconds:0.0} s, replacement active after {(clock.Now - dead).TotalSeconds:0.0} s more");
+    }
+
+    /// <summary>Two silos killed at once (the hot keys' owner and another), both replaced; null with fewer than four running.</summary>
+    private async Task<string?> KillTwoAsync()
+    {
+        var running = cluster.Slots.Where(s => s.IsRunning).ToList();
+        if (running.Count < MinimumSilosForDoubleKill)
+        {
+            return null;
+        }
+
+        var owner = await cluster.OwnerOfAsync(admin.Orleans, KeySpace.HotKeyOwnerProbe).ConfigureAwait(false) ?? running[random.Next(running.Count)];
+        var others = running.Where(s => s != owner).ToList();
+        var second = others[random.Next(others.Count)];
+        var killed = clock.Now;
+        await Task.WhenAll(owner.KillAsync(), second.KillAsync()).ConfigureAwait(false);
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The management call may fail while the cluster reconfigures: look again.
+                    return false;
+                }
+            }, $"{owner} and {second} declared dead", DeathLimit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            history.Incidents.Enqueue($"{owner} and {second} were not both declared dead within {DeathLimit.TotalSeconds:0} s of their kill (t={clock.Now.TotalSeconds:0.000}s)");
+        }
+
+        var dead = clock.Now;
+        await Task.WhenAll(ReplaceAsync(owner), ReplaceAsync(second)).ConfigureAwait(false);
+        return string.Create(CultureInfo.InvariantCulture, $"kill -9 of {owner} and {second} at once, both declared dead after {(dead - killed).TotalSeconds:0.0} s, replacements active after {(clock.Now - dead).TotalSeconds:0.0} s more");
     }
 
     /// <summary>

@@ -6,6 +6,12 @@ internal enum FaultKind
     /// <summary>SIGKILL of a silo; a replacement starts in its slot.</summary>
     SiloKill,
 
+    /// <summary>
+    /// SIGKILL of two silos at once, the hot keys' owner among them; both are replaced. Needs at least four silos: with
+    /// three, the one survivor cannot gather the two votes a death declaration takes, and the cluster waits (Orleans).
+    /// </summary>
+    DoubleKill,
+
     /// <summary>SIGKILL of the silo that owns the hot keys (their partitions are placed there); a replacement starts.</summary>
     OwnerKill,
 

@@ -7,9 +7,10 @@ internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kind
 
     /// <summary>
     /// The short run's round: every kind once except <see cref="FaultKind.SiloKill"/>, since the owner kill is a
-    /// kill -9 too (each replacement silo costs seconds of start-up); its one partition is a short one.
+    /// kill -9 too (each replacement silo costs seconds of start-up), and <see cref="FaultKind.DoubleKill"/>, which
+    /// needs a fourth silo; its one partition is a short one.
     /// </summary>
-    public static IReadOnlyList<FaultKind> ShortRound { get; } = [.. Enum.GetValues<FaultKind>().Where(k => k != FaultKind.SiloKill)];
+    public static IReadOnlyList<FaultKind> ShortRound { get; } = [.. Enum.GetValues<FaultKind>().Where(k => k is not FaultKind.SiloKill and not FaultKind.DoubleKill)];
 
     /// <summary>A long run's round: every kind.</summary>
     public static IReadOnlyList<FaultKind> FullRound { get; } = Enum.GetValues<FaultKind>();
