@@ -55,8 +55,10 @@ public sealed class PackagedFeed : IAsyncLifetime
             "-o",
             Folder,
             $"-p:Version={Version}",
-            // The generated .nuspec files go here too, not into the projects' obj folders that other builds use.
+            // The generated .nuspec files and the tool's publish folder go here too, not into the projects' folders
+            // that other builds and tests use.
             $"-p:NuspecOutputPath={Path.Combine(Root, "nuspec")}{Path.DirectorySeparatorChar}",
+            $"-p:PublishDir={Path.Combine(Root, "publish")}{Path.DirectorySeparatorChar}",
             "-v",
             "quiet");
         result.EnsureSucceeded();
