@@ -63,6 +63,8 @@ public sealed class PackageContentTests(PackagedFeed feed)
         var ours = package.Dependencies.Where(d => d.Key.StartsWith("OrleansCache.", StringComparison.Ordinal)).ToList();
         Assert.All(ours, d => Assert.Equal(feed.Version, d.Value));
         Assert.All(ours, d => Assert.Contains(d.Key, PackagedFeed.ExpectedPackages));
+        // Build-time analyzers stay with the build.
+        Assert.DoesNotContain("Microsoft.CodeAnalysis.PublicApiAnalyzers", package.Dependencies.Keys);
     }
 
     [Theory]
