@@ -11,10 +11,12 @@ public static class BuiltAssemblies
     /// <exception cref="FileNotFoundException">It is not built.</exception>
     public static string PathOf(string project, string assemblyName)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var path = Path.Combine(RepositoryRoot(), project, "bin", configuration, "net10.0", assemblyName + ".dll");
+        var path = Path.Combine(RepositoryRoot(), project, "bin", Configuration, "net10.0", assemblyName + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assemblyName} is not built; reference {project} from the test project.", path);
     }
+
+    /// <summary>The configuration the calling tests were built in (<c>Release</c>, <c>Debug</c>), from their output folder.</summary>
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
 
     /// <summary>The repository root: the nearest folder above the test binaries that holds <c>OrleansCache.sln</c>.</summary>
     public static string RepositoryRoot()
