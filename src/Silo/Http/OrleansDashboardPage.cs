@@ -1,0 +1,85 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Orleans.Dashboard;
+
+namespace OrleansCache.Silo.Http;
+
+/// <summary>
+/// Microsoft's Orleans dashboard at <see cref="OperatorHttp.OrleansDashboardPath"/>: its endpoints as the package maps
+/// them, its page served with a link back to ours, and a Content-Security-Policy of its own.
+/// </summary>
+/// <remarks>
+/// The package's single-page app has no place for a link of ours, so its <c>index.html</c> (an embedded resource of the
+/// package) is served from here with one anchor added below its brand header; the app's script renders into elements
+/// by id and never touches it. Should a new package version change that spot, the page is served as the package has it
+/// (the browser test then fails on the missing link).
+/// </remarks>
+internal static class OrleansDashboardPage
+{
+    /// <summary>
+    /// Looser than our page's: the bundle's stylesheet carries its icons and one font as <c>data:</c> URLs, and its
+    /// <c>index.html</c> has one inline style attribute (<c>padding-top: 25px;</c>, allowed by its hash alone). Everything
+    /// else still comes from this port only: no CDN, no inline script, no eval.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-hashes' 'sha256-eq2af6QS2pzGTyxQ6dj75iyyFqwRgxGGxEAjoqE24f0='; " +
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /// <summary>The element the app renders its brand header into; our link goes right after it.</summary>
+    private const string BrandHeader = "<div id=\"brand-header\"></div>";
+
+    /// <summary>The anchor added to Orleans' page: back to ours at the root, styled by the bundle's own Bootstrap classes.</summary>
+    private const string LinkBack = "<a id=\"orleanscache-dashboard\" class=\"btn btn-sm btn-outline-secondary m-2\" href=\"../\">← OrleansCache dashboard</a>";
+
+    private const string IndexResource = "Orleans.Dashboard.wwwroot.index.html";
+
+    /// <summary>Maps the package's endpoints below <paramref name="path"/> and, when it links back to ours, its page.</summary>
+    public static void Map(WebApplication app, string path, bool linkBack)
+    {
+        app.MapOrleansDashboard(path).AddEndpointFilter((context, next) =>
+        {
+            context.HttpContext.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            return next(context);
+        });
+
+        if (!linkBack || PageWithLinkBack() is not { } page)
+        {
+            return;
+        }
+
+        // Order -1 wins over the package's endpoints for the same two routes.
+        app.MapGet(path + "/", (HttpContext context) => Serve(context, page)).WithOrder(-1);
+        app.MapGet(path + "/index.html", (HttpContext context) => Serve(context, page)).WithOrder(-1);
+    }
+
+    /// <summary>The package's page with the link back added; null when its brand header is not where it was.</summary>
+    internal static byte[]? PageWithLinkBack()
+    {
+        using var stream = typeof(DashboardOptions).Assembly.GetManifestResourceStream(IndexResource);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var html = reader.ReadToEnd();
+        var at = html.IndexOf(BrandHeader, StringComparison.Ordinal);
+        return at < 0 ? null : Encoding.UTF8.GetBytes(html.Insert(at + BrandHeader.Length, LinkBack));
+    }
+
+    private static IResult Serve(HttpContext context, byte[] page)
+    {
+        var request = context.Request;
+
+        // As the package does: the page's asset paths are relative, so its address must end with a slash.
+        if (request.Path.Value?.EndsWith('/') == false && !request.Path.Value.EndsWith("/index.html", StringComparison.Ordinal))
+        {
+            return Results.Redirect($"{request.PathBase}{request.Path}/{request.QueryString}", permanent: true);
+        }
+
+        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        return Results.Bytes(page, "text/html; charset=utf-8");
+    }
+}
