@@ -87,7 +87,7 @@ internal static class SiloHost
     /// The silo: identity and endpoints from <see cref="SiloHostOptions"/>, Redis clustering when
     /// <see cref="RedisSettings.ConnectionString"/> is set (else localhost clustering through a primary silo), tuned
     /// failure detection, the cache, TLS when <see cref="TlsSettings.CertificatePath"/> is set, and Orleans' dashboard
-    /// services when the HTTP port serves it.
+    /// services unless <see cref="HttpEndpointOptions.OrleansDashboard"/> is off (on every silo, HTTP port or not).
     /// </summary>
     /// <remarks>
     /// Only which features are on is read from <paramref name="configuration"/> here; their values are read through
@@ -125,7 +125,7 @@ internal static class SiloHost
             silo.UseDevelopmentClustering(o => o.Configure<IOptions<SiloHostOptions>>((membership, host) => membership.PrimarySiloEndpoint = SiloEndpoints.PrimarySilo(host.Value)));
         }
 
-        if (OperatorHttp.ServesOrleansDashboard(configuration))
+        if (OperatorHttp.RunsOrleansDashboard(configuration))
         {
             silo.AddDashboard();
         }

@@ -40,15 +40,12 @@ internal static class OperatorHttp
     public const string OrleansDashboardPath = "/orleans";
 
     /// <summary>
-    /// Whether the HTTP port serves Orleans' dashboard: the silo then needs its services (<c>AddDashboard</c>), which
-    /// are only added when someone can see them.
+    /// Whether this silo runs Orleans' dashboard services (<c>AddDashboard</c>: a grain service, a grain call profiler),
+    /// with or without an HTTP port: the dashboard served by any silo asks every silo for its figures, and a silo
+    /// without them has none to give (its pages fail).
     /// </summary>
-    public static bool ServesOrleansDashboard(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(HttpEndpointOptions.SectionName);
-        return section.GetValue<bool>(nameof(HttpEndpointOptions.Enabled))
-            && section.GetValue(nameof(HttpEndpointOptions.OrleansDashboard), defaultValue: true);
-    }
+    public static bool RunsOrleansDashboard(IConfiguration configuration) =>
+        configuration.GetSection(HttpEndpointOptions.SectionName).GetValue(nameof(HttpEndpointOptions.OrleansDashboard), defaultValue: true);
 
     public static void AddServices(WebApplicationBuilder web)
     {

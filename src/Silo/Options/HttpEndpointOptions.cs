@@ -26,9 +26,14 @@ internal sealed class HttpEndpointOptions
     public bool Dashboard { get; set; } = true;
 
     /// <summary>
-    /// Serve Microsoft's Orleans dashboard (grains, silos, calls, reminders, a live log stream) at <c>/orleans/</c>, under
-    /// the same access rule as our dashboard. Default true. Off, the silo runs without it: no grain call filter, no route.
+    /// Run Microsoft's Orleans dashboard (grains, silos, calls, reminders, a live log stream) and, with
+    /// <see cref="Enabled"/>, serve it at <c>/orleans/</c> under the same access rule as our dashboard. Default true.
     /// </summary>
+    /// <remarks>
+    /// Read even when <see cref="Enabled"/> is false: the dashboard served by one silo asks every silo for its figures,
+    /// so every silo of a cluster should have the same value. Off, the silo runs without the dashboard's grain service
+    /// and grain call profiler, and <c>/orleans/</c> answers 404.
+    /// </remarks>
     public bool OrleansDashboard { get; set; } = true;
 
     /// <summary>
