@@ -62,10 +62,18 @@ public sealed class OrleansDashboardBrowserTests
             await browser.WaitForAsync("document.body.innerText.includes('CacheEntryGrain')", Wait, ct);
             await browser.EvaluateAsync("location.hash = '#/grain/OrleansCache.Grains.CacheEntryGrain'", ct);
             await browser.WaitForAsync("document.body.innerText.includes('OrleansCache.Grains.CacheEntryGrain')", Wait, ct);
-            foreach (var (hash, text) in new[] { ("#/reminders", "Reminders"), ("#/grainDetails", "Grain"), ("#/trace", "Orleans Dashboard log streaming"), ("#/preferences", "Preferences") })
+            foreach (var (hash, shown) in new[]
+            {
+                ("#/reminders", "document.querySelector('#content').innerText.includes('Reminders')"),
+                ("#/grainDetails", "document.querySelector('#content').innerText.includes('Grain')"),
+                // Mermaid diagrams (SVG with inline styles: the reason Orleans' route allows those).
+                ("#/lifecycle", "document.querySelector('#content svg#lifecycle-startup') !== null"),
+                ("#/trace", "document.querySelector('#content').innerText.includes('Orleans Dashboard log streaming')"),
+                ("#/preferences", "document.querySelector('#content').innerText.includes('Preferences')"),
+            })
             {
                 await browser.EvaluateAsync($"location.hash = '{hash}'", ct);
-                await browser.WaitForAsync($"document.querySelector('#content').innerText.includes('{text}')", Wait, ct);
+                await browser.WaitForAsync(shown, Wait, ct);
             }
 
             // The overview, with the cache's grains among its busiest methods: the screenshot.
@@ -75,6 +83,10 @@ public sealed class OrleansDashboardBrowserTests
             Assert.True(browser.Errors.Count == 0, string.Join(Environment.NewLine, browser.Errors));
             if (Environment.GetEnvironmentVariable(ScreenshotVariable) is { Length: > 0 } screenshotPath)
             {
+                // For the picture only: the overview polls its counters every second; after 30 polls its chart has a line.
+                await browser.WaitForAsync(
+                    "performance.getEntriesByType('resource').filter(e => e.name.endsWith('/DashboardCounters')).length >= 30",
+                    TimeSpan.FromSeconds(90), ct);
                 await File.WriteAllBytesAsync(screenshotPath, await browser.ScreenshotAsync(ct), ct);
             }
 
