@@ -8,7 +8,8 @@ namespace OrleansCache.Silo.Http;
 
 /// <summary>
 /// Microsoft's Orleans dashboard at <see cref="OperatorHttp.OrleansDashboardPath"/>: its endpoints as the package maps
-/// them, its page served with a link back to ours, and a Content-Security-Policy of its own.
+/// them, its page served with a link back to ours, a Content-Security-Policy of its own, and requests that end when the
+/// silo stops.
 /// </summary>
 /// <remarks>
 /// The package's single-page app has no place for a link of ours, so its <c>index.html</c> (an embedded resource of the
@@ -40,9 +41,19 @@ internal static class OrleansDashboardPage
     /// <summary>Maps the package's endpoints below <paramref name="path"/> and, when it links back to ours, its page.</summary>
     public static void Map(WebApplication app, string path, bool linkBack)
     {
+        var stopping = app.Lifetime.ApplicationStopping;
         app.MapOrleansDashboard(path).AddEndpointFilter((context, next) =>
         {
-            context.HttpContext.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            var http = context.HttpContext;
+            http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+
+            // The package's log stream answers until its request is aborted (for an hour otherwise), and the server waits
+            // for open requests when the silo stops: one open Log Stream page held a graceful stop up for the host's whole
+            // shutdown timeout. Its requests now also end when the silo starts stopping.
+            // (Disposed with the request: the result the handler returns is written after this filter has returned.)
+            var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+            http.Response.RegisterForDispose(ended);
+            http.RequestAborted = ended.Token;
             return next(context);
         });
 

@@ -120,6 +120,30 @@ public sealed class OrleansDashboardHttpTests
     }
 
     [Fact]
+    public async Task OrleansDashboard_AnOpenLogStream_DoesNotHoldUpAGracefulStop()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var httpPort = FreePorts.Take();
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-stop-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort));
+
+        // The Log Stream page's request: the package answers it for an hour.
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{Text(httpPort)}/orleans/Trace"), HttpCompletionOption.ResponseHeadersRead, ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        var streamed = new StringBuilder();
+        while (!streamed.ToString().Contains("log streaming service", StringComparison.Ordinal))
+        {
+            streamed.AppendLine(await reader.ReadLineAsync(ct) ?? throw new InvalidOperationException($"The log stream ended at once: {streamed}"));
+        }
+
+        // A stop takes a second or two; held up by the open request it took the host's whole shutdown timeout (30 s).
+        await silo.TerminateAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(0, silo.ExitCode);
+        await reader.ReadToEndAsync(ct).WaitAsync(TimeSpan.FromSeconds(5), ct);
+    }
+
+    [Fact]
     public void Pages_LinkToEachOther_OnlyWhenBothAreServed()
     {
         var withLink = Encoding.UTF8.GetString(DashboardAssets.ByPath(linkOrleansDashboard: true)["/"].Content);
