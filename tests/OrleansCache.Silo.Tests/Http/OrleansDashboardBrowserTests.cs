@@ -41,10 +41,13 @@ public sealed class OrleansDashboardBrowserTests
 
             await using var browser = await HeadlessChromium.LaunchAsync(cancellationToken: ct);
 
-            // From our page, through its link, to Orleans' page.
-            await browser.NavigateAsync(new Uri($"http://127.0.0.1:{Text(httpPort)}/"), ct);
-            await browser.EvaluateAsync("document.getElementById('orleans-dashboard').click()", ct);
-            await browser.WaitForAsync("location.pathname === '/orleans/' && document.readyState === 'complete' && document.querySelector('#menu a') !== null", Wait, ct);
+            // From our page, through its link, to Orleans' page. (The link's address is followed with a navigation of its
+            // own: a click's navigation would cut short the next evaluation in the page it leaves.)
+            var origin = $"http://127.0.0.1:{Text(httpPort)}";
+            await browser.NavigateAsync(new Uri(origin + "/"), ct);
+            Assert.Equal(origin + "/orleans/", await LinkTargetAsync(browser, "orleans-dashboard", ct));
+            await browser.NavigateAsync(new Uri(origin + "/orleans/"), ct);
+            await browser.WaitForAsync("document.querySelector('#menu a') !== null", Wait, ct);
 
             // The silos page lists both members by address, as active.
             await browser.EvaluateAsync("location.hash = '#/silos'", ct);
@@ -91,8 +94,9 @@ public sealed class OrleansDashboardBrowserTests
             }
 
             // And back to our page through the link added to Orleans' page.
-            await browser.EvaluateAsync("document.getElementById('orleanscache-dashboard').click()", ct);
-            await browser.WaitForAsync("location.pathname === '/' && document.querySelectorAll('#members tbody tr[data-status=Active]').length === 2", Wait, ct);
+            Assert.Equal(origin + "/", await LinkTargetAsync(browser, "orleanscache-dashboard", ct));
+            await browser.NavigateAsync(new Uri(origin + "/"), ct);
+            await browser.WaitForAsync("document.querySelectorAll('#members tbody tr[data-status=Active]').length === 2", Wait, ct);
             Assert.Equal("[]", (await browser.EvaluateAsync(ForeignResources, ct))!.GetValue<string>());
             Assert.True(browser.Errors.Count == 0, string.Join(Environment.NewLine, browser.Errors));
         }
@@ -147,6 +151,10 @@ public sealed class OrleansDashboardBrowserTests
         {
         }
     }
+
+    /// <summary>The absolute address the page's link with <paramref name="id"/> leads to.</summary>
+    private static async Task<string> LinkTargetAsync(HeadlessChromium browser, string id, CancellationToken cancellationToken) =>
+        (await browser.EvaluateAsync($"document.getElementById('{id}').href", cancellationToken))!.GetValue<string>();
 
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
