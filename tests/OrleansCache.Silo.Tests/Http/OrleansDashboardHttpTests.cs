@@ -120,6 +120,28 @@ public sealed class OrleansDashboardHttpTests
     }
 
     [Fact]
+    public async Task OrleansDashboard_WithOursTurnedOff_IsServedWithoutTheLinkBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var httpPort = FreePorts.Take();
+        var endPoint = $"127.0.0.1:{Text(httpPort)}";
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-alone-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--dashboard", "false");
+
+        var (status, body, response) = await SiloHttp.SendAsync(endPoint, "/orleans/", cancellationToken: ct);
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal(OrleansDashboardPage.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.Contains("<div id=\"brand-header\"></div>", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("orleanscache-dashboard", body, StringComparison.Ordinal);
+        }
+
+        (status, _, response) = await SiloHttp.SendAsync(endPoint, "/", cancellationToken: ct);
+        response.Dispose();
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
     public async Task OrleansDashboard_AnOpenLogStream_DoesNotHoldUpAGracefulStop()
     {
         var ct = TestContext.Current.CancellationToken;
