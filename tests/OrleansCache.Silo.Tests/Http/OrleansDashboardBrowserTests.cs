@@ -31,8 +31,8 @@ public sealed class OrleansDashboardBrowserTests
         var ct = TestContext.Current.CancellationToken;
         var clusterId = $"odash-{Guid.NewGuid():N}";
         var (siloA, siloB, httpPort) = (FreePorts.Take(), FreePorts.Take(), FreePorts.Take());
-        await using var first = await SiloProcess.StartAsync("--cluster-id", clusterId, "--name", "silo-a", "--silo-port", Text(siloA), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort));
-        await using var second = await SiloProcess.StartAsync("--cluster-id", clusterId, "--name", "silo-b", "--silo-port", Text(siloB), "--gateway-port", Text(FreePorts.Take()), "--primary", $"127.0.0.1:{Text(siloA)}");
+        await using var first = await SiloProcess.StartAsync("--cluster-id", clusterId, "--name", "silo-a", "--silo-port", Text(siloA), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--orleans-dashboard", "true");
+        await using var second = await SiloProcess.StartAsync("--cluster-id", clusterId, "--name", "silo-b", "--silo-port", Text(siloB), "--gateway-port", Text(FreePorts.Take()), "--primary", $"127.0.0.1:{Text(siloA)}", "--orleans-dashboard", "true");
         var client = await Clients.StartAsync(first.Gateway, clusterId);
         using var stopTraffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var traffic = KeepWritingAsync(client.Cache(), stopTraffic.Token);
@@ -114,7 +114,7 @@ public sealed class OrleansDashboardBrowserTests
         var ct = TestContext.Current.CancellationToken;
         const string Name = "<img src=x id=injected-img onerror=\"document.body.dataset.injected=1\"><b id=injected-b>bold</b> & \"quoted\"";
         var (siloPort, httpPort) = (FreePorts.Take(), FreePorts.Take());
-        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-{Guid.NewGuid():N}", "--name", Name, "--silo-port", Text(siloPort), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort));
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-{Guid.NewGuid():N}", "--name", Name, "--silo-port", Text(siloPort), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--orleans-dashboard", "true");
         await using var browser = await HeadlessChromium.LaunchAsync(cancellationToken: ct);
         await browser.NavigateAsync(new Uri($"http://127.0.0.1:{Text(httpPort)}/orleans/#/silos"), ct);
 

@@ -41,7 +41,7 @@ public sealed class OrleansDashboardHttpTests
         await using var silo = await SiloProcess.StartAsync(
             new Dictionary<string, string> { ["ORLEANSCACHE_Http__Token"] = Token },
             "--cluster-id", $"odash-token-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()),
-            "--http", "true", "--http-listen", address!.ToString(), "--http-port", Text(httpPort));
+            "--http", "true", "--http-listen", address!.ToString(), "--http-port", Text(httpPort), "--orleans-dashboard", "true");
 
         // The caller's address is the machine's own non-loopback address: not loopback, as another machine's would be.
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = SiloHttp.Timeout };
@@ -69,7 +69,7 @@ public sealed class OrleansDashboardHttpTests
         var ct = TestContext.Current.CancellationToken;
         var httpPort = FreePorts.Take();
         var endPoint = $"127.0.0.1:{Text(httpPort)}";
-        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort));
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--orleans-dashboard", "true");
 
         var (status, body, response) = await SiloHttp.SendAsync(endPoint, "/orleans/", cancellationToken: ct);
         using (response)
@@ -125,7 +125,7 @@ public sealed class OrleansDashboardHttpTests
         var ct = TestContext.Current.CancellationToken;
         var httpPort = FreePorts.Take();
         var endPoint = $"127.0.0.1:{Text(httpPort)}";
-        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-alone-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--dashboard", "false");
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-alone-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--dashboard", "false", "--orleans-dashboard", "true");
 
         var (status, body, response) = await SiloHttp.SendAsync(endPoint, "/orleans/", cancellationToken: ct);
         using (response)
@@ -146,7 +146,7 @@ public sealed class OrleansDashboardHttpTests
     {
         var ct = TestContext.Current.CancellationToken;
         var httpPort = FreePorts.Take();
-        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-stop-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort));
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"odash-stop-{Guid.NewGuid():N}", "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort), "--orleans-dashboard", "true");
 
         // The Log Stream page's request: the package answers it for an hour.
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
