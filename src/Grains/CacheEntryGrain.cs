@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrleansCache.Client;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Feeds;
@@ -138,7 +139,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public async Task<CacheVersion> InvalidateAsync()
     {
         var version = NextVersion();
-        await _publisher.PublishAsync(Invalidation.ForKey(Key, version));
+        await _publisher.PublishAsync(Invalidation.ForKey(Key, version) with { TraceParent = OrleansCacheTelemetry.CurrentTraceParent() });
         try
         {
             await _storage.DeleteAsync(Key, _etag, _epoch);
@@ -333,7 +334,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         var version = NextVersion();
         DateTimeOffset? expiresAt = options.Ttl is { } t ? _time.GetUtcNow() + t : null;
         string[] tags = options.Tags is { Count: > 0 } ? [.. options.Tags.Distinct(StringComparer.Ordinal)] : [];
-        var invalidation = Invalidation.ForKey(Key, version);
+        var invalidation = Invalidation.ForKey(Key, version) with { TraceParent = OrleansCacheTelemetry.CurrentTraceParent() };
         if (!NeedsTracking(tracker))
         {
             await _publisher.PublishAsync(invalidation);

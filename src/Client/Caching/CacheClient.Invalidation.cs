@@ -1,3 +1,4 @@
+using OrleansCache.Client.Diagnostics;
 using OrleansCache.Grains.Interfaces;
 
 namespace OrleansCache.Client.Caching;
@@ -25,6 +26,7 @@ internal sealed partial class CacheClient
     /// <summary>Applies one invalidation from a feed.</summary>
     private void Apply(Invalidation item)
     {
+        using var activity = OrleansCacheTelemetry.StartApply(item.TraceParent, item.Kind.ToString());
         switch (item.Kind)
         {
             case InvalidationKind.Key:

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using OrleansCache.Client.Diagnostics;
 using OrleansCache.Client.NearCaching;
 using OrleansCache.Grains.Interfaces;
 
@@ -42,6 +44,7 @@ internal sealed partial class CacheClient
     private async Task<CacheEntry> ReadAndFillAsync(RemoteRead read)
     {
         var key = read.Key;
+        using var activity = OrleansCacheTelemetry.Source.StartActivity("OrleansCache get", ActivityKind.Client);
         var ticket = _near.BeginFill(key);
         read.Ticket = ticket;
         try

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -123,6 +124,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
     internal async Task<CacheVersion> InvalidateVersionedAsync(string key, CancellationToken cancellationToken)
     {
         ValidateKey(key);
+        using var activity = OrleansCacheTelemetry.Source.StartActivity("OrleansCache invalidate", ActivityKind.Client);
         var version = await IdempotentAsync(() => Entry(key).InvalidateAsync(), cancellationToken).ConfigureAwait(false);
         ApplyKey(key, version);
         return version;
@@ -229,6 +231,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
 
     private async Task<CacheVersion> SetBytesCoreAsync(string key, byte[] bytes, CacheWriteOptions write, TypedValue? typed, NearCachePolicy policy, CancellationToken cancellationToken)
     {
+        using var activity = OrleansCacheTelemetry.Source.StartActivity("OrleansCache set", ActivityKind.Client);
         var ticket = BeginFill(key, policy);
         try
         {

@@ -42,6 +42,9 @@ public static class OrleansCacheClientServiceCollectionExtensions
         var useGateways = probe.Gateways.Count > 0 || configureClient is null;
         services.AddOrleansClient(client =>
         {
+            // Grain call spans (only while something listens): a traced write links the client, the grain and the
+            // clients it invalidated (OrleansCacheTelemetry).
+            client.AddActivityPropagation();
             client.AddOrleansCache(configure);
             client.Services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansCacheClientOptions>>((cluster, cache) =>
             {

@@ -131,6 +131,9 @@ internal static class SiloHost
         }
 
         silo.UseFastFailureDetection();
+
+        // Grain call spans, so a traced write shows the grain between the client and the clients it invalidated.
+        silo.AddActivityPropagation();
         silo.AddOrleansCache(cache =>
         {
             if (redis)

@@ -21,7 +21,7 @@ internal static class SoakPlots
     {
         var plot = new Plot();
 
-        // One line per silo slot (its generations joined, with a gap where a fault replaced it) and one for the runner.
+        // One line per silo slot (its generations joined: a drop is a fault that replaced the silo) and one for the runner.
         foreach (var series in samples.GroupBy(s => s.Series == "runner" ? "runner (clients)" : s.Series.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = series.OrderBy(s => s.At).ToList();
