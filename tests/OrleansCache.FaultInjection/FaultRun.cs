@@ -63,7 +63,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
             LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
 
-            using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
+            using var workload = new CacheWorkload([.. clients.Select(c => (Func<IWorkloadClient>)(() => c))], keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
             var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
@@ -71,6 +71,12 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             {
                 kinds = [.. kinds.Where(k => k != FaultKind.DoubleKill)];
                 _history.Skipped.Enqueue($"{FaultKind.DoubleKill}: needs at least {FaultInjector.MinimumSilosForDoubleKill} silos (--silos {FaultInjector.MinimumSilosForDoubleKill})");
+            }
+
+            if (kinds.Contains(FaultKind.InstanceKill))
+            {
+                kinds = [.. kinds.Where(k => k != FaultKind.InstanceKill)];
+                _history.Skipped.Enqueue($"{FaultKind.InstanceKill}: FusionCache only (--target fusioncache); silos are killed by SiloKill and OwnerKill");
             }
 
             if (kinds.Count == 0)

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrleansCache.FaultInjection;
+using OrleansCache.FaultInjection.Fusion;
 
-// dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--seed N] [--duration 10m] [--silos 3]
+// dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--target orleanscache|fusioncache] [--seed N] [--duration 10m] [--silos 3]
 //   [--clients 3] [--faults Kind,Kind] [--no-namespaces] [--report FILE]; docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
 var options = new FaultRunOptions();
 string? reportPath = null;
@@ -12,6 +13,7 @@ try
     {
         switch (args[i])
         {
+            case "--target": options.Target = Enum.Parse<RunTarget>(args[++i], ignoreCase: true); break;
             case "--seed": options.Seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--duration": options.Duration = ParseDuration(args[++i]); break;
             case "--silos": options.Silos = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -25,7 +27,7 @@ try
 }
 catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--faults OwnerKill,Partition,...] [--no-namespaces] [--report FILE]");
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--faults OwnerKill,Partition,...] [--no-namespaces] [--report FILE]");
     return 2;
 }
 
@@ -37,7 +39,10 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var report = await new FaultRun(options, loggers.CreateLogger("OrleansCache.FaultInjection")).RunAsync(stop.Token);
+var logger = loggers.CreateLogger("OrleansCache.FaultInjection");
+var report = options.Target == RunTarget.FusionCache
+    ? await new FusionCacheRun(options, logger).RunAsync(stop.Token)
+    : await new FaultRun(options, logger).RunAsync(stop.Token);
 var markdown = report.ToMarkdown();
 Console.WriteLine(markdown);
 if (reportPath is not null)
