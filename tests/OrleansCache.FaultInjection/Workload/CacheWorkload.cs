@@ -92,6 +92,10 @@ internal sealed class CacheWorkload(IReadOnlyList<Func<IWorkloadClient>> clients
 
             history.Operations.Enqueue(record);
         }
+        catch (ChangeNotMadeException)
+        {
+            // Never sent: not an operation.
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Failed or timed out: it may or may not have taken effect; the checker treats it so.
