@@ -5,6 +5,7 @@ using OrleansCache.FaultInjection.Cluster;
 using OrleansCache.FaultInjection.Faults;
 using OrleansCache.FaultInjection.History;
 using OrleansCache.FaultInjection.Network;
+using OrleansCache.FaultInjection.Soak;
 using OrleansCache.FaultInjection.Workload;
 using OrleansCache.TestSupport.Waiting;
 
@@ -63,6 +64,8 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
             LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
 
+            await using var sampler = options.SoakDirectory is null ? null : new ResourceSampler(cluster, _clock, options.SoakSampleInterval);
+            sampler?.Start();
             using var workload = new CacheWorkload([.. clients.Select(c => (Func<IWorkloadClient>)(() => c))], keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
@@ -110,7 +113,9 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             }
 
             var finals = await ReadBackAsync(cluster, keys, cancellationToken).ConfigureAwait(false);
+            var soakNotes = sampler is null ? [] : await ConcludeSoakAsync(sampler, options.SoakDirectory!).ConfigureAwait(false);
             var report = new HistoryChecker(_history, finals, FaultBounds.NoFault, _clock.Now).Check();
+            report.Notes.AddRange(soakNotes);
             report.Notes.Add(networkNote);
             report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {options.Seed}, {options.Silos} silo processes, {options.Clients} clients x {options.WorkersPerClient} workers, {keys.Keys.Count} keys, {(_clock.Now - started).TotalSeconds:0} s"));
             return report;
@@ -127,6 +132,32 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 await admin.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Stops sampling, writes the soak's samples, summary and curves, and records growth beyond the bounds as incidents
+    /// (so the run fails). Returns the notes for the report.
+    /// </summary>
+    private async Task<List<string>> ConcludeSoakAsync(ResourceSampler sampler, string directory)
+    {
+        await sampler.DisposeAsync().ConfigureAwait(false);
+        var samples = sampler.Samples;
+        var analysis = new SoakAnalysis(samples, [.. _history.Operations]);
+        Directory.CreateDirectory(directory);
+        analysis.WriteCsv(Path.Combine(directory, "soak.csv"));
+        var summary = analysis.ToMarkdown();
+        var minutes = analysis.LatencyByMinute();
+        var latency = string.Join(Environment.NewLine, minutes.Select(m => string.Create(CultureInfo.InvariantCulture, $"| {m.Minute} | {m.Operations} | {m.P50Ms:0.0} | {m.P99Ms:0.0} |")));
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, "soak.md"),
+            $"{summary}{Environment.NewLine}| minute | operations | p50 ms | p99 ms |{Environment.NewLine}| --- | --- | --- | --- |{Environment.NewLine}{latency}{Environment.NewLine}").ConfigureAwait(false);
+        var plots = SoakPlots.Write(directory, samples, analysis);
+        foreach (var growth in analysis.Growth())
+        {
+            _history.Incidents.Enqueue($"soak: {growth}");
+        }
+
+        return [$"soak: {samples.Count} samples, summary, curves and samples in {directory} ({string.Join(", ", plots.Select(Path.GetFileName))}, soak.md, soak.csv)"];
     }
 
     /// <summary>

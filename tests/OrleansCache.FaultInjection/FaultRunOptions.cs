@@ -33,6 +33,16 @@ internal sealed class FaultRunOptions
     /// <summary>The pause after each fault is healed and the cluster serves everyone again. Default 1.5 s.</summary>
     public TimeSpan QuietGap { get; set; } = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>
+    /// A soak: sample every process's resources every <see cref="SoakSampleInterval"/>, write the samples (CSV), a
+    /// summary and the curves (PNG) to this folder, and count growth beyond the bounds of <c>SoakAnalysis</c> as
+    /// incidents. Null (default): no sampling.
+    /// </summary>
+    public string? SoakDirectory { get; set; }
+
+    /// <summary>How often a soak samples. Default 10 s.</summary>
+    public TimeSpan SoakSampleInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the cluster may take to serve every client again after a fault before the run stops. Default 90 s.</summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromSeconds(90);
 }

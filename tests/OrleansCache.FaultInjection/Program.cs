@@ -4,7 +4,8 @@ using OrleansCache.FaultInjection;
 using OrleansCache.FaultInjection.Fusion;
 
 // dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--target orleanscache|fusioncache] [--seed N] [--duration 10m] [--silos 3]
-//   [--clients 3] [--faults Kind,Kind] [--no-namespaces] [--report FILE]; docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
+//   [--clients 3] [--workers 2] [--faults Kind,Kind] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR];
+//   docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
 var options = new FaultRunOptions();
 string? reportPath = null;
 try
@@ -21,13 +22,16 @@ try
             case "--no-namespaces": options.UseNamespaces = false; break;
             case "--faults": options.Faults = [.. args[++i].Split(',').Select(Enum.Parse<OrleansCache.FaultInjection.Faults.FaultKind>)]; break;
             case "--report": reportPath = args[++i]; break;
+            case "--workers": options.WorkersPerClient = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--quiet-gap": options.QuietGap = ParseDuration(args[++i]); break;
+            case "--soak": options.SoakDirectory = args[++i]; break;
             default: throw new FormatException($"Unknown argument '{args[i]}'.");
         }
     }
 }
 catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--faults OwnerKill,Partition,...] [--no-namespaces] [--report FILE]");
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR]");
     return 2;
 }
 

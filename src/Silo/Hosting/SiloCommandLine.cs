@@ -26,6 +26,7 @@ internal static class SiloCommandLine
         ["--http-listen"] = "Http:ListenAddress",
         ["--http-port"] = "Http:Port",
         ["--dashboard"] = "Http:Dashboard",
+        ["--orleans-dashboard"] = "Http:OrleansDashboard",
         ["--tls-certificate"] = "Tls:CertificatePath",
         ["--tls-certificate-key"] = "Tls:CertificateKeyPath",
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using OrleansCache.Redis;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansCache.Silo.Http;
 using OrleansCache.Silo.Options;
 using OrleansCache.Silo.Security;
@@ -85,7 +86,8 @@ internal static class SiloHost
     /// <summary>
     /// The silo: identity and endpoints from <see cref="SiloHostOptions"/>, Redis clustering when
     /// <see cref="RedisSettings.ConnectionString"/> is set (else localhost clustering through a primary silo), tuned
-    /// failure detection, the cache, and TLS when <see cref="TlsSettings.CertificatePath"/> is set.
+    /// failure detection, the cache, TLS when <see cref="TlsSettings.CertificatePath"/> is set, and Orleans' dashboard
+    /// services unless <see cref="HttpEndpointOptions.OrleansDashboard"/> is off (on every silo, HTTP port or not).
     /// </summary>
     /// <remarks>
     /// Only which features are on is read from <paramref name="configuration"/> here; their values are read through
@@ -121,6 +123,11 @@ internal static class SiloHost
         else
         {
             silo.UseDevelopmentClustering(o => o.Configure<IOptions<SiloHostOptions>>((membership, host) => membership.PrimarySiloEndpoint = SiloEndpoints.PrimarySilo(host.Value)));
+        }
+
+        if (OperatorHttp.RunsOrleansDashboard(configuration))
+        {
+            silo.AddDashboard();
         }
 
         silo.UseFastFailureDetection();

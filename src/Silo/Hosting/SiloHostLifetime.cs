@@ -51,7 +51,7 @@ internal sealed partial class SiloHostLifetime(
         if (http.Value.Enabled && services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>() is { } addresses)
         {
             var listening = string.Join(", ", addresses.Addresses);
-            LogHttp(logger, listening, http.Value.Dashboard, http.Value.Token is not null);
+            LogHttp(logger, listening, http.Value.Dashboard, http.Value.OrleansDashboard, http.Value.Token is not null);
         }
 
         return Task.CompletedTask;

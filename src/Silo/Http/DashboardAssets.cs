@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Text;
 
 namespace OrleansCache.Silo.Http;
 
@@ -10,15 +11,42 @@ internal static class DashboardAssets
 
     private const string ResourcePrefix = "OrleansCache.Silo.Dashboard.";
 
-    /// <summary>Request path → (content type, bytes).</summary>
-    public static readonly FrozenDictionary<string, (string ContentType, byte[] Content)> ByPath = new Dictionary<string, (string, byte[])>(StringComparer.Ordinal)
+    /// <summary>Encloses the page's link to Orleans' dashboard, which is cut out when that dashboard is not served.</summary>
+    private const string OrleansLinkStart = "<!--orleans-dashboard-->";
+    private const string OrleansLinkEnd = "<!--/orleans-dashboard-->";
+
+    /// <summary>Request path → (content type, bytes); the page links to Orleans' dashboard only when it is served.</summary>
+    public static FrozenDictionary<string, (string ContentType, byte[] Content)> ByPath(bool linkOrleansDashboard)
     {
-        ["/"] = ("text/html; charset=utf-8", Read("index.html")),
-        ["/dashboard"] = ("text/html; charset=utf-8", Read("index.html")),
-        ["/dashboard.js"] = ("text/javascript; charset=utf-8", Read("dashboard.js")),
-        ["/dashboard.css"] = ("text/css; charset=utf-8", Read("dashboard.css")),
-        ["/favicon.svg"] = ("image/svg+xml", Read("favicon.svg")),
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        var index = Page(linkOrleansDashboard);
+        return new Dictionary<string, (string, byte[])>(StringComparer.Ordinal)
+        {
+            ["/"] = ("text/html; charset=utf-8", index),
+            ["/dashboard"] = ("text/html; charset=utf-8", index),
+            ["/dashboard.js"] = ("text/javascript; charset=utf-8", Read("dashboard.js")),
+            ["/dashboard.css"] = ("text/css; charset=utf-8", Read("dashboard.css")),
+            ["/favicon.svg"] = ("image/svg+xml", Read("favicon.svg")),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static byte[] Page(bool linkOrleansDashboard)
+    {
+        var page = Read("index.html");
+        if (linkOrleansDashboard)
+        {
+            return page;
+        }
+
+        var text = Encoding.UTF8.GetString(page);
+        var start = text.IndexOf(OrleansLinkStart, StringComparison.Ordinal);
+        var end = text.IndexOf(OrleansLinkEnd, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+        {
+            throw new InvalidOperationException($"The dashboard's index.html has lost its {OrleansLinkStart} markers.");
+        }
+
+        return Encoding.UTF8.GetBytes(string.Concat(text.AsSpan(0, start), text.AsSpan(end + OrleansLinkEnd.Length)));
+    }
 
     private static byte[] Read(string name)
     {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -14,9 +15,13 @@ namespace OrleansCache.Silo.Http;
 
 /// <summary>
 /// The operator endpoints on their own HTTP port: <c>/healthz</c> and <c>/readyz</c> (ASP.NET Core health checks, JSON),
-/// <c>/metrics</c> (OpenTelemetry's Prometheus exporter: the cache's meters and Orleans'), and the dashboard with its
-/// data at <c>/api/cluster</c>.
+/// <c>/metrics</c> (OpenTelemetry's Prometheus exporter: the cache's meters and Orleans'), our dashboard with its
+/// data at <c>/api/cluster</c>, and Microsoft's Orleans dashboard at <c>/orleans/</c>.
 /// </summary>
+/// <remarks>
+/// <see cref="OperatorAccessMiddleware"/> runs before routing picks an endpoint, so its rule covers every path here,
+/// Orleans' dashboard and all its JSON routes included (that dashboard has no authentication of its own).
+/// </remarks>
 internal static class OperatorHttp
 {
     /// <summary>Health checks with this tag decide <c>/healthz</c>: is the process alive.</summary>
@@ -30,6 +35,17 @@ internal static class OperatorHttp
 
     /// <summary>The meters <c>/metrics</c> exports.</summary>
     public static readonly string[] Meters = ["OrleansCache.Cache", "OrleansCache.Client", "OrleansCache.Redis", "Microsoft.Orleans"];
+
+    /// <summary>Where Orleans' dashboard is served: its page at <c>/orleans/</c>, its data below it.</summary>
+    public const string OrleansDashboardPath = "/orleans";
+
+    /// <summary>
+    /// Whether this silo runs Orleans' dashboard services (<c>AddDashboard</c>: a grain service, a grain call profiler),
+    /// with or without an HTTP port: the dashboard served by any silo asks every silo for its figures, and a silo
+    /// without them has none to give (its pages fail).
+    /// </summary>
+    public static bool RunsOrleansDashboard(IConfiguration configuration) =>
+        configuration.GetSection(HttpEndpointOptions.SectionName).GetValue(nameof(HttpEndpointOptions.OrleansDashboard), defaultValue: true);
 
     public static void AddServices(WebApplicationBuilder web)
     {
@@ -57,6 +73,11 @@ internal static class OperatorHttp
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag), ResponseWriter = HealthJson.WriteAsync });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = HealthJson.WriteAsync });
         app.MapPrometheusScrapingEndpoint("/metrics");
+        if (options.OrleansDashboard)
+        {
+            OrleansDashboardPage.Map(app, OrleansDashboardPath, linkBack: options.Dashboard);
+        }
+
         if (options.Dashboard)
         {
             app.MapGet("/api/cluster", async (ClusterOverviewSource source, HttpContext context) =>
@@ -71,7 +92,7 @@ internal static class OperatorHttp
                     return Results.Json(new { error = ex.Message }, ClusterOverviewSource.Json, statusCode: StatusCodes.Status503ServiceUnavailable);
                 }
             });
-            foreach (var (path, asset) in DashboardAssets.ByPath)
+            foreach (var (path, asset) in DashboardAssets.ByPath(linkOrleansDashboard: options.OrleansDashboard))
             {
                 app.MapGet(path, (HttpContext context) =>
                 {

@@ -79,6 +79,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         var owner = await cluster.OwnerOfAsync(admin.Orleans, KeySpace.HotKeyOwnerProbe).ConfigureAwait(false) ?? running[random.Next(running.Count)];
         var others = running.Where(s => s != owner).ToList();
         var second = others[random.Next(others.Count)];
+        var detail = $"kill -9 of {owner} and {second} at once";
         var killed = clock.Now;
         await Task.WhenAll(owner.KillAsync(), second.KillAsync()).ConfigureAwait(false);
         try
@@ -103,7 +104,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
 
         var dead = clock.Now;
         await Task.WhenAll(ReplaceAsync(owner), ReplaceAsync(second)).ConfigureAwait(false);
-        return string.Create(CultureInfo.InvariantCulture, $"kill -9 of {owner} and {second} at once, both declared dead after {(dead - killed).TotalSeconds:0.0} s, replacements active after {(clock.Now - dead).TotalSeconds:0.0} s more");
+        return detail + string.Create(CultureInfo.InvariantCulture, $", both declared dead after {(dead - killed).TotalSeconds:0.0} s, replacements active after {(clock.Now - dead).TotalSeconds:0.0} s more");
     }
 
     /// <summary>

@@ -83,6 +83,11 @@ internal sealed partial class FusionCacheRun(FaultRunOptions options, ILogger lo
         var finals = await ReadBackAsync(fleet, keys, cancellationToken).ConfigureAwait(false);
         var report = new HistoryChecker(_history, finals, FaultBounds.NoFault, _clock.Now).Check();
         report.Notes.Add("target: " + Target);
+        if (options.SoakDirectory is not null)
+        {
+            report.Notes.Add("soak: not sampled (--soak samples silo processes; this target has none)");
+        }
+
         report.Notes.Add("reads: hits only (FusionCache keeps nothing of a removed key, so a miss cannot say which change it reflects and is not judged); a value's version is the write id it carries");
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"changes of one key are made one at a time across the instances, so write ids order them; {fleet.Order.NotMade} changes were not made (not recorded) because another change of the key was still under way after 200 ms"));
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {options.Seed}, {options.Clients} FusionCache instances x {options.WorkersPerClient} workers, {keys.Keys.Count} keys, {(_clock.Now - started).TotalSeconds:0} s"));

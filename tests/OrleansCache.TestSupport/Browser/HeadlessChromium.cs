@@ -314,7 +314,8 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
         }
         else if (method == "Log.entryAdded" && parameters["entry"]?["level"]?.GetValue<string>() == "error")
         {
-            _errors.Enqueue("log: " + parameters["entry"]?["text"]);
+            var entry = parameters["entry"];
+            _errors.Enqueue("log: " + entry?["text"] + (entry?["url"] is { } url ? " (" + url + ")" : string.Empty));
         }
     }
 

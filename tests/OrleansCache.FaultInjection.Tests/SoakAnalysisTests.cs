@@ -1,0 +1,62 @@
+using OrleansCache.FaultInjection.History;
+using OrleansCache.FaultInjection.Soak;
+using Xunit;
+
+namespace OrleansCache.FaultInjection.Tests;
+
+/// <summary>The soak's judgement on made-up samples: steady processes pass, one that keeps growing is named.</summary>
+public sealed class SoakAnalysisTests
+{
+    [Fact]
+    public void SteadyProcesses_AfterWarmUp_ShowNoGrowth()
+    {
+        // A warm-up that doubles RSS in the first minutes is not growth; a steady plateau after it is fine.
+        var samples = Series("runner", minutes: 10, rss: t => t < 2 ? 100 + (50 * t) : 200, threads: _ => 40, handles: _ => 120);
+
+        Assert.Empty(new SoakAnalysis(samples, []).Growth());
+    }
+
+    [Fact]
+    public void AProcessWhoseMemoryThreadsAndDescriptorsKeepGrowing_IsNamedForEach()
+    {
+        var samples = Series("silo 1.1", minutes: 10, rss: t => 100 + (40 * t), threads: t => 30 + (20 * t), handles: t => 100 + (30 * t));
+
+        var growth = new SoakAnalysis(samples, []).Growth();
+
+        Assert.Contains(growth, g => g.StartsWith("silo 1.1: RSS (MB) grew", StringComparison.Ordinal));
+        Assert.Contains(growth, g => g.StartsWith("silo 1.1: threads grew", StringComparison.Ordinal));
+        Assert.Contains(growth, g => g.StartsWith("silo 1.1: descriptors grew", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AShortLivedProcess_IsNotJudged()
+    {
+        // A silo replaced after three minutes has no warmed-up baseline worth comparing with.
+        var samples = Series("silo 2.4", minutes: 3, rss: t => 100 * (t + 1), threads: _ => 30, handles: _ => 100);
+
+        Assert.Empty(new SoakAnalysis(samples, []).Growth());
+    }
+
+    [Fact]
+    public void LatencyByMinute_CountsSuccessfulOperations_WithTheirPercentiles()
+    {
+        var operations = Enumerable.Range(0, 100)
+            .Select(i => new OperationRecord(0, OperationKind.Read, "k", TimeSpan.FromSeconds(i * 0.5), TimeSpan.FromSeconds((i * 0.5) + ((i + 1) / 1000.0)), Ok: i != 7, Found: true, "v", null))
+            .ToList();
+
+        var minutes = new SoakAnalysis([], operations).LatencyByMinute();
+
+        var first = minutes[0];
+        Assert.Equal(0, first.Minute);
+        Assert.Equal(99, minutes.Sum(m => m.Operations));
+        Assert.True(first.P99Ms >= first.P50Ms);
+        Assert.Equal(100, minutes[^1].P99Ms, precision: 0);
+    }
+
+    private static List<ResourceSample> Series(string name, int minutes, Func<double, double> rss, Func<double, double> threads, Func<double, double> handles) =>
+        [.. Enumerable.Range(0, (minutes * 6) + 1).Select(i =>
+        {
+            var t = i / 6.0;
+            return new ResourceSample(TimeSpan.FromMinutes(t), name, rss(t), (int)threads(t), (int)handles(t), null, null);
+        })];
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using OrleansCache.FaultInjection.History;
+
+namespace OrleansCache.FaultInjection.Soak;
+
+/// <summary>
+/// What a soak's samples and operations say over time: latency and throughput per minute, and whether a process's
+/// resources grew beyond a bound between its warmed-up start and its end.
+/// </summary>
+internal sealed class SoakAnalysis(IReadOnlyList<ResourceSample> samples, IReadOnlyList<OperationRecord> operations)
+{
+    /// <summary>A process is judged for growth only if it was sampled over at least this long (silos are replaced by faults).</summary>
+    public static readonly TimeSpan MinimumLifetime = TimeSpan.FromMinutes(4);
+
+    /// <summary>Operations per minute and the p50/p99 of the successful ones' latency, by the minute they ended in.</summary>
+    public IReadOnlyList<(int Minute, int Operations, double P50Ms, double P99Ms)> LatencyByMinute()
+    {
+        return [.. operations.Where(o => o.Ok)
+            .GroupBy(o => (int)o.End.TotalMinutes)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var latencies = g.Select(o => (o.End - o.Start).TotalMilliseconds).Order().ToArray();
+                return (g.Key, latencies.Length, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+            })];
+    }
+
+    /// <summary>
+    /// Growth beyond the bounds, one line per process and resource: the median of the last 15 % of a process's samples
+    /// against the median of its samples between 25 % and 40 % of its life (after warm-up: JIT, pools, caches filling).
+    /// Bounds: RSS and the runner's heap 1.5× + 64 MB, threads 1.5× + 32, descriptors 1.5× + 64.
+    /// </summary>
+    public IReadOnlyList<string> Growth()
+    {
+        var found = new List<string>();
+        foreach (var series in samples.GroupBy(s => s.Series))
+        {
+            var ordered = series.OrderBy(s => s.At).ToList();
+            if (ordered.Count < 8 || ordered[^1].At - ordered[0].At < MinimumLifetime)
+            {
+                continue;
+            }
+
+            Check(found, series.Key, "RSS (MB)", ordered, s => s.RssMegabytes, 1.5, 64);
+            Check(found, series.Key, "threads", ordered, s => s.Threads, 1.5, 32);
+            Check(found, series.Key, "descriptors", ordered, s => s.Handles, 1.5, 64);
+            if (ordered.All(s => s.HeapMegabytes is not null))
+            {
+                Check(found, series.Key, "managed heap (MB)", ordered, s => s.HeapMegabytes!.Value, 1.5, 64);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Per process: first, warmed-up and last medians of each resource, as a markdown table.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| process | sampled for | RSS MB (warm → end, max) | threads (warm → end) | descriptors (warm → end) | GCs |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var series in samples.GroupBy(s => s.Series).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var ordered = series.OrderBy(s => s.At).ToList();
+            if (ordered[^1].At - ordered[0].At < MinimumLifetime)
+            {
+                continue;
+            }
+
+            var (warm, end) = (Window(ordered, 0.25, 0.40), Window(ordered, 0.85, 1.0));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {series.Key} | {(ordered[^1].At - ordered[0].At).TotalMinutes:0.0} min | {Median(warm, s => s.RssMegabytes):0} → {Median(end, s => s.RssMegabytes):0}, {ordered.Max(s => s.RssMegabytes):0} | {Median(warm, s => s.Threads):0} → {Median(end, s => s.Threads):0} | {Median(warm, s => s.Handles):0} → {Median(end, s => s.Handles):0} | {(ordered[^1].Collections is { } gcs ? gcs.ToString(CultureInfo.InvariantCulture) : "—")} |"));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Every sample as CSV, for plots elsewhere.</summary>
+    public void WriteCsv(string path)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("seconds,series,rss_mb,threads,descriptors,collections,heap_mb");
+        foreach (var s in samples)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.At.TotalSeconds:0.0},{s.Series},{s.RssMegabytes:0.0},{s.Threads},{s.Handles},{s.Collections},{s.HeapMegabytes:0.0}"));
+        }
+    }
+
+    private static void Check(List<string> found, string series, string what, List<ResourceSample> ordered, Func<ResourceSample, double> value, double factor, double slack)
+    {
+        var warm = Median(Window(ordered, 0.25, 0.40), value);
+        var end = Median(Window(ordered, 0.85, 1.0), value);
+        if (end > (warm * factor) + slack)
+        {
+            found.Add(string.Create(CultureInfo.InvariantCulture, $"{series}: {what} grew from {warm:0.#} (warmed up) to {end:0.#} (end), beyond {factor}× + {slack}"));
+        }
+    }
+
+    private static List<ResourceSample> Window(List<ResourceSample> ordered, double from, double to)
+    {
+        var start = ordered[0].At;
+        var span = ordered[^1].At - start;
+        var window = ordered.Where(s => s.At >= start + (span * from) && s.At <= start + (span * to)).ToList();
+        return window.Count > 0 ? window : [ordered[^1]];
+    }
+
+    private static double Median(List<ResourceSample> window, Func<ResourceSample, double> value)
+    {
+        var values = window.Select(value).Order().ToArray();
+        return values[values.Length / 2];
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}
