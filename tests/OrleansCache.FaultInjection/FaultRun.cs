@@ -66,7 +66,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
             await using var sampler = options.SoakDirectory is null ? null : new ResourceSampler(cluster, _clock, options.SoakSampleInterval);
             sampler?.Start();
-            using var workload = new CacheWorkload(clients, keys, _history, _clock, options.Seed, options.WorkersPerClient);
+            using var workload = new CacheWorkload([.. clients.Select(c => (Func<IWorkloadClient>)(() => c))], keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
             var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
@@ -74,6 +74,12 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             {
                 kinds = [.. kinds.Where(k => k != FaultKind.DoubleKill)];
                 _history.Skipped.Enqueue($"{FaultKind.DoubleKill}: needs at least {FaultInjector.MinimumSilosForDoubleKill} silos (--silos {FaultInjector.MinimumSilosForDoubleKill})");
+            }
+
+            if (kinds.Contains(FaultKind.InstanceKill))
+            {
+                kinds = [.. kinds.Where(k => k != FaultKind.InstanceKill)];
+                _history.Skipped.Enqueue($"{FaultKind.InstanceKill}: FusionCache only (--target fusioncache); silos are killed by SiloKill and OwnerKill");
             }
 
             if (kinds.Count == 0)

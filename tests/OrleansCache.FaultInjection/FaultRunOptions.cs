@@ -3,6 +3,9 @@ namespace OrleansCache.FaultInjection;
 /// <summary>What a run does (the command line's switches; docs/reliability.md).</summary>
 internal sealed class FaultRunOptions
 {
+    /// <summary>The system under test. Default OrleansCache; FusionCache runs <see cref="Fusion.FusionCacheRun"/>.</summary>
+    public RunTarget Target { get; set; } = RunTarget.OrleansCache;
+
     /// <summary>Seeds the fault order, the faulted silos and clients, and the workload. Default 1.</summary>
     public int Seed { get; set; } = 1;
 
@@ -18,7 +21,7 @@ internal sealed class FaultRunOptions
     /// <summary>Silo processes. Default 3.</summary>
     public int Silos { get; set; } = 3;
 
-    /// <summary>Cache clients in the runner's process. Default 3.</summary>
+    /// <summary>Cache clients (FusionCache: application instances) in the runner's process. Default 3.</summary>
     public int Clients { get; set; } = 3;
 
     /// <summary>Concurrent workers per client. Default 2.</summary>

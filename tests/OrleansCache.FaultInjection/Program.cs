@@ -1,8 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OrleansCache.FaultInjection;
+using OrleansCache.FaultInjection.Fusion;
 
-// dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--seed N] [--duration 10m] [--silos 3]
+// dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--target orleanscache|fusioncache] [--seed N] [--duration 10m] [--silos 3]
 //   [--clients 3] [--workers 2] [--faults Kind,Kind] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR];
 //   docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
 var options = new FaultRunOptions();
@@ -13,6 +14,7 @@ try
     {
         switch (args[i])
         {
+            case "--target": options.Target = Enum.Parse<RunTarget>(args[++i], ignoreCase: true); break;
             case "--seed": options.Seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--duration": options.Duration = ParseDuration(args[++i]); break;
             case "--silos": options.Silos = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -29,7 +31,7 @@ try
 }
 catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR]");
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR]");
     return 2;
 }
 
@@ -41,7 +43,10 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var report = await new FaultRun(options, loggers.CreateLogger("OrleansCache.FaultInjection")).RunAsync(stop.Token);
+var logger = loggers.CreateLogger("OrleansCache.FaultInjection");
+var report = options.Target == RunTarget.FusionCache
+    ? await new FusionCacheRun(options, logger).RunAsync(stop.Token)
+    : await new FaultRun(options, logger).RunAsync(stop.Token);
 var markdown = report.ToMarkdown();
 Console.WriteLine(markdown);
 if (reportPath is not null)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using OrleansCache.Benchmarks.Infrastructure;
 using OrleansCache.Benchmarks.Peers;
+using OrleansCache.TestSupport.Peers;
 
 namespace OrleansCache.Benchmarks.Pairs;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OrleansCache.Benchmarks.Infrastructure;
 using OrleansCache.Benchmarks.Peers;
+using OrleansCache.TestSupport.Peers;
 using OrleansCache.Client;
 using OrleansCache.Grains.Interfaces;
 using StackExchange.Redis;

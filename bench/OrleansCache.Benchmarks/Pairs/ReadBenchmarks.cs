@@ -1,6 +1,7 @@
 using System.Globalization;
 using OrleansCache.Benchmarks.Infrastructure;
 using OrleansCache.Benchmarks.Peers;
+using OrleansCache.TestSupport.Peers;
 using OrleansCache.Grains.Interfaces;
 using StackExchange.Redis;
 

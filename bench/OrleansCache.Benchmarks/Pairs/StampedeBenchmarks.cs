@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OrleansCache.Benchmarks.Infrastructure;
 using OrleansCache.Benchmarks.Peers;
+using OrleansCache.TestSupport.Peers;
 using OrleansCache.Grains.Interfaces;
 
 namespace OrleansCache.Benchmarks.Pairs;

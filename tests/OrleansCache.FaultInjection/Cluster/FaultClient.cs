@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using System.Text;
 using OrleansCache.Client.Caching;
+using OrleansCache.FaultInjection.Workload;
+using OrleansCache.Grains.Interfaces;
 using OrleansCache.TestingHost;
 
 namespace OrleansCache.FaultInjection.Cluster;
@@ -12,7 +15,7 @@ namespace OrleansCache.FaultInjection.Cluster;
 /// A real cache client as a service builds it (<c>AddOrleansCacheClient</c>, in a host of its own), finding the
 /// gateways through Orleans' Redis clustering, with a connection switch the runner can cut.
 /// </summary>
-internal sealed class FaultClient : IAsyncDisposable
+internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly ClientConnectionSwitch _connection;
@@ -59,6 +62,19 @@ internal sealed class FaultClient : IAsyncDisposable
             throw;
         }
     }
+
+    public async Task<WorkloadRead> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var (found, bytes, version) = await Cache.TryGetVersionedAsync(key, cancellationToken).ConfigureAwait(false);
+        return new WorkloadRead(found, found && bytes is not null ? Encoding.UTF8.GetString(bytes) : null, version);
+    }
+
+    public Task<CacheVersion> WriteAsync(string key, string value, CancellationToken cancellationToken) =>
+        Cache.SetBytesAsync(key, Encoding.UTF8.GetBytes(value), null, cancellationToken);
+
+    public Task<CacheVersion> InvalidateAsync(string key, CancellationToken cancellationToken) => Cache.InvalidateVersionedAsync(key, cancellationToken);
+
+    public Task InvalidateByPatternAsync(string pattern, CancellationToken cancellationToken) => Cache.InvalidateByPatternAsync(pattern, cancellationToken);
 
     /// <summary>Every connection to every gateway drops and new ones fail, as on a network failure.</summary>
     public void Cut() => _connection.Cut();

@@ -31,6 +31,8 @@ internal static class FaultBounds
         // The same for a paused silo: its connections stay open, its feeds fall silent; it never serves again once resumed
         // (a write it had in flight is refused by storage, whose fence a newer activation raised).
         FaultKind.SiloPause => FeedSilence + NoFault,
+        // FusionCache only: a replaced application instance starts with an empty L1 and must read what others wrote.
+        FaultKind.InstanceKill => NoFault,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No bound for this fault kind."),
     };
 }

@@ -39,4 +39,10 @@ internal enum FaultKind
     /// grains. It must stop itself (Orleans' fail-stop) once it reads that it was declared dead; a replacement starts.
     /// </summary>
     SiloPause,
+
+    /// <summary>
+    /// FusionCache only (<c>--target fusioncache</c>): one application instance disposed mid-operation (its L1 and
+    /// whatever it had queued for Redis gone), replaced by a new instance with an empty L1.
+    /// </summary>
+    InstanceKill,
 }

@@ -10,10 +10,19 @@ internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kind
     /// kill -9 too (each replacement silo costs seconds of start-up), and <see cref="FaultKind.DoubleKill"/>, which
     /// needs a fourth silo; its one partition is a short one.
     /// </summary>
-    public static IReadOnlyList<FaultKind> ShortRound { get; } = [.. Enum.GetValues<FaultKind>().Where(k => k is not FaultKind.SiloKill and not FaultKind.DoubleKill)];
+    public static IReadOnlyList<FaultKind> ShortRound { get; } = [.. OrleansCacheKinds.Where(k => k is not FaultKind.SiloKill and not FaultKind.DoubleKill)];
 
     /// <summary>A long run's round: every kind.</summary>
-    public static IReadOnlyList<FaultKind> FullRound { get; } = Enum.GetValues<FaultKind>();
+    public static IReadOnlyList<FaultKind> FullRound { get; } = OrleansCacheKinds;
+
+    /// <summary>
+    /// The round against FusionCache (short and long runs alike): the faults that apply to application instances on
+    /// one Redis, each once.
+    /// </summary>
+    public static IReadOnlyList<FaultKind> FusionCacheRound { get; } = [FaultKind.RedisRestart, FaultKind.RedisPause, FaultKind.ClientCut, FaultKind.InstanceKill];
+
+    /// <summary>Every kind against OrleansCache's silos and clients (not the FusionCache-only ones).</summary>
+    private static FaultKind[] OrleansCacheKinds => [.. Enum.GetValues<FaultKind>().Where(k => k is not FaultKind.InstanceKill)];
 
     public FaultKind Next()
     {

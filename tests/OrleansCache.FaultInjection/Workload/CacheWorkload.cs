@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using OrleansCache.FaultInjection.Cluster;
 using OrleansCache.FaultInjection.History;
 
 namespace OrleansCache.FaultInjection.Workload;
@@ -8,9 +6,10 @@ namespace OrleansCache.FaultInjection.Workload;
 /// <summary>
 /// Clients reading and writing while faults happen: each client runs a few workers that pick a key (half the time a hot
 /// key) and read it (55%), write a value never written before (30%), invalidate it (12%) or invalidate its group by
-/// pattern (3%), recording every operation on the run clock.
+/// pattern (3%), recording every operation on the run clock. Each entry of <paramref name="clients"/> gives the client
+/// in that slot at the moment (an instance the runner replaced is replaced here too).
 /// </summary>
-internal sealed class CacheWorkload(IReadOnlyList<FaultClient> clients, KeySpace keys, RunHistory history, RunClock clock, int seed, int workersPerClient) : IDisposable
+internal sealed class CacheWorkload(IReadOnlyList<Func<IWorkloadClient>> clients, KeySpace keys, RunHistory history, RunClock clock, int seed, int workersPerClient) : IDisposable
 {
     /// <summary>Longest an operation may take before it counts as failed (the client retries for 15 s itself).</summary>
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(20);
@@ -24,11 +23,12 @@ internal sealed class CacheWorkload(IReadOnlyList<FaultClient> clients, KeySpace
 
     public void Start()
     {
-        foreach (var client in clients)
+        for (var slot = 0; slot < clients.Count; slot++)
         {
+            var client = clients[slot];
             for (var w = 0; w < workersPerClient; w++)
             {
-                var random = new Random(HashCode.Combine(seed, client.Number, w));
+                var random = new Random(HashCode.Combine(seed, slot, w));
                 _workers.Add(Task.Run(() => RunAsync(client, random, _stop.Token)));
             }
         }
@@ -43,14 +43,14 @@ internal sealed class CacheWorkload(IReadOnlyList<FaultClient> clients, KeySpace
 
     public void Dispose() => _stop.Dispose();
 
-    private async Task RunAsync(FaultClient client, Random random, CancellationToken stop)
+    private async Task RunAsync(Func<IWorkloadClient> slot, Random random, CancellationToken stop)
     {
         while (!stop.IsCancellationRequested)
         {
             var key = keys.Pick(random);
             var roll = random.Next(100);
             var kind = roll < 55 ? OperationKind.Read : roll < 85 ? OperationKind.Write : roll < 97 ? OperationKind.Invalidate : OperationKind.Pattern;
-            await OperateAsync(client, kind, key, random).ConfigureAwait(false);
+            await OperateAsync(slot(), kind, key, random).ConfigureAwait(false);
             try
             {
                 await Task.Delay(Pace, stop).ConfigureAwait(false);
@@ -62,7 +62,7 @@ internal sealed class CacheWorkload(IReadOnlyList<FaultClient> clients, KeySpace
         }
     }
 
-    private async Task OperateAsync(FaultClient client, OperationKind kind, string key, Random random)
+    private async Task OperateAsync(IWorkloadClient client, OperationKind kind, string key, Random random)
     {
         using var timeout = new CancellationTokenSource(OperationTimeout);
         var ct = timeout.Token;
@@ -75,21 +75,26 @@ internal sealed class CacheWorkload(IReadOnlyList<FaultClient> clients, KeySpace
             switch (kind)
             {
                 case OperationKind.Read:
-                    record = await ReadAsync(client, target, start, ct).ConfigureAwait(false);
+                    var read = await client.ReadAsync(target, ct).ConfigureAwait(false);
+                    record = new OperationRecord(client.Number, OperationKind.Read, target, start, clock.Now, true, read.Found, read.Value, read.Version);
                     break;
                 case OperationKind.Write:
-                    record = Done(await client.Cache.SetBytesAsync(target, Encoding.UTF8.GetBytes(value!), null, ct).ConfigureAwait(false));
+                    record = Done(await client.WriteAsync(target, value!, ct).ConfigureAwait(false));
                     break;
                 case OperationKind.Invalidate:
-                    record = Done(await client.Cache.InvalidateVersionedAsync(target, ct).ConfigureAwait(false));
+                    record = Done(await client.InvalidateAsync(target, ct).ConfigureAwait(false));
                     break;
                 default:
-                    await client.Cache.InvalidateByPatternAsync(target, ct).ConfigureAwait(false);
+                    await client.InvalidateByPatternAsync(target, ct).ConfigureAwait(false);
                     record = Done(null);
                     break;
             }
 
             history.Operations.Enqueue(record);
+        }
+        catch (ChangeNotMadeException)
+        {
+            // Never sent: not an operation.
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -99,11 +104,5 @@ internal sealed class CacheWorkload(IReadOnlyList<FaultClient> clients, KeySpace
 
         OperationRecord Done(Grains.Interfaces.CacheVersion? version) =>
             new(client.Number, kind, target, start, clock.Now, true, false, value, version);
-    }
-
-    private async Task<OperationRecord> ReadAsync(FaultClient client, string key, TimeSpan start, CancellationToken ct)
-    {
-        var (found, bytes, version) = await client.Cache.TryGetVersionedAsync(key, ct).ConfigureAwait(false);
-        return new OperationRecord(client.Number, OperationKind.Read, key, start, clock.Now, true, found, found && bytes is not null ? Encoding.UTF8.GetString(bytes) : null, version);
     }
 }

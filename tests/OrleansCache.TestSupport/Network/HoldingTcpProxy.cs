@@ -8,7 +8,9 @@ namespace OrleansCache.TestSupport.Network;
 /// A loopback TCP proxy that can hold back what its clients send upstream and deliver it later, in order: a network
 /// that delays one process's requests (e.g. a silo's commands to Redis) for as long as a test needs, so a request the
 /// process sent before it was paused reaches the server only after the rest of the system has moved on. Replies are
-/// passed through at once; the bytes held, and those answered after a release, can be searched.
+/// passed through at once; the bytes held, and those answered after a release, can be searched. It can also cut its
+/// clients off (every connection reset, new ones refused) until restored: a network failure between one process and the
+/// server.
 /// </summary>
 public sealed class HoldingTcpProxy : IAsyncDisposable
 {
@@ -22,6 +24,7 @@ public sealed class HoldingTcpProxy : IAsyncDisposable
     private readonly Task _accepting;
     private bool _holding;
     private bool _released;
+    private bool _refusing;
 
     private HoldingTcpProxy(int upstreamPort)
     {
@@ -60,6 +63,32 @@ public sealed class HoldingTcpProxy : IAsyncDisposable
         foreach (var link in Links(holding: false))
         {
             await link.SetHoldingAsync(false, _stop.Token);
+        }
+    }
+
+    /// <summary>Resets every connection (both sides) and refuses new ones until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        List<Link> links;
+        lock (_lock)
+        {
+            _refusing = true;
+            links = [.. _links];
+            _links.Clear();
+        }
+
+        foreach (var link in links)
+        {
+            link.Reset();
+        }
+    }
+
+    /// <summary>Accepts and passes through new connections again after <see cref="Cut"/>.</summary>
+    public void Restore()
+    {
+        lock (_lock)
+        {
+            _refusing = false;
         }
     }
 
@@ -120,6 +149,18 @@ public sealed class HoldingTcpProxy : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptSocketAsync(_stop.Token);
+            bool refusing;
+            lock (_lock)
+            {
+                refusing = _refusing;
+            }
+
+            if (refusing)
+            {
+                Reset(client);
+                continue;
+            }
+
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             client.NoDelay = true;
             try
@@ -142,6 +183,21 @@ public sealed class HoldingTcpProxy : IAsyncDisposable
 
             link.Start(_stop.Token);
         }
+    }
+
+    /// <summary>Closes with a reset (linger 0), as a failed network shows a connection to the side that still uses it.</summary>
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        socket.Dispose();
     }
 
     private void Record(MemoryStream into, ReadOnlySpan<byte> bytes)
@@ -195,6 +251,12 @@ public sealed class HoldingTcpProxy : IAsyncDisposable
             {
                 _upstreamTurn.Release();
             }
+        }
+
+        public void Reset()
+        {
+            HoldingTcpProxy.Reset(client);
+            HoldingTcpProxy.Reset(upstream);
         }
 
         public void Close()
