@@ -82,28 +82,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         var detail = $"kill -9 of {owner} and {second} at once";
         var killed = clock.Now;
         await Task.WhenAll(owner.KillAsync(), second.KillAsync()).ConfigureAwait(false);
-        try
-        {
-            await Eventually.TrueAsync(async () =>
-            {
-                try
-                {
-                    return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // The management call may fail while the cluster reconfigures: look again.
-                    return false;
-                }
-            }, $"{owner} and {second} declared dead", DeathLimit).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            history.Incidents.Enqueue($"{owner} and {second} were not both declared dead within {DeathLimit.TotalSeconds:0} s of their kill (t={clock.Now.TotalSeconds:0.000}s)");
-        }
-
-        var dead = clock.Now;
-        await Task.WhenAll(ReplaceAsync(owner), ReplaceAsync(second)).ConfigureAwait(false);
+        var dead = await ReplaceOnceDeclaredDeadAsync(owner, second).ConfigureAwait(false);
         return detail + string.Create(CultureInfo.InvariantCulture, $", both declared dead after {(dead - killed).TotalSeconds:0.0} s, replacements active after {(clock.Now - dead).TotalSeconds:0.0} s more");
     }
 
@@ -137,9 +116,11 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         }
     }
 
-    /// <returns>When it was declared dead (run clock).</returns>
-    private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(SiloSlot slot)
+    /// <summary>Waits until membership lists only the running silos (the stopped ones declared dead), then replaces each.</summary>
+    /// <returns>When they were declared dead (run clock).</returns>
+    private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(params SiloSlot[] slots)
     {
+        var names = string.Join(" and ", slots.Select(s => s.ToString()));
         try
         {
             await Eventually.TrueAsync(async () =>
@@ -153,15 +134,15 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
                     // The management call may fail while the cluster reconfigures: look again.
                     return false;
                 }
-            }, $"{slot} declared dead", DeathLimit).ConfigureAwait(false);
+            }, $"{names} declared dead", DeathLimit).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            history.Incidents.Enqueue($"{slot} was not declared dead within {DeathLimit.TotalSeconds:0} s of its kill (t={clock.Now.TotalSeconds:0.000}s)");
+            history.Incidents.Enqueue($"{names} not declared dead within {DeathLimit.TotalSeconds:0} s of the fault (t={clock.Now.TotalSeconds:0.000}s)");
         }
 
         var dead = clock.Now;
-        await ReplaceAsync(slot).ConfigureAwait(false);
+        await Task.WhenAll(slots.Select(ReplaceAsync)).ConfigureAwait(false);
         return dead;
     }
 
