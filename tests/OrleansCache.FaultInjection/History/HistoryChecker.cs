@@ -77,20 +77,25 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
     /// </summary>
     private void CheckStaleness(string key, List<OperationRecord> ops, List<OperationRecord> keyPatterns)
     {
-        var changes = ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate).OrderBy(o => o.End).ToList();
-        var seen = ops.Where(o => o.Ok && o.Version is not null).ToList();
+        // Indexes, so a soak's hundreds of thousands of reads per key are checked in O(log n) each: the earliest end of a
+        // change newer than a version, when each version was first seen, and the earliest end of a pattern that began
+        // after a moment.
+        var newer = new EarliestEndAbove([.. ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate)]);
+        var firstSeenAt = ops.Where(o => o.Ok && o.Version is not null)
+            .GroupBy(o => o.Version!.Value)
+            .ToDictionary(g => g.Key, g => g.Min(o => o.End));
+        var patternsBegun = new EarliestEndAfter([.. keyPatterns.Where(p => p.Ok)]);
         foreach (var read in ops.Where(o => o.Ok && o.Kind == OperationKind.Read && o.Version is not null))
         {
             var version = read.Version!.Value;
-            TimeSpan? newerSince = changes.FirstOrDefault(c => c.End < read.Start && c.Version!.Value > version)?.End;
+            TimeSpan? newerSince = newer.Of(version) is { } changed && changed < read.Start ? changed : null;
             if (read.Found)
             {
                 // Seen before some pattern began: that pattern removed it (or something newer was already there).
-                var firstSeen = seen.Where(o => o.Version == version).Select(o => o.End).DefaultIfEmpty(TimeSpan.MaxValue).Min();
-                var pattern = keyPatterns.FirstOrDefault(p => p.Ok && p.End < read.Start && p.Start > firstSeen);
-                if (pattern is not null)
+                var firstSeen = firstSeenAt.GetValueOrDefault(version, TimeSpan.MaxValue);
+                if (patternsBegun.Of(firstSeen) is { } patternEnd && patternEnd < read.Start)
                 {
-                    newerSince = newerSince is { } since && since <= pattern.End ? since : pattern.End;
+                    newerSince = newerSince is { } since && since <= patternEnd ? since : patternEnd;
                 }
             }
 
