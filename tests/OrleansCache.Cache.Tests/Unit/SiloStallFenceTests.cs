@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using OrleansCache.Grains.Membership;
+using OrleansCache.TestSupport.Waiting;
 using Xunit;
 
 namespace OrleansCache.Cache.Tests.Unit;
@@ -160,14 +161,8 @@ public sealed class SiloStallFenceTests : IDisposable
         Assert.Equal(2, _membership.Refreshes);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) =>
+        Eventually.TrueAsync(condition, "the fence to start its membership read", TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
     private sealed class LocalSilo : ILocalSiloDetails
     {
