@@ -77,9 +77,11 @@ public sealed class MissedInvalidationTests
     {
         await using var cluster = await StartAsync(hooks: null);
         var (writer, reader) = (cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken));
-        var victim = cluster.Silos[2];
+        // Silos that host partitions (one may host none); the victim is not the first silo, which keeps the membership.
+        var hosts = cluster.PartitionHosts();
+        var victim = hosts.Last(s => s != cluster.Silos[0]);
         var lost = cluster.KeyOwnedBy(victim);
-        var kept = cluster.KeyOwnedBy(cluster.Silos[0]);
+        var kept = cluster.KeyOwnedBy(hosts.First(s => s != victim));
         foreach (var key in new[] { lost, kept })
         {
             await writer.Cache.SetAsync(key, "v1", cancellationToken: TestContext.Current.CancellationToken);

@@ -1,3 +1,5 @@
+using OrleansCache.Grains.Interfaces;
+using OrleansCache.Grains.Placement;
 using OrleansCache.TestingHost;
 using Xunit;
 
@@ -23,9 +25,14 @@ internal static class CacheClusters
     public static string Key(string prefix = "user") => $"{prefix}:{Guid.NewGuid():N}";
 
     /// <summary>A fresh key whose partition the given silo hosts (with the silos running now).</summary>
+    /// <remarks>
+    /// A silo may host none of the <see cref="CachePartitions.Count"/> partitions (about 1 start in 200 with three silos):
+    /// then no key is its, and this says so instead of searching for ever.
+    /// </remarks>
     public static string KeyOwnedBy(this OrleansCacheTestCluster cluster, Orleans.TestingHost.SiloHandle silo, string prefix = "user")
     {
-        while (true)
+        // With one partition of 16, 10,000 random keys all miss it with a probability of about 1e-280.
+        for (var attempt = 0; attempt < 10_000; attempt++)
         {
             var key = Key(prefix);
             if (cluster.OwnerOf(key).SiloAddress.Equals(silo.SiloAddress))
@@ -33,5 +40,16 @@ internal static class CacheClusters
                 return key;
             }
         }
+
+        throw new InvalidOperationException($"Silo {silo.SiloAddress} hosts none of the {CachePartitions.Count} partitions; choose among PartitionHosts().");
+    }
+
+    /// <summary>The running silos that host at least one partition (so keys of theirs exist), in the order of <c>Silos</c>.</summary>
+    public static IReadOnlyList<Orleans.TestingHost.SiloHandle> PartitionHosts(this OrleansCacheTestCluster cluster)
+    {
+        var silos = cluster.Silos;
+        var addresses = silos.Select(s => s.SiloAddress).ToArray();
+        var hosts = Enumerable.Range(0, CachePartitions.Count).Select(p => CachePartitionPlacementDirector.SiloFor(p, addresses)).ToHashSet();
+        return [.. silos.Where(s => hosts.Contains(s.SiloAddress))];
     }
 }
