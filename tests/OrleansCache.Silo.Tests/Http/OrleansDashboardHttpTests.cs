@@ -29,10 +29,7 @@ public sealed class OrleansDashboardHttpTests
     [Fact]
     public async Task OrleansDashboard_FromAnotherMachine_NeedsTheToken_LikeOurPage()
     {
-        var address = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
+        var address = MachineAddress.NonLoopbackIPv4();
         Assert.SkipWhen(address is null, "This machine has no non-loopback IPv4 address to call from.");
         var ct = TestContext.Current.CancellationToken;
         const string Token = "an-orleans-dashboard-token-0123456789";

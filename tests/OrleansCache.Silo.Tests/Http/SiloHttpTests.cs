@@ -104,10 +104,7 @@ public sealed class SiloHttpTests
     [Fact]
     public async Task MetricsAndDashboard_FromAnotherMachine_NeedTheToken_HealthDoesNot()
     {
-        var address = NetworkInterface.GetAllNetworkInterfaces()
-            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
-            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork);
+        var address = MachineAddress.NonLoopbackIPv4();
         Assert.SkipWhen(address is null, "This machine has no non-loopback IPv4 address to call from.");
         var ct = TestContext.Current.CancellationToken;
         const string Token = "a-test-token-of-32-characters-xx";
