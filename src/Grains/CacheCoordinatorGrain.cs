@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OrleansCache.Client.Caching;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Feeds;
 using OrleansCache.Grains.Storage;
@@ -13,7 +14,7 @@ namespace OrleansCache.Grains;
 /// holds any more. Never a blocking scan of the whole store.
 /// </summary>
 [GrainType(CacheGrainTypes.CoordinatorName), StatelessWorker, Reentrant]
-internal sealed class CacheCoordinatorGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, IOptions<CacheSiloOptions> options) : Grain, ICacheCoordinatorGrain
+internal sealed class CacheCoordinatorGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, CacheGrainReferences references, IOptions<CacheSiloOptions> options) : Grain, ICacheCoordinatorGrain
 {
     private readonly CacheSiloOptions _options = options.Value;
 
@@ -117,5 +118,5 @@ internal sealed class CacheCoordinatorGrain(ICacheEntryStorage storage, Invalida
         }
     }
 
-    private ICacheEntryGrain Entry(string key) => GrainFactory.GetGrain<ICacheEntryGrain>(key);
+    private ICacheEntryGrain Entry(string key) => references.Entry(key);
 }

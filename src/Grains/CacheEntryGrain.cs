@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansCache.Client;
+using OrleansCache.Client.Caching;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Feeds;
@@ -45,6 +46,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
 
     private readonly ICacheEntryStorage _storage;
     private readonly InvalidationPublisher _publisher;
+    private readonly CacheGrainReferences _references;
     private readonly TimeProvider _time;
     private readonly CacheSiloOptions _options;
     private readonly CacheSiloMetrics _metrics;
@@ -66,11 +68,12 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     private HashSet<Guid>? _trackers;
     private IInvalidationFeedGrain _feed = null!;
 
-    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, SiloStallFence stallFence, ILogger<CacheEntryGrain> logger)
+    public CacheEntryGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, CacheGrainReferences references, TimeProvider time, IOptions<CacheSiloOptions> options, CacheSiloMetrics metrics, SiloStallFence stallFence, ILogger<CacheEntryGrain> logger)
     {
         _stallFence = stallFence;
         _storage = storage;
         _publisher = publisher;
+        _references = references;
         _time = time;
         _options = options.Value;
         _metrics = metrics;
@@ -82,7 +85,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         CacheInputRules.ValidateKey(Key, _options.MaxKeyLength);
-        _feed = GrainFactory.GetGrain<IInvalidationFeedGrain>(CachePartitions.Of(Key));
+        _feed = _references.FeedOf(Key);
 
         // Claims the key: from now on storage refuses changes of older activations, however late they arrive.
         var claim = await _storage.ClaimAsync(Key, cancellationToken);

@@ -28,7 +28,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan MaxFillWait = TimeSpan.FromSeconds(2);
 
-    private readonly IGrainFactory _grains;
+    private readonly CacheGrainReferences _grains;
     private readonly OrleansCacheClientOptions _options;
     private readonly ICacheSerializer _serializer;
     private readonly TimeProvider _time;
@@ -48,7 +48,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
         IMeterFactory? meterFactory = null)
     {
         OrleansCacheClientOptionsValidator.ThrowIfInvalid(options);
-        _grains = grains;
+        _grains = new CacheGrainReferences(grains);
         _options = options;
         _serializer = serializer ?? new SystemTextJsonCacheSerializer();
         _time = time ?? TimeProvider.System;
@@ -56,7 +56,7 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
         _metrics = new CacheClientMetrics(meterFactory);
         _near = new NearCache(options.NearCache, _time);
         _near.Evicted += _metrics.Evicted;
-        _feeds = new InvalidationConsumer(grains, options, _near, _metrics, _time, _logger, Apply);
+        _feeds = new InvalidationConsumer(_grains, options, _near, _metrics, _time, _logger, Apply);
         _feeds.Revalidated += OnRevalidated;
     }
 
@@ -307,8 +307,8 @@ internal sealed partial class CacheClient : IOrleansCache, IAsyncDisposable
     /// <summary>Fills the near-cache from a remote result.</summary>
     private void CompleteFill(FillTicket ticket, CacheEntry entry, TypedValue? typed = null) => _near.CompleteFill(ticket, entry, typed);
 
-    private ICacheEntryGrain Entry(string key) => _grains.GetGrain<ICacheEntryGrain>(key);
+    private ICacheEntryGrain Entry(string key) => _grains.Entry(key);
 
     /// <summary>The coordinator is a stateless worker: key 0 runs on whichever silo receives the call.</summary>
-    private ICacheCoordinatorGrain Coordinator() => _grains.GetGrain<ICacheCoordinatorGrain>(0);
+    private ICacheCoordinatorGrain Coordinator() => _grains.Coordinator();
 }

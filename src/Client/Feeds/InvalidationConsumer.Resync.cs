@@ -136,7 +136,7 @@ internal sealed partial class InvalidationConsumer
         int kept = 0, dropped = 0;
         try
         {
-            var coordinator = _grains.GetGrain<ICacheCoordinatorGrain>(0);
+            var coordinator = _grains.Coordinator();
             foreach (var batch in entries.Chunk(_options.RevalidationBatchSize))
             {
                 _stopping.Token.ThrowIfCancellationRequested();
@@ -178,7 +178,7 @@ internal sealed partial class InvalidationConsumer
     /// <summary>Subscribes under a new id until the feed answers; then the partition is live.</summary>
     private async Task<Guid> SubscribeAsync(PartitionFeedState state, string reason)
     {
-        var feed = _grains.GetGrain<IInvalidationFeedGrain>(state.Partition);
+        var feed = _grains.Feed(state.Partition);
         Guid previous;
         var subscription = Guid.NewGuid();
         lock (state.Lock)

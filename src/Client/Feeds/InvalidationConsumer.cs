@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansCache.Client.Caching;
 using OrleansCache.Client.Diagnostics;
 using OrleansCache.Client.NearCaching;
 using OrleansCache.Grains.Interfaces;
@@ -35,7 +36,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan SubscribeAttemptTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly IGrainFactory _grains;
+    private readonly CacheGrainReferences _grains;
     private readonly OrleansCacheClientOptions _options;
     private readonly NearCache _near;
     private readonly CacheClientMetrics _metrics;
@@ -58,7 +59,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
     private ITimer? _watchdog;
     private bool _started;
 
-    public InvalidationConsumer(IGrainFactory grains, OrleansCacheClientOptions options, NearCache near, CacheClientMetrics metrics, TimeProvider time, ILogger logger, Action<Invalidation> apply)
+    public InvalidationConsumer(CacheGrainReferences grains, OrleansCacheClientOptions options, NearCache near, CacheClientMetrics metrics, TimeProvider time, ILogger logger, Action<Invalidation> apply)
     {
         _grains = grains;
         _options = options;
@@ -286,7 +287,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         }
 
         // Tell the feeds, so they stop sending at once rather than when a delivery fails; best effort.
-        var unsubscribes = _partitions.Where(p => p.Subscription != Guid.Empty).Select(p => _grains.GetGrain<IInvalidationFeedGrain>(p.Partition).UnsubscribeAsync(p.Subscription));
+        var unsubscribes = _partitions.Where(p => p.Subscription != Guid.Empty).Select(p => _grains.Feed(p.Partition).UnsubscribeAsync(p.Subscription));
         try
         {
             await Task.WhenAll(unsubscribes).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
@@ -300,7 +301,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         {
             try
             {
-                _grains.DeleteObjectReference<IInvalidationObserver>(_reference);
+                _grains.Factory.DeleteObjectReference<IInvalidationObserver>(_reference);
             }
             catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
             {
@@ -311,7 +312,7 @@ internal sealed partial class InvalidationConsumer : IAsyncDisposable
         // _stopping is not disposed: rounds still winding down read its token, and it holds no timer.
     }
 
-    private IInvalidationObserver Reference() => _reference ??= _grains.CreateObjectReference<IInvalidationObserver>(_observer);
+    private IInvalidationObserver Reference() => _reference ??= _grains.Factory.CreateObjectReference<IInvalidationObserver>(_observer);
 
     private bool AllValid(Invalidation[] items)
     {

@@ -139,25 +139,49 @@ internal sealed partial class InvalidationFeedGrain : Grain, IInvalidationFeedGr
     {
         ArgumentNullException.ThrowIfNull(items);
         var stamp = InvalidationClock.UnixMicroseconds(_time);
-        List<Invalidation>? concerned = null;
         foreach (var subscriber in _subscribers.Values)
         {
-            concerned?.Clear();
-            foreach (var item in items)
+            var batch = ConcernedItems(subscriber, items);
+            if (batch.Length > 0)
             {
-                if (subscriber.Concerns(item))
-                {
-                    (concerned ??= []).Add(item);
-                }
-            }
-
-            if (concerned is { Count: > 0 })
-            {
-                // All of them usually: then the caller's array goes out as it is.
-                Invalidation[] batch = concerned.Count == items.Length ? items : [.. concerned];
                 Push(subscriber, new InvalidationDelivery(_partition, subscriber.Id, _epoch, ++subscriber.Sequence, batch, stamp, Closing: false));
             }
         }
+    }
+
+    /// <summary>
+    /// The items that concern <paramref name="subscriber"/>: usually all of them, and then the caller's array goes out
+    /// as it is, so publishing to many subscribers allocates nothing per subscriber but its delivery.
+    /// </summary>
+    private static Invalidation[] ConcernedItems(FeedSubscriber subscriber, Invalidation[] items)
+    {
+        var count = 0;
+        foreach (var item in items)
+        {
+            count += subscriber.Concerns(item) ? 1 : 0;
+        }
+
+        if (count == items.Length)
+        {
+            return items;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var concerned = new Invalidation[count];
+        var next = 0;
+        foreach (var item in items)
+        {
+            if (subscriber.Concerns(item))
+            {
+                concerned[next++] = item;
+            }
+        }
+
+        return concerned;
     }
 
     private void Push(FeedSubscriber subscriber, InvalidationDelivery delivery)

@@ -1,3 +1,4 @@
+using OrleansCache.Client.Caching;
 using OrleansCache.Grains.Diagnostics;
 using OrleansCache.Grains.Interfaces;
 
@@ -8,7 +9,7 @@ namespace OrleansCache.Grains.Feeds;
 /// Completes once every feed concerned has queued it; the caller (a key's grain) stores and acknowledges its change
 /// only after that, so no acknowledged change can miss a client (docs/adr/0043).
 /// </summary>
-internal sealed class InvalidationPublisher(IGrainFactory grains, CacheSiloMetrics metrics, IEnumerable<ICacheInvalidationObserver> observers)
+internal sealed class InvalidationPublisher(CacheGrainReferences grains, CacheSiloMetrics metrics, IEnumerable<ICacheInvalidationObserver> observers)
 {
     private readonly ICacheInvalidationObserver[] _observers = [.. observers];
 
@@ -24,7 +25,7 @@ internal sealed class InvalidationPublisher(IGrainFactory grains, CacheSiloMetri
         var feeds = new Task[CachePartitions.Count];
         for (var partition = 0; partition < feeds.Length; partition++)
         {
-            feeds[partition] = grains.GetGrain<IInvalidationFeedGrain>(partition).PublishAsync(items);
+            feeds[partition] = grains.Feed(partition).PublishAsync(items);
         }
 
         return Task.WhenAll(feeds);
@@ -54,6 +55,5 @@ internal sealed class InvalidationPublisher(IGrainFactory grains, CacheSiloMetri
         }
     }
 
-    private IInvalidationFeedGrain FeedOf(Invalidation invalidation) =>
-        grains.GetGrain<IInvalidationFeedGrain>(CachePartitions.Of(invalidation.Target!));
+    private IInvalidationFeedGrain FeedOf(Invalidation invalidation) => grains.FeedOf(invalidation.Target!);
 }

@@ -49,6 +49,7 @@ public static class OrleansCacheSiloBuilderExtensions
             options.ValidateOnStart();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSiloOptions>, CacheSiloOptionsValidator>());
             services.TryAddSingleton<CacheSiloMetrics>();
+            services.TryAddSingleton(sp => new OrleansCache.Client.Caching.CacheGrainReferences(sp.GetRequiredService<IGrainFactory>()));
             services.TryAddSingleton<InvalidationPublisher>();
 
             // Per-silo figures for ICacheClusterGrain (the dashboard, orleans-cache stats).

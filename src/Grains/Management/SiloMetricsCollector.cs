@@ -124,6 +124,10 @@ internal sealed class SiloMetricsCollector : ILifecycleParticipant<ISiloLifecycl
         private readonly Kind _kind = KindOf(instrument);
         private readonly ConcurrentDictionary<string, Series> _byTags = new(StringComparer.Ordinal);
 
+        // Most measurements carry one tag: their series are found by the tag itself, without building the tag key
+        // (an array, a sort and a string per measurement). Holds only series that have a slot, so it is bounded too.
+        private readonly ConcurrentDictionary<(string Name, object? Value), Series> _byOneTag = new();
+
         private enum Kind
         {
             Sum,
@@ -133,13 +137,7 @@ internal sealed class SiloMetricsCollector : ILifecycleParticipant<ISiloLifecycl
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var key = TagKey(tags);
-            if (!_byTags.TryGetValue(key, out var series))
-            {
-                series = owner.TryTakeSeries()
-                    ? _byTags.GetOrAdd(key, _ => new Series(_kind == Kind.Histogram))
-                    : _byTags.GetOrAdd(OverflowTags, _ => new Series(_kind == Kind.Histogram));
-            }
+            var series = tags.Length == 1 ? SeriesOfOneTag(tags[0]) : SeriesOf(TagKey(tags));
 
             switch (_kind)
             {
@@ -153,6 +151,35 @@ internal sealed class SiloMetricsCollector : ILifecycleParticipant<ISiloLifecycl
                     series.Histogram!.Record(value);
                     break;
             }
+        }
+
+        private Series SeriesOfOneTag(KeyValuePair<string, object?> tag)
+        {
+            if (_byOneTag.TryGetValue((tag.Key, tag.Value), out var known))
+            {
+                return known;
+            }
+
+            var key = TagKey([tag]);
+            var series = SeriesOf(key);
+            if (_byTags.TryGetValue(key, out var own) && ReferenceEquals(own, series))
+            {
+                _byOneTag.TryAdd((tag.Key, tag.Value), series);
+            }
+
+            return series;
+        }
+
+        private Series SeriesOf(string key)
+        {
+            if (_byTags.TryGetValue(key, out var series))
+            {
+                return series;
+            }
+
+            return owner.TryTakeSeries()
+                ? _byTags.GetOrAdd(key, _ => new Series(_kind == Kind.Histogram))
+                : _byTags.GetOrAdd(OverflowTags, _ => new Series(_kind == Kind.Histogram));
         }
 
         public void CopyTo(Dictionary<string, double> counters, Dictionary<string, MetricSummary> histograms)

@@ -10,6 +10,9 @@ namespace OrleansCache.Grains.Storage;
 /// </summary>
 internal sealed class InMemoryCacheEntryStorage(IGrainFactory grains) : ICacheEntryStorage
 {
+    // Made once: Orleans' GetGrain resolves the interface afresh on every call (see CacheGrainReferences).
+    private readonly Lazy<ICacheStoreGrain[]> _stores = new(() => [.. Enumerable.Range(0, CachePartitions.Count).Select(p => grains.GetGrain<ICacheStoreGrain>(p))]);
+
     public Task<CacheEntryClaim> ClaimAsync(string key, CancellationToken cancellationToken = default) =>
         StoreOf(key).ClaimAsync(key);
 
@@ -28,7 +31,7 @@ internal sealed class InMemoryCacheEntryStorage(IGrainFactory grains) : ICacheEn
     private async IAsyncEnumerable<string> FindAsync(string? pattern, string? tag, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // One batch per partition, asked of all partitions at once.
-        var batches = Enumerable.Range(0, CachePartitions.Count).Select(p => grains.GetGrain<ICacheStoreGrain>(p).FindKeysAsync(pattern, tag)).ToList();
+        var batches = _stores.Value.Select(store => store.FindKeysAsync(pattern, tag)).ToList();
         foreach (var batch in batches)
         {
             foreach (var key in await batch.WaitAsync(cancellationToken))
@@ -38,5 +41,5 @@ internal sealed class InMemoryCacheEntryStorage(IGrainFactory grains) : ICacheEn
         }
     }
 
-    private ICacheStoreGrain StoreOf(string key) => grains.GetGrain<ICacheStoreGrain>(CachePartitions.Of(key));
+    private ICacheStoreGrain StoreOf(string key) => _stores.Value[CachePartitions.Of(key)];
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrleansCache.Client.Caching;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Redis.Bridge.Parsing;
 using OrleansCache.Redis.Diagnostics;
@@ -9,7 +10,7 @@ namespace OrleansCache.Redis.Bridge;
 /// Applies a validated bridge invalidation through the cache's grains: one key through its grain, several keys, a
 /// pattern or everything through the coordinator (which treats <c>*</c> as "all" unless the cluster refuses that).
 /// </summary>
-internal sealed partial class BridgeApplier(IGrainFactory grains, BridgeSettings settings, RejectionLog rejections, RedisMetrics metrics, TimeProvider time, ILogger<BridgeApplier> logger)
+internal sealed partial class BridgeApplier(CacheGrainReferences grains, BridgeSettings settings, RejectionLog rejections, RedisMetrics metrics, TimeProvider time, ILogger<BridgeApplier> logger)
 {
     /// <summary>The pause before the second attempt; doubled for each one after.</summary>
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
@@ -60,7 +61,7 @@ internal sealed partial class BridgeApplier(IGrainFactory grains, BridgeSettings
 
     private Task InvalidateAsync(BridgeInvalidation invalidation) => invalidation.Kind switch
     {
-        BridgeInvalidationKind.Key => grains.GetGrain<ICacheEntryGrain>(invalidation.Keys[0]).InvalidateAsync(),
+        BridgeInvalidationKind.Key => grains.Entry(invalidation.Keys[0]).InvalidateAsync(),
         BridgeInvalidationKind.Keys => Coordinator.InvalidateKeysAsync([.. invalidation.Keys]),
         BridgeInvalidationKind.Pattern => Coordinator.InvalidatePatternAsync(invalidation.Pattern!),
         BridgeInvalidationKind.All => Coordinator.InvalidateAllAsync(),
@@ -74,7 +75,7 @@ internal sealed partial class BridgeApplier(IGrainFactory grains, BridgeSettings
     public Task InvalidateAllAsync() => Coordinator.InvalidateAllAsync();
 
     // A stateless worker: key 0 is as good as any, each silo runs its own activations.
-    private ICacheCoordinatorGrain Coordinator => grains.GetGrain<ICacheCoordinatorGrain>(0);
+    private ICacheCoordinatorGrain Coordinator => grains.Coordinator();
 
     [LoggerMessage(EventId = 5221, Level = LogLevel.Debug, Message = "Applying a {Path} bridge message failed (attempt {Attempt}): {Error}; trying again")]
     private static partial void LogRetrying(ILogger logger, string path, int attempt, string error);
