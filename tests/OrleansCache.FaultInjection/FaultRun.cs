@@ -89,6 +89,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
             var schedule = new FaultSchedule(random, kinds);
             var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
+            var rounds = 0;
             try
             {
                 // The warm-up is a gap without faults, so the no-fault bound is exercised too.
@@ -101,7 +102,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                     }
 
                     await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
-                    if (options.Duration is null ? schedule.LeftInRound == 0 : _clock.Now >= until)
+                    if (options.Duration is null ? schedule.LeftInRound == 0 && ++rounds >= options.Rounds : _clock.Now >= until)
                     {
                         break;
                     }

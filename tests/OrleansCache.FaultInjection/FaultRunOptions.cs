@@ -10,10 +10,13 @@ internal sealed class FaultRunOptions
     public int Seed { get; set; } = 1;
 
     /// <summary>
-    /// How long to keep injecting faults (rounds of every kind in a seeded order). Null (the short run): one round,
-    /// every kind once.
+    /// How long to keep injecting faults (rounds of every kind in a seeded order). Null (the short run): as many rounds
+    /// as <see cref="Rounds"/>.
     /// </summary>
     public TimeSpan? Duration { get; set; }
+
+    /// <summary>Without a <see cref="Duration"/>: how many rounds, each kind once per round. Default 1.</summary>
+    public int Rounds { get; set; } = 1;
 
     /// <summary>The fault kinds of each round (null: the short run's round, or every kind in a long run).</summary>
     public IReadOnlyList<Faults.FaultKind>? Faults { get; set; }

@@ -4,7 +4,7 @@ using OrleansCache.FaultInjection;
 using OrleansCache.FaultInjection.Fusion;
 
 // dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--target orleanscache|fusioncache] [--seed N] [--duration 10m] [--silos 3]
-//   [--clients 3] [--workers 2] [--faults Kind,Kind] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR];
+//   [--rounds 1] [--clients 3] [--workers 2] [--faults Kind,Kind] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR];
 //   docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
 var options = new FaultRunOptions();
 string? reportPath = null;
@@ -17,6 +17,7 @@ try
             case "--target": options.Target = Enum.Parse<RunTarget>(args[++i], ignoreCase: true); break;
             case "--seed": options.Seed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--duration": options.Duration = ParseDuration(args[++i]); break;
+            case "--rounds": options.Rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--silos": options.Silos = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--clients": options.Clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--no-namespaces": options.UseNamespaces = false; break;
@@ -31,7 +32,7 @@ try
 }
 catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR]");
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--rounds 1] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--no-namespaces] [--report FILE] [--soak DIR]");
     return 2;
 }
 
