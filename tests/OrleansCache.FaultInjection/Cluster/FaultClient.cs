@@ -19,12 +19,14 @@ internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly ClientConnectionSwitch _connection;
+    private readonly ConnectionGate _gate;
 
-    private FaultClient(int number, IHost host, ClientConnectionSwitch connection)
+    private FaultClient(int number, IHost host, ClientConnectionSwitch connection, ConnectionGate gate)
     {
         Number = number;
         _host = host;
         _connection = connection;
+        _gate = gate;
     }
 
     public int Number { get; }
@@ -39,6 +41,7 @@ internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         var connection = new ClientConnectionSwitch();
+        var gate = new ConnectionGate();
         builder.Services.AddOrleansCacheClient(o =>
         {
             o.ClusterId = clusterId;
@@ -46,7 +49,7 @@ internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
         }, client =>
         {
             client.UseRedisClustering(redis);
-            client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.Use(connection.Use)));
+            client.Configure<ClientConnectionOptions>(o => o.ConfigureConnection(c => c.Use(connection.Use).Use(gate.Use)));
             // Replacement silos come on new ports: learn them quickly.
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
         });
@@ -54,7 +57,7 @@ internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new FaultClient(number, host, connection);
+            return new FaultClient(number, host, connection, gate);
         }
         catch
         {
@@ -81,11 +84,21 @@ internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
 
     public void Restore() => _connection.Restore();
 
+    /// <summary>Every connection stays open but carries nothing, either way, until <see cref="Unstall"/>.</summary>
+    public void Stall() => _gate.Stall();
+
+    /// <summary>Every connection carries its bytes late (see <see cref="ConnectionGate.Delay"/>) until <see cref="Unstall"/>.</summary>
+    public void Delay(TimeSpan delay) => _gate.Delay(delay);
+
+    /// <summary>Bytes pass as they come again, those held first.</summary>
+    public void Unstall() => _gate.Open();
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"client {Number}");
 
     public async ValueTask DisposeAsync()
     {
         _connection.Restore();
+        _gate.Open();
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -23,6 +23,10 @@ internal static class FaultBounds
         FaultKind.SiloRestart => FeedSilence + NoFault,
         // Connection lost: the client distrusts every copy at once.
         FaultKind.ClientCut => NoFault,
+        // Nothing resets: the client hears no heartbeat and distrusts its copies once its feeds have been silent this long.
+        FaultKind.ClientStall => FeedSilence + NoFault,
+        // Invalidations reach the client late by up to twice the latency (a chunk waits, and what came meanwhile waits again).
+        FaultKind.ClientDelay => NoFault + (2 * FaultDurations.ClientLatencyDefault),
         // Invalidations never pass through Redis: only writes stall or fail.
         FaultKind.RedisRestart or FaultKind.RedisPause => NoFault,
         // Nothing resets: clients see the silo's feeds fall silent and stop serving their copies. Keys move only once

@@ -35,6 +35,8 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             FaultKind.DoubleKill => await KillTwoAsync().ConfigureAwait(false),
             FaultKind.SiloRestart => await RestartAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.ClientCut => await CutAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
+            FaultKind.ClientStall => await StallAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
+            FaultKind.ClientDelay => await DelayAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
             FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
             FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
             FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
@@ -184,6 +186,22 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         await Task.Delay(durations.ClientCut).ConfigureAwait(false);
         client.Restore();
         return string.Create(CultureInfo.InvariantCulture, $"{client} cut off for {durations.ClientCut.TotalSeconds:0.#} s");
+    }
+
+    private async Task<string> StallAsync(FaultClient client)
+    {
+        client.Stall();
+        await Task.Delay(durations.ClientStall).ConfigureAwait(false);
+        client.Unstall();
+        return string.Create(CultureInfo.InvariantCulture, $"{client}'s connections stalled for {durations.ClientStall.TotalSeconds:0.#} s");
+    }
+
+    private async Task<string> DelayAsync(FaultClient client)
+    {
+        client.Delay(durations.ClientLatency);
+        await Task.Delay(durations.ClientDelay).ConfigureAwait(false);
+        client.Unstall();
+        return string.Create(CultureInfo.InvariantCulture, $"{client}'s connections {durations.ClientLatency.TotalMilliseconds:0} ms late for {durations.ClientDelay.TotalSeconds:0.#} s");
     }
 
     private async Task<string> RestartRedisAsync()

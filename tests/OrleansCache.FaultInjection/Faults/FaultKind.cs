@@ -21,6 +21,15 @@ internal enum FaultKind
     /// <summary>One client's connections to every gateway cut, new ones refused, then allowed again.</summary>
     ClientCut,
 
+    /// <summary>
+    /// One client's connections left open but carrying nothing, either way, for longer than its feed silence timeout,
+    /// then carrying what they held (no reset, no loss: a hung path). Calls time out; the client hears no heartbeat.
+    /// </summary>
+    ClientStall,
+
+    /// <summary>One client's connections carrying every byte late (300–600 ms) for a few seconds, then normal again.</summary>
+    ClientDelay,
+
     /// <summary>redis-server SIGKILLed and started again on its append-only file.</summary>
     RedisRestart,
 
