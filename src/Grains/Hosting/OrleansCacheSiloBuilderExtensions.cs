@@ -10,6 +10,7 @@ using OrleansCache.Grains.Management;
 using OrleansCache.Grains.Membership;
 using OrleansCache.Grains.Placement;
 using OrleansCache.Grains.Storage;
+using OrleansCache.Grains.Streams;
 
 namespace Orleans.Hosting;
 
@@ -51,6 +52,19 @@ public static class OrleansCacheSiloBuilderExtensions
             services.TryAddSingleton<CacheSiloMetrics>();
             services.TryAddSingleton(sp => new OrleansCache.Client.Caching.CacheGrainReferences(sp.GetRequiredService<IGrainFactory>()));
             services.TryAddSingleton<InvalidationPublisher>();
+
+            // Invalidations on the application's Orleans streams: registered always, publishing only once configured.
+            var streams = services.AddOptions<CacheStreamOptions>();
+            if (builder.Configuration is { } streamConfiguration)
+            {
+                streams.Bind(streamConfiguration.GetSection(CacheStreamOptions.SectionName));
+            }
+
+            streams.ValidateOnStart();
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheStreamOptions>, CacheStreamOptionsValidator>());
+            services.TryAddSingleton<InvalidationStreamPublisher>();
+            services.AddSingleton<ICacheInvalidationObserver>(sp => sp.GetRequiredService<InvalidationStreamPublisher>());
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamPublisher>());
 
             // Per-silo figures for ICacheClusterGrain (the dashboard, orleans-cache stats).
             services.TryAddSingleton<SiloMetricsCollector>();
