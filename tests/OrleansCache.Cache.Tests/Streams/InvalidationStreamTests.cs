@@ -160,6 +160,18 @@ public sealed class InvalidationStreamTests
         Assert.Equal(5, events.Length);
     }
 
+    [Fact]
+    public async Task PublishingOnAProviderTheSiloLacks_FailsItsStart_SayingWhatToAdd()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => CacheClusters.StartAsync(silos: 1, o =>
+        {
+            o.ConfigureCache = cache => cache.PublishInvalidationsToStreams("no-such-provider");
+            o.Timeout = TimeSpan.FromSeconds(30);
+        }));
+
+        Assert.Contains("has no stream provider of that name", Flatten(error), StringComparison.Ordinal);
+    }
+
     private const string Published = "orleanscache.cache.streams.published";
     private const string Failed = "orleanscache.cache.streams.failed";
     private const string Dropped = "orleanscache.cache.streams.dropped";
@@ -194,6 +206,10 @@ public sealed class InvalidationStreamTests
 
     private static MetricTotals SiloTotals(OrleansCacheTestCluster cluster) =>
         new(CacheSiloMetrics.MeterName, scopes: cluster.Silos.Select(s => cluster.ServicesOf(s).GetService<IMeterFactory>()));
+
+    private static string Flatten(Exception error) => error is AggregateException all
+        ? string.Join(" | ", all.InnerExceptions.Select(Flatten))
+        : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
 
     /// <summary>Waits until the grain of <paramref name="streamKey"/> has heard at least <paramref name="count"/> events, and returns them.</summary>
     private static async Task<CacheInvalidationEvent[]> EventsAsync(OrleansCacheTestCluster cluster, string streamKey, int count)
