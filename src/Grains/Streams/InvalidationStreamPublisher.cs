@@ -21,7 +21,7 @@ namespace OrleansCache.Grains.Streams;
 /// streams are published concurrently and each stream's events one after the other, and a batch ends before the next
 /// starts, so one key's events reach its stream in the order its grain made them.
 /// </remarks>
-internal sealed partial class InvalidationStreamPublisher : ICacheInvalidationObserver, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+internal sealed partial class InvalidationStreamPublisher : InvalidationQueueLoop<CacheInvalidationEvent>, ICacheInvalidationObserver
 {
     private const int MaxBatch = 64;
 
@@ -30,28 +30,22 @@ internal sealed partial class InvalidationStreamPublisher : ICacheInvalidationOb
     private readonly CacheSiloMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<CacheInvalidationEvent> _queue;
-    private readonly CancellationTokenSource _stopping = new();
     private IStreamProvider? _provider;
-    private Task _loop = Task.CompletedTask;
     private int _dropping;
     private int _failing;
 
+    // Started once the silo is active: the stream providers are ready by then, and grains take calls.
     public InvalidationStreamPublisher(IOptions<CacheStreamOptions> options, IServiceProvider services, CacheSiloMetrics metrics, TimeProvider time, ILogger<InvalidationStreamPublisher> logger)
+        : base(options.Value.QueueCapacity, ServiceLifecycleStage.Active)
     {
         _options = options.Value;
         _services = services;
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<CacheInvalidationEvent>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
     }
 
-    private bool Enabled => _options.ProviderName is not null;
+    protected override bool Enabled => _options.ProviderName is not null;
 
     public void OnInvalidated(Invalidation invalidation)
     {
@@ -61,7 +55,7 @@ internal sealed partial class InvalidationStreamPublisher : ICacheInvalidationOb
         }
 
         var published = new CacheInvalidationEvent(invalidation.Kind, invalidation.Target, invalidation.Version, invalidation.Operation, _time.GetUtcNow(), invalidation.TraceParent);
-        if (_queue.Writer.TryWrite(published))
+        if (TryEnqueue(published))
         {
             Volatile.Write(ref _dropping, 0);
             return;
@@ -76,46 +70,20 @@ internal sealed partial class InvalidationStreamPublisher : ICacheInvalidationOb
         }
     }
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(InvalidationStreamPublisher), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+    protected override void OnStarting() =>
+        // A misspelt provider fails the silo's start, rather than every event after it.
+        _provider = _services.GetKeyedService<IStreamProvider>(_options.ProviderName)
+            ?? throw new InvalidOperationException($"{CacheStreamOptions.SectionName}:{nameof(CacheStreamOptions.ProviderName)} is '{_options.ProviderName}', but the silo has no stream provider of that name; add it (e.g. siloBuilder.AddMemoryStreams(\"{_options.ProviderName}\")) or leave the setting out.");
 
-    public void Dispose() => _stopping.Dispose();
-
-    private Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(ChannelReader<CacheInvalidationEvent> queue, CancellationToken cancellationToken)
     {
-        if (Enabled)
-        {
-            // A misspelt provider fails the silo's start, rather than every event after it.
-            _provider = _services.GetKeyedService<IStreamProvider>(_options.ProviderName)
-                ?? throw new InvalidOperationException($"{CacheStreamOptions.SectionName}:{nameof(CacheStreamOptions.ProviderName)} is '{_options.ProviderName}', but the silo has no stream provider of that name; add it (e.g. siloBuilder.AddMemoryStreams(\"{_options.ProviderName}\")) or leave the setting out.");
-            _loop = Task.Run(() => RunAsync(_provider, _stopping.Token), CancellationToken.None);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // What is queued goes out if the silo gives the time.
-        _queue.Writer.TryComplete();
-        try
-        {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await _stopping.CancelAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task RunAsync(IStreamProvider provider, CancellationToken cancellationToken)
-    {
+        var provider = _provider!;
         var batch = new List<CacheInvalidationEvent>(MaxBatch);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                while (batch.Count < MaxBatch && queue.TryRead(out var item))
                 {
                     batch.Add(item);
                 }
