@@ -79,10 +79,8 @@ public sealed class InvalidationStreamTests
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await StartAsync(publish: false);
         using var totals = SiloTotals(cluster);
-        var (writer, reader) = (cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: ct));
         var key = CacheClusters.Key("quiet");
-        await writer.Cache.SetAsync(key, "v1", cancellationToken: ct);
-        Assert.Equal("v1", await reader.Cache.GetAsync<string>(key, ct));
+        var (writer, reader) = await WriterAndReaderOfAsync(cluster, key);
         using var watch = new Watch(reader.Cache);
 
         await writer.Cache.SetAsync(key, "v2", cancellationToken: ct);
@@ -103,10 +101,8 @@ public sealed class InvalidationStreamTests
         var logs = new CapturedLogs();
         await using var cluster = await StartAsync(publish: true, fault, logs);
         using var totals = SiloTotals(cluster);
-        var (writer, reader) = (cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: ct));
         var key = CacheClusters.Key("refused");
-        await writer.Cache.SetAsync(key, "v1", cancellationToken: ct);
-        Assert.Equal("v1", await reader.Cache.GetAsync<string>(key, ct));
+        var (writer, reader) = await WriterAndReaderOfAsync(cluster, key);
         using var watch = new Watch(reader.Cache);
 
         for (var i = 2; i <= 5; i++)
@@ -203,6 +199,16 @@ public sealed class InvalidationStreamTests
                 o.ConfigureLogging = logging => logging.AddProvider(logs).AddFilter<CapturedLogs>("OrleansCache", LogLevel.Warning);
             }
         });
+
+    /// <summary>The default client as the writer, and a second client that holds the key's first value, "v1".</summary>
+    private static async Task<(OrleansCacheTestClient Writer, OrleansCacheTestClient Reader)> WriterAndReaderOfAsync(OrleansCacheTestCluster cluster, string key)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (writer, reader) = (cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: ct));
+        await writer.Cache.SetAsync(key, "v1", cancellationToken: ct);
+        Assert.Equal("v1", await reader.Cache.GetAsync<string>(key, ct));
+        return (writer, reader);
+    }
 
     private static MetricTotals SiloTotals(OrleansCacheTestCluster cluster) =>
         new(CacheSiloMetrics.MeterName, scopes: cluster.Silos.Select(s => cluster.ServicesOf(s).GetService<IMeterFactory>()));
