@@ -41,13 +41,13 @@ public static class OrleansCacheSiloBuilderExtensions
             services.AddSingleton<CacheMarker>();
             services.AddPlacementDirector<CachePartitionPlacement, CachePartitionPlacementDirector>();
             services.AddPlacementDirector<NamedSiloPlacement, NamedSiloPlacementDirector>();
-            AddValidatedOptions<CacheSiloOptions, CacheSiloOptionsValidator>(builder, CacheSiloOptions.SectionName);
+            ValidatedOptions.Add<CacheSiloOptions, CacheSiloOptionsValidator>(services, builder.Configuration, CacheSiloOptions.SectionName);
             services.TryAddSingleton<CacheSiloMetrics>();
             services.TryAddSingleton(sp => new OrleansCache.Client.Caching.CacheGrainReferences(sp.GetRequiredService<IGrainFactory>()));
             services.TryAddSingleton<InvalidationPublisher>();
 
             // Invalidations on the application's Orleans streams: registered always, publishing only once configured.
-            AddValidatedOptions<CacheStreamOptions, CacheStreamOptionsValidator>(builder, CacheStreamOptions.SectionName);
+            ValidatedOptions.Add<CacheStreamOptions, CacheStreamOptionsValidator>(services, builder.Configuration, CacheStreamOptions.SectionName);
             services.TryAddSingleton<InvalidationStreamPublisher>();
             services.AddSingleton<ICacheInvalidationObserver>(sp => sp.GetRequiredService<InvalidationStreamPublisher>());
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamPublisher>());
@@ -77,21 +77,6 @@ public static class OrleansCacheSiloBuilderExtensions
         // Last, so that storage chosen by configure wins.
         services.TryAddSingleton<ICacheEntryStorage, InMemoryCacheEntryStorage>();
         return builder;
-    }
-
-    /// <summary>Options bound from <paramref name="section"/> of the silo's configuration (if any), validated when the silo starts.</summary>
-    private static void AddValidatedOptions<TOptions, TValidator>(ISiloBuilder builder, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        var options = builder.Services.AddOptions<TOptions>();
-        if (builder.Configuration is { } configuration)
-        {
-            options.Bind(configuration.GetSection(section));
-        }
-
-        options.ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 
     /// <summary>Registered once, so that calling <see cref="AddOrleansCache"/> twice registers nothing twice.</summary>
