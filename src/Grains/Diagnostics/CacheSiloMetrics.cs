@@ -18,6 +18,9 @@ internal sealed class CacheSiloMetrics
     private readonly Histogram<double> _roundTrip;
     private readonly Histogram<double> _leaseWaitDuration;
     private readonly Counter<long> _connectionsRejected;
+    private readonly Counter<long> _streamPublished;
+    private readonly Counter<long> _streamFailed;
+    private readonly Counter<long> _streamDropped;
 
     public CacheSiloMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +34,9 @@ internal sealed class CacheSiloMetrics
         _reads = meter.CreateCounter<long>("orleanscache.cache.reads", description: "Reads that reached a cache-entry grain (gets and get-or-creates; near-cache hits never do), by result: hit or miss.");
         _roundTrip = meter.CreateHistogram<double>("orleanscache.cache.feeds.round_trip.duration", unit: "ms", description: "Time for a feed's heartbeat to reach a client and its answer to come back: the feed-to-client path's latency, both ways.");
         _connectionsRejected = meter.CreateCounter<long>("orleanscache.connections.rejected", description: "Inbound connections the silo closed before Orleans took them, by reason (preamble_timeout: no connection preamble in time) and port (silo, gateway).");
+        _streamPublished = meter.CreateCounter<long>("orleanscache.cache.streams.published", description: "Invalidations the stream provider accepted (opt-in publication on Orleans streams), by kind.");
+        _streamFailed = meter.CreateCounter<long>("orleanscache.cache.streams.failed", description: "Invalidations the stream provider refused or did not accept in time, by kind; not retried.");
+        _streamDropped = meter.CreateCounter<long>("orleanscache.cache.streams.dropped", description: "Invalidations not handed to the stream provider because the silo's queue for it was full.");
         _leaseWaitDuration = meter.CreateHistogram<double>("orleanscache.cache.leases.wait.duration", unit: "ms", description: "Time a get-or-create caller waited on the grain for another caller's fill.");
     }
 
@@ -61,6 +67,12 @@ internal sealed class CacheSiloMetrics
 
     public void ConnectionRejected(string reason, string port) =>
         _connectionsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("port", port));
+
+    public void StreamEventPublished(InvalidationKind kind) => _streamPublished.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
+
+    public void StreamEventFailed(InvalidationKind kind) => _streamFailed.Add(1, new KeyValuePair<string, object?>("kind", KindName(kind)));
+
+    public void StreamEventDropped() => _streamDropped.Add(1);
 
     public void LeaseWaited(double milliseconds) => _leaseWaitDuration.Record(milliseconds);
 

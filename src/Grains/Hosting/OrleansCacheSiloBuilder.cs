@@ -29,6 +29,31 @@ public sealed class OrleansCacheSiloBuilder
         return this;
     }
 
+    /// <summary>
+    /// Publishes every invalidation the cluster applies on the silo's stream provider <paramref name="providerName"/>
+    /// (added by the application, e.g. <c>AddMemoryStreams</c>), as <see cref="OrleansCache.Grains.Interfaces.CacheInvalidationEvent"/>s:
+    /// a key's on the stream of that key in <see cref="CacheStreamOptions.KeyNamespace"/>, pattern, tag and "all" on
+    /// one stream in <see cref="CacheStreamOptions.BroadNamespace"/>. Off unless called or configured
+    /// (<c>Cache:Streams:ProviderName</c>); docs/streams.md.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// silo.AddMemoryGrainStorage("PubSubStore")
+    ///     .AddMemoryStreams("cache-events")
+    ///     .AddOrleansCache(cache => cache.PublishInvalidationsToStreams("cache-events"));
+    /// </code>
+    /// </example>
+    public OrleansCacheSiloBuilder PublishInvalidationsToStreams(string providerName, Action<CacheStreamOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(providerName);
+        Services.Configure<CacheStreamOptions>(options =>
+        {
+            options.ProviderName = providerName;
+            configure?.Invoke(options);
+        });
+        return this;
+    }
+
     /// <summary>Changes the options of the silo's own cache client, which the application's grains use through <c>IOrleansCache</c>.</summary>
     public OrleansCacheSiloBuilder ConfigureClient(Action<OrleansCache.Client.OrleansCacheClientOptions> configure)
     {

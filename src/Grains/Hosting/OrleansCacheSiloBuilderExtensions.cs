@@ -10,6 +10,7 @@ using OrleansCache.Grains.Management;
 using OrleansCache.Grains.Membership;
 using OrleansCache.Grains.Placement;
 using OrleansCache.Grains.Storage;
+using OrleansCache.Grains.Streams;
 
 namespace Orleans.Hosting;
 
@@ -40,17 +41,16 @@ public static class OrleansCacheSiloBuilderExtensions
             services.AddSingleton<CacheMarker>();
             services.AddPlacementDirector<CachePartitionPlacement, CachePartitionPlacementDirector>();
             services.AddPlacementDirector<NamedSiloPlacement, NamedSiloPlacementDirector>();
-            var options = services.AddOptions<CacheSiloOptions>();
-            if (builder.Configuration is { } configuration)
-            {
-                options.Bind(configuration.GetSection(CacheSiloOptions.SectionName));
-            }
-
-            options.ValidateOnStart();
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CacheSiloOptions>, CacheSiloOptionsValidator>());
+            ValidatedOptions.Add<CacheSiloOptions, CacheSiloOptionsValidator>(services, builder.Configuration, CacheSiloOptions.SectionName);
             services.TryAddSingleton<CacheSiloMetrics>();
             services.TryAddSingleton(sp => new OrleansCache.Client.Caching.CacheGrainReferences(sp.GetRequiredService<IGrainFactory>()));
             services.TryAddSingleton<InvalidationPublisher>();
+
+            // Invalidations on the application's Orleans streams: registered always, publishing only once configured.
+            ValidatedOptions.Add<CacheStreamOptions, CacheStreamOptionsValidator>(services, builder.Configuration, CacheStreamOptions.SectionName);
+            services.TryAddSingleton<InvalidationStreamPublisher>();
+            services.AddSingleton<ICacheInvalidationObserver>(sp => sp.GetRequiredService<InvalidationStreamPublisher>());
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<InvalidationStreamPublisher>());
 
             // Per-silo figures for ICacheClusterGrain (the dashboard, orleans-cache stats).
             services.TryAddSingleton<SiloMetricsCollector>();

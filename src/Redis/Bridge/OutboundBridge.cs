@@ -18,7 +18,7 @@ namespace OrleansCache.Redis.Bridge;
 /// <see cref="RedisBridgeOptions.OutboundQueueCapacity"/> they are dropped and counted) and published by a loop, in
 /// order, pipelined in batches. Publishing is best effort, as pub/sub itself is.
 /// </remarks>
-internal sealed partial class OutboundBridge : ICacheInvalidationObserver, ILifecycleParticipant<ISiloLifecycle>, IDisposable
+internal sealed partial class OutboundBridge : InvalidationQueueLoop<Invalidation>, ICacheInvalidationObserver
 {
     private const int MaxBatch = 64;
 
@@ -27,13 +27,11 @@ internal sealed partial class OutboundBridge : ICacheInvalidationObserver, ILife
     private readonly RedisMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<Invalidation> _queue;
     private readonly RedisChannel? _channel;
-    private readonly bool _enabled;
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
 
+    // Stopped after the grains have deactivated (stage ApplicationServices), so their last invalidations go out too.
     public OutboundBridge(RedisConnection redis, BridgeSettings settings, RedisMetrics metrics, TimeProvider time, ILogger<OutboundBridge> logger)
+        : base(settings.Options.OutboundQueueCapacity, ServiceLifecycleStage.ApplicationServices)
     {
         _redis = redis;
         _settings = settings;
@@ -41,57 +39,24 @@ internal sealed partial class OutboundBridge : ICacheInvalidationObserver, ILife
         _time = time;
         _logger = logger;
         _channel = settings.Options.OutboundChannel is { } channel ? RedisChannel.Literal(channel) : (RedisChannel?)null;
-        _enabled = _channel is not null || settings.Options.DeleteL2Keys;
-        _queue = Channel.CreateBounded<Invalidation>(new BoundedChannelOptions(settings.Options.OutboundQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
     }
+
+    protected override bool Enabled => _channel is not null || _settings.Options.DeleteL2Keys;
 
     public void OnInvalidated(Invalidation invalidation)
     {
-        if (_enabled && !_queue.Writer.TryWrite(invalidation))
+        if (Enabled && !TryEnqueue(invalidation))
         {
             _metrics.OutboundDropped();
         }
     }
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(OutboundBridge), ServiceLifecycleStage.ApplicationServices, StartAsync, StopAsync);
-
-    public void Dispose() => _stopping.Dispose();
-
-    private Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (_enabled)
-        {
-            _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    private async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // What is queued goes out if the silo gives the time: grains have deactivated by now.
-        _queue.Writer.TryComplete();
-        try
-        {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await _stopping.CancelAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(ChannelReader<Invalidation> queue, CancellationToken cancellationToken)
     {
         var batch = new List<Task>(MaxBatch * 2);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await queue.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 IDatabase database;
                 try
@@ -105,7 +70,7 @@ internal sealed partial class OutboundBridge : ICacheInvalidationObserver, ILife
                     continue;
                 }
 
-                while (batch.Count < MaxBatch * 2 && _queue.Reader.TryRead(out var invalidation))
+                while (batch.Count < MaxBatch * 2 && queue.TryRead(out var invalidation))
                 {
                     Send(database, invalidation, batch);
                 }

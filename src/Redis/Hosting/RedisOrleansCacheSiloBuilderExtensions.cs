@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using OrleansCache.Grains;
 using OrleansCache.Grains.Feeds;
 using OrleansCache.Grains.Storage;
 using OrleansCache.Redis;
@@ -68,7 +69,7 @@ public static class RedisOrleansCacheSiloBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(BridgeMarker)))
         {
             services.AddSingleton<BridgeMarker>();
-            AddValidatedOptions<RedisBridgeOptions, RedisBridgeOptionsValidator>(cache, RedisBridgeOptions.SectionName);
+            ValidatedOptions.Add<RedisBridgeOptions, RedisBridgeOptionsValidator>(cache.Services, cache.Configuration, RedisBridgeOptions.SectionName);
             services.TryAddSingleton<BridgeSettings>();
             services.TryAddSingleton<ApplyOnceRouter>();
             services.TryAddSingleton<RejectionLog>();
@@ -97,7 +98,7 @@ public static class RedisOrleansCacheSiloBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(ConnectionMarker)))
         {
             services.AddSingleton<ConnectionMarker>();
-            AddValidatedOptions<RedisCacheOptions, RedisCacheOptionsValidator>(cache, RedisCacheOptions.SectionName);
+            ValidatedOptions.Add<RedisCacheOptions, RedisCacheOptionsValidator>(cache.Services, cache.Configuration, RedisCacheOptions.SectionName);
             services.ConfigureFormatter<RedisCacheOptions>();
             services.TryAddSingleton<RedisConnection>();
             services.TryAddSingleton<RedisMetrics>();
@@ -107,21 +108,6 @@ public static class RedisOrleansCacheSiloBuilderExtensions
         {
             services.Configure(configure);
         }
-    }
-
-    /// <summary>Options bound from <paramref name="section"/> (before any delegate), validated when the silo starts.</summary>
-    private static void AddValidatedOptions<TOptions, TValidator>(OrleansCacheSiloBuilder cache, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        var options = cache.Services.AddOptions<TOptions>();
-        if (cache.Configuration is { } configuration)
-        {
-            options.Bind(configuration.GetSection(section));
-        }
-
-        options.ValidateOnStart();
-        cache.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 
     /// <summary>Registered once, so that calling these methods twice registers nothing twice.</summary>

@@ -50,6 +50,7 @@ internal static class SiloHost
         builder.Services.AddSingleton<SiloHostState>();
         builder.Services.AddHostedService<SiloHostLifetime>();
         builder.UseOrleans(silo => ConfigureSilo(silo, builder.Configuration));
+        SiloTracing.Add(builder);
         if (web is not null)
         {
             OperatorHttp.AddServices(web);
@@ -73,6 +74,7 @@ internal static class SiloHost
         services.Configure<RedisSettings>(o => o.BridgeEnabled = configuration.GetValue<bool?>(RedisCacheWiring.BridgeEnabledKey));
         Add<HttpEndpointOptions, HttpEndpointOptionsValidator>(services, configuration, HttpEndpointOptions.SectionName);
         Add<TlsSettings, TlsSettingsValidator>(services, configuration, TlsSettings.SectionName);
+        Add<TracingSettings, TracingSettingsValidator>(services, configuration, TracingSettings.SectionName);
 
         static void Add<TOptions, TValidator>(IServiceCollection services, IConfiguration configuration, string section)
             where TOptions : class

@@ -89,6 +89,9 @@ public sealed class PackageContentTests(PackagedFeed feed)
         Assert.Contains("OrleansCache.Client", dependencies.Keys);
         Assert.Contains("OrleansCache.Grains.Interfaces", dependencies.Keys);
         Assert.Contains("Microsoft.Orleans.Server", dependencies.Keys);
+
+        // For the opt-in publication of invalidations on the application's Orleans streams (docs/streams.md).
+        Assert.Contains("Microsoft.Orleans.Streaming", dependencies.Keys);
     }
 
     [Fact]

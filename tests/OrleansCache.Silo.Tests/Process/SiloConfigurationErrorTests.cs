@@ -23,6 +23,7 @@ public sealed class SiloConfigurationErrorTests
         { ["--tls-client-certificates", "required"], "error: Tls:CertificatePath (--tls-certificate) is required by the other Tls settings given" },
         { ["--silo-prot", "11112"], "error: Unknown argument '--silo-prot' (see --help)." },
         { ["--Cache:MaxKeyLength=0"], "error: Cache:MaxKeyLength must be from 1 to" },
+        { ["--Tracing:OtlpEndpoint=collector:4317"], "error: Tracing:OtlpEndpoint must be an absolute http:// or https:// address" },
     };
 
     [Theory]
