@@ -1,0 +1,31 @@
+using Spectre.Console;
+
+namespace OrleansCache.Cli.Output;
+
+/// <summary>Makes Spectre.Console consoles over the tool's writers.</summary>
+internal static class Terminal
+{
+    /// <summary>Wide enough that no table of the tool wraps when written to a file or a pipe.</summary>
+    private const int PlainWidth = 4096;
+
+    /// <summary>
+    /// A console over <paramref name="writer"/>: on a terminal, with what the terminal supports (ANSI, colours, its
+    /// width, redrawing); otherwise plain text, no escape codes, and no width limit.
+    /// </summary>
+    public static IAnsiConsole Console(TextWriter writer, bool terminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = PlainWidth;
+        }
+
+        return console;
+    }
+}
