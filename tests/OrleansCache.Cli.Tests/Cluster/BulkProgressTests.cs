@@ -20,9 +20,10 @@ public sealed class BulkProgressTests(ClusterFixture fixture)
     public async Task InvalidatePattern_Over10000Keys_PrintsProgressPerSiloRisingToTheFinalCount_ThenTheCount()
     {
         var prefix = ClusterFixture.Key("bulk");
-        await FillAsync(prefix);
+        await FillAsync(prefix, KeyCount);
 
         var result = await Tool.RunAsync([.. fixture.Connection, "invalidate", "--pattern", $"{prefix}:*", "--progress"]);
+        TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches($"^invalidated {KeyCount} keys matching '{Regex.Escape(prefix)}:\\*' in [0-9.]+(ms|s)$", Assert.Single(result.OutLines));
@@ -35,12 +36,15 @@ public sealed class BulkProgressTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task BuiltTool_InvalidateTagJson_Over10000Keys_ExitsZero_JsonParses_AndProgressReachesItsCount()
+    public async Task BuiltTool_InvalidateTagJson_ExitsZero_JsonParses_AndProgressReachesItsCount()
     {
+        // The built tool as a shell runs it; fewer keys than above, which already shows 10,000 (the fill is the slow part).
+        const int Tagged = 2_000;
         var tag = $"bulk-{Guid.NewGuid():N}";
-        await FillAsync(ClusterFixture.Key("tagged"), tag);
+        await FillAsync(ClusterFixture.Key("tagged"), Tagged, tag);
 
         var result = await ToolProcess.RunAsync([.. fixture.Connection, "invalidate", "--tag", tag, "--json", "--progress"]);
+        TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Out);
@@ -49,19 +53,19 @@ public sealed class BulkProgressTests(ClusterFixture fixture)
         Assert.Equal("invalidated", root.GetProperty("action").GetString());
         Assert.Equal("tag", root.GetProperty("kind").GetString());
         Assert.Equal(tag, root.GetProperty("target").GetString());
-        Assert.Equal(KeyCount, root.GetProperty("count").GetInt64());
+        Assert.Equal(Tagged, root.GetProperty("count").GetInt64());
         Assert.True(root.GetProperty("elapsedMs").GetDouble() > 0);
-        ProgressLines.AssertRiseTo(result.ErrorLines, $"invalidating keys tagged '{tag}' on every silo ...", KeyCount, SiloNames());
+        ProgressLines.AssertRiseTo(result.ErrorLines, $"invalidating keys tagged '{tag}' on every silo ...", Tagged, SiloNames());
     }
 
-    /// <summary>Stores <see cref="KeyCount"/> keys <c>PREFIX:0</c>... through the cluster, many at once.</summary>
-    private async Task FillAsync(string prefix, string? tag = null)
+    /// <summary>Stores <paramref name="count"/> keys <c>PREFIX:0</c>... through the cluster, many at once.</summary>
+    private async Task FillAsync(string prefix, int count, string? tag = null)
     {
         var watch = Stopwatch.StartNew();
         var options = new Client.CacheEntryOptions { Tags = tag is null ? [] : [tag] };
-        await Parallel.ForAsync(0, KeyCount, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = TestContext.Current.CancellationToken }, async (i, ct) =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = TestContext.Current.CancellationToken }, async (i, ct) =>
             await fixture.Cluster.Cache.SetAsync($"{prefix}:{i}", i, options, ct));
-        TestContext.Current.SendDiagnosticMessage($"Stored {KeyCount} keys in {watch.Elapsed}.");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Stored {count} keys in {watch.Elapsed}.");
     }
 
     private string[] SiloNames() => [.. fixture.Cluster.Silos.Select(s => s.Name)];
