@@ -11,9 +11,12 @@ namespace OrleansCache.Cli;
 /// </remarks>
 internal sealed record CliConsole(TextWriter Out, TextWriter Error, bool ErrorIsTerminal = false, bool OutIsTerminal = false)
 {
+    /// <summary>The terminal's width in columns; null: as Spectre.Console detects it (tests set it).</summary>
+    public int? TerminalWidth { get; init; }
+
     /// <summary>Spectre.Console over <see cref="Out"/>: colours and redrawing only on a terminal.</summary>
-    public IAnsiConsole AnsiOut() => Terminal.Console(Out, OutIsTerminal);
+    public IAnsiConsole AnsiOut() => Terminal.Console(Out, OutIsTerminal, TerminalWidth);
 
     /// <summary>Spectre.Console over <see cref="Error"/>: colours and redrawing only on a terminal.</summary>
-    public IAnsiConsole AnsiError() => Terminal.Console(Error, ErrorIsTerminal);
+    public IAnsiConsole AnsiError() => Terminal.Console(Error, ErrorIsTerminal, TerminalWidth);
 }

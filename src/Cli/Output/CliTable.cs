@@ -35,17 +35,28 @@ internal sealed class CliTable(params string[] headers)
         _rows.Add(cells);
     }
 
-    /// <summary>Writes the table to the console's <c>Out</c>: bordered on a terminal, plain otherwise.</summary>
+    /// <summary>
+    /// Writes the table to the console's <c>Out</c>: bordered on a terminal wide enough for it, plain otherwise (a
+    /// bordered table squeezed into a narrow terminal would break its cells over several lines).
+    /// </summary>
     public Task WriteToAsync(CliConsole console)
     {
         if (console.OutIsTerminal)
         {
-            console.AnsiOut().Write(Build(bordered: true));
-            return Task.CompletedTask;
+            var terminal = console.AnsiOut();
+            if (BorderedWidth() <= terminal.Profile.Width)
+            {
+                terminal.Write(Build(bordered: true));
+                return Task.CompletedTask;
+            }
         }
 
         return console.Out.WriteAsync(ToPlainText());
     }
+
+    /// <summary>The bordered table's width: each column's widest cell with a space either side and a border, and the last border.</summary>
+    internal int BorderedWidth() =>
+        headers.Select((h, i) => _rows.Select(r => r[i].Length).Append(h.Length).Max() + 3).Sum() + 1;
 
     /// <summary>The plain rendering: one line per row, ending with a newline.</summary>
     public string ToPlainText()

@@ -10,9 +10,9 @@ internal static class Terminal
 
     /// <summary>
     /// A console over <paramref name="writer"/>: on a terminal, with what the terminal supports (ANSI, colours, its
-    /// width, redrawing); otherwise plain text, no escape codes, and no width limit.
+    /// width, or <paramref name="width"/> if given, redrawing); otherwise plain text, no escape codes, and no width limit.
     /// </summary>
-    public static IAnsiConsole Console(TextWriter writer, bool terminal)
+    public static IAnsiConsole Console(TextWriter writer, bool terminal, int? width = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -22,9 +22,9 @@ internal static class Terminal
             // The caller knows whether the stream is a terminal; Spectre's own guess also looks at stdin, which a pipe into the tool redirects.
             Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
         });
-        if (!terminal)
+        if (!terminal || width is not null)
         {
-            console.Profile.Width = PlainWidth;
+            console.Profile.Width = terminal ? width!.Value : PlainWidth;
         }
 
         return console;

@@ -28,6 +28,21 @@ public sealed class CliTableTests
         Assert.StartsWith("╭", terminal.Lines[0].TrimStart('\u001b'), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ToATerminalTooNarrowForItsBorders_IsPlain()
+    {
+        var fits = new CapturedWriter();
+        var narrow = new CapturedWriter();
+        var width = Table().BorderedWidth();
+
+        await Table().WriteToAsync(new CliConsole(fits, TextWriter.Null, OutIsTerminal: true) { TerminalWidth = width });
+        await Table().WriteToAsync(new CliConsole(narrow, TextWriter.Null, OutIsTerminal: true) { TerminalWidth = width - 1 });
+
+        Assert.StartsWith("╭", fits.Lines[0], StringComparison.Ordinal);
+        Assert.Equal(width, fits.Lines[0].Length);
+        Assert.Equal(Table().ToPlainText(), narrow.Text);
+    }
+
     private static CliTable Table()
     {
         var table = new CliTable("NAME", "COUNT", "NOTE").AlignRight("COUNT");
