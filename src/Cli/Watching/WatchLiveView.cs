@@ -13,8 +13,11 @@ namespace OrleansCache.Cli.Watching;
 /// </summary>
 internal static class WatchLiveView
 {
-    /// <summary>How many of the latest invalidations the view lists.</summary>
+    /// <summary>How many of the latest invalidations the view lists, at most (fewer on a terminal without the lines for them).</summary>
     internal const int Rows = 20;
+
+    /// <summary>The lines the view takes besides its rows: borders, headers, the counts, and one for the cursor.</summary>
+    private const int Frame = 6;
 
     /// <summary>At most this often the view is redrawn: a burst of invalidations is drawn once, not once each.</summary>
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
@@ -25,7 +28,9 @@ internal static class WatchLiveView
     /// <remarks><paramref name="takeSkipped"/> returns, and resets, how many were dropped before reaching the view (more than 10,000 waiting).</remarks>
     public static async Task ShowAsync(IAnsiConsole console, ChannelReader<WatchEvent> events, string prefix, Func<long> takeSkipped, TimeProvider time, CancellationToken cancellationToken)
     {
-        var latest = new Queue<WatchEvent>(Rows);
+        // Taller than the terminal, the view would lose its top lines (the headers) when redrawn.
+        var rows = Math.Clamp(console.Profile.Height - Frame, 1, Rows);
+        var latest = new Queue<WatchEvent>(rows);
         var counts = Kinds.ToDictionary(k => k, _ => 0L);
         long skipped = 0;
         await console.Live(Render(latest, counts, skipped)).AutoClear(false).StartAsync(async context =>
@@ -42,7 +47,7 @@ internal static class WatchLiveView
                         }
 
                         counts[e.Kind]++;
-                        if (latest.Count == Rows)
+                        if (latest.Count == rows)
                         {
                             latest.Dequeue();
                         }

@@ -51,4 +51,26 @@ public sealed class WatchLiveViewTests
         Assert.Contains($"k:{WatchLiveView.Rows + 4:D3}", console.Output, StringComparison.Ordinal);
         Assert.Contains($"key {WatchLiveView.Rows + 5}", console.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task OnAShortTerminal_ListsOnlyTheRowsThatFit_SoItsHeadersStay()
+    {
+        using var console = new TestConsole().Interactive().Width(160).Height(10);
+        var events = Channel.CreateUnbounded<WatchEvent>();
+        for (var i = 0; i < 8; i++)
+        {
+            events.Writer.TryWrite(new WatchEvent(DateTimeOffset.UnixEpoch, CacheInvalidationKind.Key, $"k:{i:D3}", new CacheVersion(1, 1, i), null));
+        }
+
+        events.Writer.Complete();
+
+        await WatchLiveView.ShowAsync(console, events.Reader, string.Empty, () => 0, TimeProvider.System, TestContext.Current.CancellationToken);
+
+        // 10 lines: 4 rows, 5 of frame (borders, headers, counts), 1 for the cursor.
+        Assert.Contains("TIME", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("k:003", console.Output, StringComparison.Ordinal);
+        Assert.Contains("k:004", console.Output, StringComparison.Ordinal);
+        Assert.Contains("k:007", console.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("…", console.Output, StringComparison.Ordinal);
+    }
 }
