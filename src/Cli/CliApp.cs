@@ -72,6 +72,7 @@ internal static class CliApp
         root.Add(WatchCommand.Create(runner));
         root.Add(MembersCommand.Create(runner));
         root.Add(StatsCommand.Create(runner));
+        root.Add(CompletionCommand.Create(runner, root));
         return root;
     }
 }

@@ -16,5 +16,5 @@ void OnSignal(PosixSignalContext context)
 using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-var console = new CliConsole(Console.Out, Console.Error, ErrorIsTerminal: !Console.IsErrorRedirected);
+var console = new CliConsole(Console.Out, Console.Error, ErrorIsTerminal: !Console.IsErrorRedirected, OutIsTerminal: !Console.IsOutputRedirected);
 return await CliApp.RunAsync(args, console, cancellation.Token);

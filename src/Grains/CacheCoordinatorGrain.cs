@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using OrleansCache.Client.Caching;
+using OrleansCache.Grains.Bulk;
 using OrleansCache.Grains.Interfaces;
 using OrleansCache.Grains.Feeds;
 using OrleansCache.Grains.Storage;
@@ -9,9 +10,10 @@ namespace OrleansCache.Grains;
 
 /// <summary>
 /// Operations over many keys. A pattern, tag or "all" invalidation first invalidates, through their grains, the matching
-/// keys that storage holds (and, for patterns, the live activations, which may hold a fill in progress), so each gets a
-/// new version; then it sends the pattern or tag itself to every feed, so clients drop matching copies of keys nothing
-/// holds any more. Never a blocking scan of the whole store.
+/// keys that storage holds (and, for patterns and "all", the live activations, which may hold a fill in progress), so
+/// each gets a new version; then it sends the pattern or tag itself to every feed, so clients drop matching copies of
+/// keys nothing holds any more (<see cref="BulkInvalidation"/>, shared with <see cref="BulkInvalidationGrain"/>, which
+/// reports progress while doing the same). Never a blocking scan of the whole store.
 /// </summary>
 [GrainType(CacheGrainTypes.CoordinatorName), StatelessWorker, Reentrant]
 internal sealed class CacheCoordinatorGrain(ICacheEntryStorage storage, InvalidationPublisher publisher, CacheGrainReferences references, IOptions<CacheSiloOptions> options) : Grain, ICacheCoordinatorGrain
@@ -32,75 +34,23 @@ internal sealed class CacheCoordinatorGrain(ICacheEntryStorage storage, Invalida
 
     public async Task<long> InvalidatePatternAsync(string pattern)
     {
-        CacheInputRules.ValidatePattern(pattern, _options.MaxKeyLength);
-        if (MatchesEverything(pattern))
-        {
-            // "*" flushes everything: an explicit, documented choice that configuration can refuse.
-            if (!_options.AllowMatchAllPattern)
-            {
-                throw new ArgumentException($"The pattern '{pattern}' matches every key, and this cluster refuses that (Cache:AllowMatchAllPattern is false); invalidate everything explicitly instead.", nameof(pattern));
-            }
-
-            return await InvalidateAllAsync();
-        }
-
-        var keys = await CollectAsync(storage.FindKeysByPatternAsync(pattern));
-        var stored = keys.Count;
-        foreach (var key in await ActiveKeysAsync())
-        {
-            if (GlobPattern.IsMatch(pattern, key))
-            {
-                keys.Add(key);
-            }
-        }
-
-        await InvalidateEachAsync(keys);
-        await publisher.PublishAsync(Invalidation.ForPattern(pattern));
-        return stored;
+        var bulk = Bulk();
+        return await bulk.RunAsync(await bulk.PlanPatternAsync(pattern));
     }
 
     public async Task<long> InvalidateTagAsync(string tag)
     {
-        CacheInputRules.ValidateTag(tag);
-        var keys = await CollectAsync(storage.FindKeysByTagAsync(tag));
-        await InvalidateEachAsync(keys);
-        await publisher.PublishAsync(Invalidation.ForTag(tag));
-        return keys.Count;
+        var bulk = Bulk();
+        return await bulk.RunAsync(await bulk.PlanTagAsync(tag));
     }
 
     public async Task<long> InvalidateAllAsync()
     {
-        var keys = await CollectAsync(storage.FindKeysByPatternAsync("*"));
-        var stored = keys.Count;
-        keys.UnionWith(await ActiveKeysAsync());
-        await InvalidateEachAsync(keys);
-        await publisher.PublishAsync(Invalidation.ForAll());
-        return stored;
+        var bulk = Bulk();
+        return await bulk.RunAsync(await bulk.PlanAllAsync());
     }
 
-    /// <summary>True for patterns made only of <c>*</c>: they match every key.</summary>
-    internal static bool MatchesEverything(string pattern) => pattern.Length > 0 && pattern.AsSpan().IndexOfAnyExcept('*') < 0;
-
-    private static async Task<HashSet<string>> CollectAsync(IAsyncEnumerable<string> keys)
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var key in keys)
-        {
-            set.Add(key);
-        }
-
-        return set;
-    }
-
-    /// <summary>The keys of every live cache-entry activation in the cluster, asked of every silo.</summary>
-    private async Task<IEnumerable<string>> ActiveKeysAsync()
-    {
-        var grains = await GrainFactory.GetGrain<IManagementGrain>(0).GetActiveGrains(CacheGrainTypes.Entry);
-        return grains.Select(g => g.Key.ToString()!);
-    }
-
-    private Task InvalidateEachAsync(IEnumerable<string> keys) =>
-        Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = _options.InvalidationConcurrency, TaskScheduler = TaskScheduler.Current }, async (key, _) => await Entry(key).InvalidateAsync());
+    private BulkInvalidation Bulk() => new(storage, publisher, _options, references);
 
     private async Task<CacheVersion[]> ForEachKeyAsync(string[] keys, Func<string, Task<CacheVersion>> call)
     {

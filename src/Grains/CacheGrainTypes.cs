@@ -9,6 +9,7 @@ internal static class CacheGrainTypes
     public const string CoordinatorName = "oc-coordinator";
     public const string SiloStatsName = "oc-silo-stats";
     public const string ClusterName = "oc-cluster";
+    public const string BulkInvalidationName = "oc-bulk-invalidation";
 
     public static readonly GrainType Entry = GrainType.Create(EntryName);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using OrleansCache.Cli.Connection;
 using OrleansCache.Cli.Output;
@@ -10,7 +11,8 @@ namespace OrleansCache.Cli.Commands;
 
 /// <summary>
 /// <c>invalidate KEY | --pattern P | --tag T | --all</c>: drops values everywhere. Pattern, tag and all run on every
-/// silo and may take a while; progress shows on stderr meanwhile, and the count of keys that held a value at the end.
+/// silo and may take a while; each silo's progress, as the cluster reports it, shows on stderr meanwhile, and the count of
+/// keys that held a value at the end.
 /// </summary>
 internal static class InvalidateCommand
 {
@@ -33,7 +35,7 @@ internal static class InvalidateCommand
         var command = new Command(
             "invalidate",
             "Invalidate one key, every key matching a pattern, every key with a tag, or every key; every client's copies are dropped. "
-            + "Bulk invalidations show elapsed time on stderr while the silos work (the count arrives when all have finished).")
+            + "Bulk invalidations show each silo's progress on stderr while the silos work (bars on a terminal; lines with --progress otherwise).")
         {
             key, pattern, tag, all, wait,
         };
@@ -78,24 +80,11 @@ internal static class InvalidateCommand
                 { Tag: { } t } => ("tag", t, $"invalidating keys tagged '{t}' on every silo"),
                 _ => ("all", (string?)null, "invalidating every key on every silo"),
             };
-            return context.UseClusterAsync(async session =>
-            {
-                long count;
-                TimeSpan elapsed;
-                await using (var progress = ProgressReporter.Start(context.Console, context.ShowProgress, label))
-                {
-                    count = kind switch
-                    {
-                        "pattern" => await session.Cache.InvalidateByPatternAsync(argument!, cancellationToken).ConfigureAwait(false),
-                        "tag" => await session.Cache.InvalidateByTagAsync(argument!, cancellationToken).ConfigureAwait(false),
-                        _ => await session.Cache.InvalidateAllAsync(cancellationToken).ConfigureAwait(false),
-                    };
-                    elapsed = progress.Elapsed;
-                }
-
-                await ReportAsync(context, "invalidated", kind, argument, count, elapsed).ConfigureAwait(false);
-                return ExitCodes.Ok;
-            }, cancellationToken, callTimeout: context.Parse.GetValue(wait));
+            var bound = context.Parse.GetValue(wait);
+            return context.UseClusterAsync(
+                session => BulkAsync(context, session, new BulkRequest(kind, argument, label, bound), cancellationToken),
+                cancellationToken,
+                callTimeout: bound);
         });
         return command;
     }
@@ -119,7 +108,80 @@ internal static class InvalidateCommand
         return context.Out.WriteLineAsync($"{action} {what}{took}");
     }
 
+    /// <summary>
+    /// Runs a pattern, tag or all invalidation through <see cref="IBulkInvalidationGrain"/>, showing its reports as they
+    /// come (per silo: keys invalidated out of keys to invalidate), and prints the count of the last one.
+    /// </summary>
+    private static async Task<int> BulkAsync(CliContext context, ClusterSession session, BulkRequest request, CancellationToken cancellationToken)
+    {
+        var elapsed = Stopwatch.StartNew();
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(request.Wait);
+        long? count = null;
+        try
+        {
+            await using var view = BulkProgressView.Start(context.Console, context.ShowProgress, request.Label, TimeProvider.System);
+            if (Reports(session, request) is { } reports)
+            {
+                await foreach (var report in reports.WithCancellation(bounded.Token).ConfigureAwait(false))
+                {
+                    await view.ShowAsync(report).ConfigureAwait(false);
+                    count = report.Count ?? count;
+                }
+            }
+            else
+            {
+                // Silos of a version without the bulk invalidation grain: the count alone, when all is done.
+                count = await WithoutProgressAsync(session, request, bounded.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the invalidation did not finish within {DurationFormatter.Format(request.Wait)} (--wait); the cluster goes on with it.");
+        }
+
+        if (count is null)
+        {
+            throw new OrleansCacheException("the cluster ended the invalidation's reports without its count.");
+        }
+
+        await ReportAsync(context, "invalidated", request.Kind, request.Argument, count, elapsed.Elapsed).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The reports of a new bulk invalidation grain (one per operation), or null if the silos have none.</summary>
+    private static IAsyncEnumerable<BulkInvalidationProgress>? Reports(ClusterSession session, BulkRequest request)
+    {
+        IBulkInvalidationGrain grain;
+        try
+        {
+            grain = session.Client.GetGrain<IBulkInvalidationGrain>(Guid.NewGuid());
+        }
+        catch (ArgumentException)
+        {
+            // Orleans knows no implementation of the interface: the cluster runs an OrleansCache version without it.
+            return null;
+        }
+
+        return request.Kind switch
+        {
+            "pattern" => grain.InvalidatePatternAsync(request.Argument!),
+            "tag" => grain.InvalidateTagAsync(request.Argument!),
+            _ => grain.InvalidateAllAsync(),
+        };
+    }
+
+    private static Task<long> WithoutProgressAsync(ClusterSession session, BulkRequest request, CancellationToken cancellationToken) => request.Kind switch
+    {
+        "pattern" => session.Cache.InvalidateByPatternAsync(request.Argument!, cancellationToken),
+        "tag" => session.Cache.InvalidateByTagAsync(request.Argument!, cancellationToken),
+        _ => session.Cache.InvalidateAllAsync(cancellationToken),
+    };
+
     private static string Keys(long? count) => count == 1 ? "1 key" : string.Create(CultureInfo.InvariantCulture, $"{count} keys");
+
+    /// <summary>A pattern, tag or all invalidation as asked: what, the stderr label, and how long it may run (--wait).</summary>
+    private sealed record BulkRequest(string Kind, string? Argument, string Label, TimeSpan Wait);
 
     private sealed record InvalidateResult(string Action, string Kind, string? Target, long? Count, double? ElapsedMs);
 }

@@ -28,7 +28,7 @@ internal static class MembersCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new TextTable("ADDRESS", "NAME", "STATUS", "GATEWAY", "STARTED", "CACHE ENTRIES", "ACTIVATIONS").AlignRight("CACHE ENTRIES", "ACTIVATIONS");
+            var table = new CliTable("ADDRESS", "NAME", "STATUS", "GATEWAY", "STARTED", "CACHE ENTRIES", "ACTIVATIONS").AlignRight("CACHE ENTRIES", "ACTIVATIONS");
             foreach (var m in members)
             {
                 table.Add(
@@ -41,7 +41,7 @@ internal static class MembersCommand
                     Count(m.Activations));
             }
 
-            await context.Out.WriteAsync(table.ToString()).ConfigureAwait(false);
+            await table.WriteToAsync(context.Console).ConfigureAwait(false);
             var byStatus = string.Join(", ", members.GroupBy(m => m.Status).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key}")));
             await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{members.Count} silo{(members.Count == 1 ? string.Empty : "s")}: {byStatus}")).ConfigureAwait(false);
             return ExitCodes.Ok;

@@ -33,7 +33,7 @@ internal static class StatsCommand
             }
 
             string[] numbers = ["ENTRIES", "HITS", "MISSES", "HIT RATIO", "INVALIDATIONS", "DELIVERED", "P50 MS", "P90 MS", "P99 MS"];
-            var table = new TextTable(["SILO", "NAME", .. numbers]).AlignRight(numbers);
+            var table = new CliTable(["SILO", "NAME", .. numbers]).AlignRight(numbers);
             foreach (var row in rows.Append(total))
             {
                 if (row.Error is { } error)
@@ -57,7 +57,7 @@ internal static class StatsCommand
                     Milliseconds(row.Delivery.P99Ms));
             }
 
-            await context.Out.WriteAsync(table.ToString()).ConfigureAwait(false);
+            await table.WriteToAsync(context.Console).ConfigureAwait(false);
             return ExitCodes.Ok;
         }, cancellationToken));
         return command;

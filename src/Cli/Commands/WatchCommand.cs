@@ -16,7 +16,8 @@ namespace OrleansCache.Cli.Commands;
 /// <c>watch [PREFIX]</c>: prints every invalidation as it arrives, one line each, until Ctrl+C. Key invalidations
 /// under PREFIX (every key without one) come through a broadcast subscription to every partition's feed; pattern, tag
 /// and all invalidations reach every client, so they are printed whatever the prefix. A <c>resync</c> line means the
-/// client may have missed invalidations (a gap in a feed, a lost gateway or connection) and subscribed again.
+/// client may have missed invalidations (a gap in a feed, a lost gateway or connection) and subscribed again. On a
+/// terminal (stdout, without --json) the invalidations show in a live view instead (<see cref="WatchLiveView"/>).
 /// </summary>
 internal static class WatchCommand
 {
@@ -74,6 +75,13 @@ internal static class WatchCommand
             }
 
             await context.Console.Error.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Console.OutIsTerminal && !context.Settings.Json)
+            {
+                // A person reads stdout: a live view, redrawn in place, instead of lines.
+                await WatchLiveView.ShowAsync(context.Console.AnsiOut(), pending.Reader, prefix, () => Interlocked.Exchange(ref skipped, 0), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
             await foreach (var item in pending.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (Interlocked.Exchange(ref skipped, 0) is > 0 and var lost)
@@ -81,7 +89,7 @@ internal static class WatchCommand
                     await context.Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{lost} invalidations not shown: output was too slow")).ConfigureAwait(false);
                 }
 
-                if (!IsShown(item, prefix))
+                if (!item.IsShownFor(prefix))
                 {
                     continue;
                 }
@@ -113,13 +121,9 @@ internal static class WatchCommand
         return subscriptions.Count(s => s == Guid.Empty);
     }
 
-    /// <summary>Key invalidations outside the prefix are dropped (a client also hears of keys it wrote itself).</summary>
-    private static bool IsShown(WatchEvent e, string prefix) =>
-        e.Kind != CacheInvalidationKind.Key || e.Target!.StartsWith(prefix, StringComparison.Ordinal);
-
     private static string FormatText(WatchEvent e)
     {
-        var time = e.At.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        var time = e.Clock;
         return e.Kind switch
         {
             CacheInvalidationKind.Key => $"{time}  key      {e.Target}  version {e.Version}",
@@ -132,12 +136,9 @@ internal static class WatchCommand
 
     private static string FormatJson(WatchEvent e)
     {
-        var line = new WatchLine(e.At, JsonNamingPolicy.CamelCase.ConvertName(e.Kind.ToString()), e.Target, e.Version?.ToString(), e.Reason);
+        var line = new WatchLine(e.At, e.KindName, e.Target, e.Version?.ToString(), e.Reason);
         return JsonSerializer.Serialize(line, CliJson.Line);
     }
-
-    /// <summary>An invalidation, or a resynchronization (with its reason), as it arrived.</summary>
-    private sealed record WatchEvent(DateTimeOffset At, CacheInvalidationKind Kind, string? Target, CacheVersion? Version, string? Reason);
 
     private sealed record WatchLine(DateTimeOffset Time, string Kind, string? Target, string? Version, string? Reason);
 }

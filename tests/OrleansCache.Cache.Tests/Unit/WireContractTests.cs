@@ -28,6 +28,8 @@ public sealed class WireContractTests
         { typeof(FeedSubscription), "oc.FeedSubscription" },
         { typeof(FeedPosition), "oc.FeedPosition" },
         { typeof(SiloStats), "oc.SiloStats" },
+        { typeof(BulkInvalidationProgress), "oc.BulkInvalidationProgress" },
+        { typeof(SiloInvalidationProgress), "oc.SiloInvalidationProgress" },
         { typeof(CacheStorageConflictException), "oc.CacheStorageConflictException" },
         { typeof(CacheOwnerStalledException), "oc.CacheOwnerStalledException" },
     };
@@ -39,6 +41,7 @@ public sealed class WireContractTests
         (typeof(IInvalidationFeedGrain), "oc.IInvalidationFeedGrain"),
         (typeof(IInvalidationObserver), "oc.IInvalidationObserver"),
         (typeof(ICacheClusterGrain), "oc.ICacheClusterGrain"),
+        (typeof(IBulkInvalidationGrain), "oc.IBulkInvalidationGrain"),
     ];
 
     [Theory]

@@ -62,16 +62,6 @@ public sealed class StatsReportTests
         Assert.False(parsed.Is(name, "result", "nothing"));
     }
 
-    [Fact]
-    public void TextTable_PadsColumns_AndAlignsNumbersRight()
-    {
-        var table = new TextTable("NAME", "COUNT").AlignRight("COUNT");
-        table.Add("a", "5");
-        table.Add("longer", "1234");
-
-        Assert.Equal("NAME    COUNT\na           5\nlonger   1234\n", table.ToString());
-    }
-
     private static SiloStats Silo(string address, long hits, long misses, long published, long delivered, MetricSummary delivery) => new(
         address,
         $"silo-{address}",

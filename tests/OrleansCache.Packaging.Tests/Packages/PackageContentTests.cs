@@ -104,6 +104,7 @@ public sealed class PackageContentTests(PackagedFeed feed)
         Assert.Contains("tools/net10.0/any/OrleansCache.Cli.dll", package.Entries);
         Assert.Contains("tools/net10.0/any/OrleansCache.Client.dll", package.Entries);
         Assert.Contains("tools/net10.0/any/Orleans.Core.dll", package.Entries);
+        Assert.Contains("tools/net10.0/any/Spectre.Console.dll", package.Entries);
         Assert.Contains("Command Name=\"orleans-cache\" EntryPoint=\"OrleansCache.Cli.dll\"", package.TextOf("tools/net10.0/any/DotnetToolSettings.xml"), StringComparison.Ordinal);
         Assert.Empty(package.Dependencies);
     }

@@ -18,10 +18,14 @@ public sealed class ToolPackageTests(PackagedFeed feed)
 
         var launcher = Path.Combine(tools, "orleans-cache");
         Assert.True(File.Exists(launcher), $"dotnet tool install made no {launcher}.");
-        var help = await Dotnet.RunProgramAsync(launcher, feed.Root, new Dictionary<string, string> { ["DOTNET_ROOT"] = MachineDotnet.Root }, TimeSpan.FromMinutes(1), "--help");
+        var environment = new Dictionary<string, string> { ["DOTNET_ROOT"] = MachineDotnet.Root };
+        var help = await Dotnet.RunProgramAsync(launcher, feed.Root, environment, TimeSpan.FromMinutes(1), "--help");
+        var completion = await Dotnet.RunProgramAsync(launcher, feed.Root, environment, TimeSpan.FromMinutes(1), "completion", "bash");
 
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("orleans-cache [command] [options]", help.Output, StringComparison.Ordinal);
         Assert.Contains("members", help.Output, StringComparison.Ordinal);
+        Assert.Equal(0, completion.ExitCode);
+        Assert.Contains("complete -F _orleans_cache orleans-cache", completion.Output, StringComparison.Ordinal);
     }
 }
