@@ -26,9 +26,7 @@ public sealed class ConnectionGateTests
         var writer = cluster.DefaultClient;
         await using var reader = await cluster.CreateClientAsync(cancellationToken: Token);
         var stalled = gates[1];
-        var key = $"gate:{Guid.NewGuid():N}";
-        await writer.Cache.SetAsync(key, "old", cancellationToken: Token);
-        Assert.Equal("old", await reader.Cache.GetAsync<string>(key, Token));
+        var key = await HoldOldAsync(writer, reader);
 
         stalled.Stall();
         await writer.Cache.SetAsync(key, "new", cancellationToken: Token);
@@ -63,9 +61,7 @@ public sealed class ConnectionGateTests
         await using var cluster = await StartAsync(gates);
         var writer = cluster.DefaultClient;
         await using var reader = await cluster.CreateClientAsync(cancellationToken: Token);
-        var key = $"gate:{Guid.NewGuid():N}";
-        await writer.Cache.SetAsync(key, "old", cancellationToken: Token);
-        Assert.Equal("old", await reader.Cache.GetAsync<string>(key, Token));
+        var key = await HoldOldAsync(writer, reader);
         var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         reader.Cache.Invalidated += (_, e) =>
         {
@@ -85,6 +81,15 @@ public sealed class ConnectionGateTests
         Assert.Equal("new", await reader.Cache.GetAsync<string>(key, Token));
         gates[1].Open();
         Assert.Equal("new", await reader.Cache.GetAsync<string>(key, Token));
+    }
+
+    /// <summary>A new key written as "old" by <paramref name="writer"/> and held in <paramref name="reader"/>'s near-cache.</summary>
+    private static async Task<string> HoldOldAsync(OrleansCacheTestClient writer, OrleansCacheTestClient reader)
+    {
+        var key = $"gate:{Guid.NewGuid():N}";
+        await writer.Cache.SetAsync(key, "old", cancellationToken: Token);
+        Assert.Equal("old", await reader.Cache.GetAsync<string>(key, Token));
+        return key;
     }
 
     /// <summary>One silo; every client gets a gate of its own, in creation order (the default client's first).</summary>
