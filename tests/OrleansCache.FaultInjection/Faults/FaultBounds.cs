@@ -37,6 +37,9 @@ internal static class FaultBounds
         FaultKind.SiloPause => FeedSilence + NoFault,
         // FusionCache only: a replaced application instance starts with an empty L1 and must read what others wrote.
         FaultKind.InstanceKill => NoFault,
+        // The isolated silo's feeds keep talking to clients, so nothing falls silent: its copies stay trusted until it
+        // stops itself, which it does once it reads that it was declared dead (it still reaches the table), as a kill.
+        FaultKind.SiloIsolation => FeedSilence + DeathDetection + NoFault,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No bound for this fault kind."),
     };
 }

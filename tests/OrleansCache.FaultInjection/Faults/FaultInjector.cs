@@ -41,6 +41,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
             FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.SiloPause => await PauseSiloAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.SiloIsolation => await IsolateAsync(RandomRunningSlot()).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind."),
         };
         if (detail is null)
@@ -261,6 +262,34 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         }
 
         return detail;
+    }
+
+    /// <summary>
+    /// A silo cut off from the other silos but not from Redis or the clients, until the others have declared it dead. It
+    /// keeps serving its clients until it reads the table; it must stop itself, and a replacement starts.
+    /// </summary>
+    private async Task<string?> IsolateAsync(SiloSlot slot)
+    {
+        if (cluster.Network is null)
+        {
+            return null;
+        }
+
+        var isolated = clock.Now;
+        await cluster.Network.IsolateFromSilosAsync(slot.Index).ConfigureAwait(false);
+        string declared;
+        try
+        {
+            declared = await WaitUntilDeclaredDeadAsync(slot, "isolated").ConfigureAwait(false);
+            await Task.Delay(durations.ShortPartition).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.Network.RejoinSilosAsync(slot.Index).ConfigureAwait(false);
+        }
+
+        var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} cut off from the other silos (not from Redis or clients) for {(clock.Now - isolated).TotalSeconds:0.0} s{declared}");
+        return detail + await ExpectFailStopAsync(slot, $"isolated until declared dead{declared}", "rejoining").ConfigureAwait(false);
     }
 
     /// <summary>

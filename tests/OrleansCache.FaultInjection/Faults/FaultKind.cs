@@ -50,6 +50,13 @@ internal enum FaultKind
     SiloPause,
 
     /// <summary>
+    /// One silo cut off from the other silos, both ways, but not from Redis or the clients (blackhole routes in the
+    /// namespaces), until the others have declared it dead: it can still read the membership table and serve its
+    /// clients, and must stop itself once it reads that it was declared dead. Only where network namespaces can be made.
+    /// </summary>
+    SiloIsolation,
+
+    /// <summary>
     /// FusionCache only (<c>--target fusioncache</c>): one application instance disposed mid-operation (its L1 and
     /// whatever it had queued for Redis gone), replaced by a new instance with an empty L1.
     /// </summary>

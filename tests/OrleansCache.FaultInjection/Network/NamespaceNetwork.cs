@@ -93,6 +93,28 @@ internal sealed class NamespaceNetwork : IAsyncDisposable
     /// <summary>Joins <paramref name="slot"/>'s silo again.</summary>
     public Task HealAsync(int slot) => IpCommand.RunCheckedAsync("link", "set", HostEnd(slot), "up");
 
+    /// <summary>
+    /// Cuts <paramref name="slot"/>'s silo off from the other silos only, both ways: blackhole routes to their addresses
+    /// in its namespace, and to its address in theirs. Redis and the clients (at the host address) still reach it, and
+    /// it them. Routes are core routing: no traffic-control modules needed.
+    /// </summary>
+    public Task IsolateFromSilosAsync(int slot) => ForEachPairAsync(slot, "add");
+
+    /// <summary>Removes what <see cref="IsolateFromSilosAsync"/> added.</summary>
+    public Task RejoinSilosAsync(int slot) => ForEachPairAsync(slot, "del");
+
+    private async Task ForEachPairAsync(int slot, string action)
+    {
+        for (var other = 0; other < _slots; other++)
+        {
+            if (other != slot)
+            {
+                await IpCommand.RunCheckedAsync("netns", "exec", Namespace(slot), "ip", "route", action, "blackhole", SiloAddress(other) + "/32").ConfigureAwait(false);
+                await IpCommand.RunCheckedAsync("netns", "exec", Namespace(other), "ip", "route", action, "blackhole", SiloAddress(slot) + "/32").ConfigureAwait(false);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         for (var slot = 0; slot < _slots; slot++)
