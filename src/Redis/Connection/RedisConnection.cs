@@ -120,6 +120,10 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
         configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.Ssl |= options.UseTls;
+        if (options.TrustedCertificatePath is { Length: > 0 } authority)
+        {
+            configuration.TrustIssuer(authority);
+        }
         configuration.ClientName ??= "orleanscache";
         if (options.User is { } user)
         {

@@ -41,6 +41,12 @@ public sealed class RedisCacheOptions
     public bool UseTls { get; set; }
 
     /// <summary>
+    /// A PEM file of the certificate authority that issued Redis' TLS certificate, trusted for the connection (a private
+    /// CA the machine does not trust). Default none: the machine's trusted roots only.
+    /// </summary>
+    public string? TrustedCertificatePath { get; set; }
+
+    /// <summary>
     /// The prefix of every key OrleansCache writes to Redis. Default <c>orleanscache:{ServiceId}:</c> with Orleans'
     /// <c>ClusterOptions.ServiceId</c>, so services sharing a Redis never mix, and a redeployed cluster (new cluster
     /// id, same service id) finds its entries.

@@ -41,6 +41,11 @@ internal sealed class RedisCacheOptionsValidator : IValidateOptions<RedisCacheOp
             errors.Add(Setting(nameof(RedisCacheOptions.User), "must not be blank; leave it unset for the default user"));
         }
 
+        if (options.TrustedCertificatePath is { Length: > 0 } authority && !File.Exists(authority))
+        {
+            errors.Add(Setting(nameof(RedisCacheOptions.TrustedCertificatePath), $"'{authority}' does not exist"));
+        }
+
         if (options.KeyPrefix is { } prefix
             && (prefix.Length is 0 or > MaxKeyPrefixLength || prefix.AsSpan().ContainsAnyInRange('\0', '\u001f')))
         {

@@ -13,15 +13,20 @@ public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly string? _dataDirectory;
     private readonly IReadOnlyList<string> _bindAddresses;
+    private readonly (string Certificate, string Key)? _tls;
     private Process? _process;
 
-    private RedisServerProcess(string? dataDirectory, IReadOnlyList<string> bindAddresses)
+    private RedisServerProcess(string? dataDirectory, IReadOnlyList<string> bindAddresses, (string Certificate, string Key)? tls = null)
     {
         _dataDirectory = dataDirectory;
         _bindAddresses = bindAddresses;
+        _tls = tls;
     }
 
     public int Port { get; private set; }
+
+    /// <summary>The TLS port of a server started with <see cref="StartWithTlsAsync"/> (0 otherwise).</summary>
+    public int TlsPort { get; private set; }
 
     /// <summary>The server's process id (changes when it is restarted).</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
@@ -53,6 +58,30 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException("redis-server did not answer on any of five ports.");
+    }
+
+    /// <summary>
+    /// Starts a server that also listens with TLS on <see cref="TlsPort"/>, showing <paramref name="certificate"/> (PEM,
+    /// with its PEM <paramref name="key"/>) and asking clients for no certificate. <see cref="Port"/> stays plain, for the
+    /// readiness check and for tests that compare.
+    /// </summary>
+    public static async Task<RedisServerProcess> StartWithTlsAsync(string certificate, string key)
+    {
+        var server = new RedisServerProcess(null, ["127.0.0.1"], (certificate, key));
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            server.Port = FreePort();
+            server.TlsPort = FreePort();
+            server.Launch();
+            if (await server.AnswersPingAsync())
+            {
+                return server;
+            }
+
+            await server.StopAsync();
+        }
+
+        throw new InvalidOperationException("redis-server with TLS did not answer on any of five ports.");
     }
 
     /// <summary>Kills the server and starts it again on the same port (a Redis restart, as clients see it).</summary>
@@ -89,7 +118,10 @@ public sealed class RedisServerProcess : IAsyncDisposable
         string[] persistence = _dataDirectory is null
             ? ["--appendonly", "no"]
             : ["--appendonly", "yes", "--appendfsync", "always", "--dir", _dataDirectory];
-        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", string.Join(' ', _bindAddresses), "--save", "", .. persistence, "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
+        string[] tls = _tls is { } pair
+            ? ["--tls-port", TlsPort.ToString(CultureInfo.InvariantCulture), "--tls-cert-file", pair.Certificate, "--tls-key-file", pair.Key, "--tls-ca-cert-file", pair.Certificate, "--tls-auth-clients", "no"]
+            : [];
+        var start = new ProcessStartInfo("redis-server", ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", string.Join(' ', _bindAddresses), "--save", "", .. persistence, .. tls, "--protected-mode", "no", "--notify-keyspace-events", "Kg$x"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
