@@ -70,5 +70,23 @@ public sealed class DashboardBrowserTests
         }
     }
 
+    [Fact]
+    public async Task Dashboard_ShowsASiloNameWithMarkupAsText()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string Name = "<img src=x id=injected-img onerror=\"document.body.dataset.injected=1\"><b id=injected-b>bold</b> & \"quoted\"";
+        var httpPort = FreePorts.Take();
+        await using var silo = await SiloProcess.StartAsync("--cluster-id", $"dash-{Guid.NewGuid():N}", "--name", Name, "--silo-port", Text(FreePorts.Take()), "--gateway-port", Text(FreePorts.Take()), "--http", "true", "--http-port", Text(httpPort));
+        await using var browser = await HeadlessChromium.LaunchAsync(cancellationToken: ct);
+        await browser.NavigateAsync(new Uri($"http://127.0.0.1:{Text(httpPort)}/"), ct);
+
+        // The name appears, character for character, as the text of a members cell; no element was made of it.
+        var literal = System.Text.Json.JsonSerializer.Serialize(Name);
+        await browser.WaitForAsync($"[...document.querySelectorAll('#members td')].some(td => td.textContent === {literal})", TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(0, (await browser.EvaluateAsync("document.querySelectorAll('#injected-img, #injected-b').length", ct))!.GetValue<int>());
+        Assert.Null(await browser.EvaluateAsync("document.body.dataset.injected ?? null", ct));
+        Assert.Empty(browser.Errors);
+    }
+
     private static string Text(int port) => port.ToString(CultureInfo.InvariantCulture);
 }
