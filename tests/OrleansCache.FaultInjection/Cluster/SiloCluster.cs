@@ -36,13 +36,13 @@ internal sealed class SiloCluster : IAsyncDisposable
     public string ClusterId { get; }
 
     /// <summary>Redis as the silos reach it (through the bridge from their namespaces).</summary>
-    public string SiloRedis => Network is null ? Redis.ConnectionString : $"{Network.HostAddress}:{Redis.Port.ToString(CultureInfo.InvariantCulture)}";
+    public string SiloRedis => Network is null ? Redis.ConnectionString : $"{Network.RedisAddress}:{Redis.Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Starts Redis and <paramref name="silos"/> silos and waits until each is active.</summary>
     public static async Task<SiloCluster> StartAsync(int silos, NamespaceNetwork? network, string clusterId)
     {
         var data = Directory.CreateTempSubdirectory("ocfi-redis-").FullName;
-        var redis = await RedisServerProcess.StartAsync(data, network is null ? null : [network.HostAddress]).ConfigureAwait(false);
+        var redis = await RedisServerProcess.StartAsync(data, network is null ? null : [network.RedisAddress]).ConfigureAwait(false);
         var slots = Enumerable.Range(0, silos)
             .Select(i => new SiloSlot(i, network?.SiloAddress(i) ?? "127.0.0.1", network?.Launcher(i) ?? []))
             .ToList();

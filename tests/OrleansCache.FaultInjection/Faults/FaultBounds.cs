@@ -40,6 +40,8 @@ internal static class FaultBounds
         // The isolated silo's feeds keep talking to clients, so nothing falls silent: its copies stay trusted until it
         // stops itself, which it does once it reads that it was declared dead (it still reaches the table), as a kill.
         FaultKind.SiloIsolation => FeedSilence + DeathDetection + NoFault,
+        // Invalidations never pass through Redis: only the silo's writes (and its bridge) stall or fail.
+        FaultKind.SiloRedisCut => NoFault,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No bound for this fault kind."),
     };
 }

@@ -42,6 +42,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.SiloPause => await PauseSiloAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.SiloIsolation => await IsolateAsync(RandomRunningSlot()).ConfigureAwait(false),
+            FaultKind.SiloRedisCut => await CutFromRedisAsync(RandomRunningSlot()).ConfigureAwait(false),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown fault kind."),
         };
         if (detail is null)
@@ -290,6 +291,27 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
 
         var detail = string.Create(CultureInfo.InvariantCulture, $"{slot} cut off from the other silos (not from Redis or clients) for {(clock.Now - isolated).TotalSeconds:0.0} s{declared}");
         return detail + await ExpectFailStopAsync(slot, $"isolated until declared dead{declared}", "rejoining").ConfigureAwait(false);
+    }
+
+    /// <summary>A silo cut off from Redis alone for as long as a Redis pause; it stays a member throughout.</summary>
+    private async Task<string?> CutFromRedisAsync(SiloSlot slot)
+    {
+        if (cluster.Network is null)
+        {
+            return null;
+        }
+
+        await cluster.Network.CutFromRedisAsync(slot.Index).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(durations.RedisPause).ConfigureAwait(false);
+        }
+        finally
+        {
+            await cluster.Network.RestoreRedisAsync(slot.Index).ConfigureAwait(false);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{slot} cut off from Redis (not from its peers or clients) for {durations.RedisPause.TotalSeconds:0.#} s");
     }
 
     /// <summary>

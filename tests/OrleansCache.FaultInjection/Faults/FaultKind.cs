@@ -57,6 +57,13 @@ internal enum FaultKind
     SiloIsolation,
 
     /// <summary>
+    /// One silo cut off from Redis alone (a blackhole route in its namespace) for a few seconds: its peers and clients
+    /// still reach it. Its storage calls and membership writes fail; it must not serve a change it could not store, and
+    /// its bridge resubscribes once Redis is back. Only where network namespaces can be made.
+    /// </summary>
+    SiloRedisCut,
+
+    /// <summary>
     /// FusionCache only (<c>--target fusioncache</c>): one application instance disposed mid-operation (its L1 and
     /// whatever it had queued for Redis gone), replaced by a new instance with an empty L1.
     /// </summary>

@@ -26,8 +26,14 @@ internal sealed class NamespaceNetwork : IAsyncDisposable
         _slots = slots;
     }
 
-    /// <summary>The runner's address on the bridge (Redis listens there too).</summary>
+    /// <summary>The runner's address on the bridge: the clients', which reach the silos from it.</summary>
     public string HostAddress => Address(1);
+
+    /// <summary>
+    /// A second address of the runner's on the bridge, where only Redis listens, so a silo can be cut off from Redis
+    /// alone (<see cref="CutFromRedisAsync"/>) while its clients still reach it.
+    /// </summary>
+    public string RedisAddress => Address(2);
 
     private string Bridge => string.Create(CultureInfo.InvariantCulture, $"{Prefix}{_block}br");
 
@@ -103,6 +109,12 @@ internal sealed class NamespaceNetwork : IAsyncDisposable
     /// <summary>Removes what <see cref="IsolateFromSilosAsync"/> added.</summary>
     public Task RejoinSilosAsync(int slot) => ForEachPairAsync(slot, "del");
 
+    /// <summary>Cuts <paramref name="slot"/>'s silo off from Redis only (a blackhole route to <see cref="RedisAddress"/> in its namespace).</summary>
+    public Task CutFromRedisAsync(int slot) => IpCommand.RunCheckedAsync("netns", "exec", Namespace(slot), "ip", "route", "add", "blackhole", RedisAddress + "/32");
+
+    /// <summary>Removes what <see cref="CutFromRedisAsync"/> added.</summary>
+    public Task RestoreRedisAsync(int slot) => IpCommand.RunCheckedAsync("netns", "exec", Namespace(slot), "ip", "route", "del", "blackhole", RedisAddress + "/32");
+
     private async Task ForEachPairAsync(int slot, string action)
     {
         for (var other = 0; other < _slots; other++)
@@ -131,6 +143,7 @@ internal sealed class NamespaceNetwork : IAsyncDisposable
         await IpCommand.RunCheckedAsync("link", "add", Bridge, "type", "bridge").ConfigureAwait(false);
         await IpCommand.RunCheckedAsync("link", "set", Bridge, "alias", Owner(Environment.ProcessId)).ConfigureAwait(false);
         await IpCommand.RunCheckedAsync("addr", "add", HostAddress + "/24", "dev", Bridge).ConfigureAwait(false);
+        await IpCommand.RunCheckedAsync("addr", "add", RedisAddress + "/24", "dev", Bridge).ConfigureAwait(false);
         await IpCommand.RunCheckedAsync("link", "set", Bridge, "up").ConfigureAwait(false);
         for (var slot = 0; slot < _slots; slot++)
         {
