@@ -67,6 +67,16 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
             await new StampedeBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
         }
 
+        if (settings.Includes("P9"))
+        {
+            await new StalenessBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
+        }
+
+        if (settings.Includes("P10"))
+        {
+            await new WriteAckBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
+        }
+
         return table;
     }
 }

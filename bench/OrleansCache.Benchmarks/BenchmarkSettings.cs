@@ -28,6 +28,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         ThroughputInvalidations = 100,
         MemoryEntries = 10_000,
         Repeats = 2,
+        StalenessDuration = TimeSpan.FromMilliseconds(300),
     };
 
     /// <summary>P4: how many clients receive each invalidation.</summary>
@@ -44,6 +45,9 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
 
     /// <summary>P7: near-cache entries, peer cache entries and grain activations measured (the issue's figure is 1M: the full run).</summary>
     public int MemoryEntries { get; init; } = 100_000;
+
+    /// <summary>P9: how long the staleness workload runs per repeat (issue 13: 2 s).</summary>
+    public TimeSpan StalenessDuration { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many times each pair is measured; the table shows the median of the repeats.</summary>
     public int Repeats { get; init; } = 3;

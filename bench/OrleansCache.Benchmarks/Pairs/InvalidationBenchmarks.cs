@@ -325,35 +325,19 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
     /// </summary>
     private static async Task FusionListenAsync(List<FusionCacheNode> nodes, DeliveryTracker tracker, CancellationToken cancellationToken)
     {
-        var heard = new ConcurrentDictionary<int, bool>();
         for (var n = 1; n < nodes.Count; n++)
         {
             var receiver = n - 1;
             nodes[n].Cache.Events.Backplane.MessageReceived += (_, e) =>
             {
-                var key = e.Message.CacheKey;
-                if (key?.EndsWith(":probe", StringComparison.Ordinal) == true)
+                if (e.Message.CacheKey != FusionBackplaneProbe.Key)
                 {
-                    heard[receiver] = true;
-                }
-                else
-                {
-                    tracker.Arrived(receiver, key);
+                    tracker.Arrived(receiver, e.Message.CacheKey);
                 }
             };
         }
 
-        var deadline = Stopwatch.GetTimestamp() + (120 * Stopwatch.Frequency);
-        while (heard.Count < nodes.Count - 1)
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"Only {heard.Count} of {nodes.Count - 1} FusionCache instances heard the backplane probe.");
-            }
-
-            await nodes[0].Cache.SetAsync("fusion:probe", Value, token: cancellationToken);
-            await Task.Delay(20, cancellationToken);
-        }
+        await FusionBackplaneProbe.WaitUntilHeardAsync(nodes[0], nodes[1..], cancellationToken);
     }
 
     private static double PerWrite(double cpuSeconds, int writes) => cpuSeconds * 1_000_000 / writes;

@@ -1,0 +1,123 @@
+using System.Globalization;
+
+namespace OrleansCache.TestSupport.Staleness;
+
+/// <summary>
+/// Judges every read of a history against the writes acknowledged before it: a read is stale by d when it returned a
+/// version older than a write acknowledged (ended) more than d before the read began. Versions are per key, and each
+/// key has one writer, so a larger version is a later write. A read that found nothing counts as older than every
+/// version. Reads that began before a newer write ended are not stale: they may linearize before it.
+/// </summary>
+public static class StalenessChecker
+{
+    private const int ExampleCount = 5;
+
+    public static StalenessReport Check(StalenessHistory history, IReadOnlyList<TimeSpan> thresholds)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var byKey = history.Writes.GroupBy(w => w.Key).ToDictionary(g => g.Key, g => new KeyWrites([.. g]));
+        var stalerThan = thresholds.Distinct().ToDictionary(t => t, _ => 0);
+        var stale = 0;
+        var impossible = 0;
+        var max = TimeSpan.Zero;
+        var worst = new List<(TimeSpan Staleness, string Text)>();
+        foreach (var read in history.Reads)
+        {
+            if (!byKey.TryGetValue(read.Key, out var writes))
+            {
+                impossible += read.Version is null ? 0 : 1;
+                continue;
+            }
+
+            if (read.Version is { } version && !writes.Started(version, read.End))
+            {
+                impossible++;
+                continue;
+            }
+
+            if (writes.EarliestEndAbove(read.Version ?? long.MinValue) is not { } newerEnded || newerEnded >= read.Start)
+            {
+                continue;
+            }
+
+            var staleness = read.Start - newerEnded;
+            stale++;
+            max = staleness > max ? staleness : max;
+            foreach (var threshold in thresholds.Distinct())
+            {
+                stalerThan[threshold] += staleness > threshold ? 1 : 0;
+            }
+
+            if (worst.Count < ExampleCount || staleness > worst[^1].Staleness)
+            {
+                worst.Add((staleness, Describe(read, staleness, newerEnded)));
+                worst.Sort((a, b) => b.Staleness.CompareTo(a.Staleness));
+                if (worst.Count > ExampleCount)
+                {
+                    worst.RemoveAt(worst.Count - 1);
+                }
+            }
+        }
+
+        return new StalenessReport
+        {
+            Reads = history.Reads.Count,
+            Writes = history.Writes.Count,
+            StalerThan = stalerThan,
+            StaleReads = stale,
+            MaxStaleness = max,
+            Impossible = impossible,
+            Examples = [.. worst.Select(w => w.Text)],
+        };
+    }
+
+    private static string Describe(CheckedRead read, TimeSpan staleness, TimeSpan newerEnded) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"instance {read.Instance} read key {read.Key} at t={read.Start.TotalSeconds:0.0000}s and got {(read.Version is { } v ? "version " + v.ToString(CultureInfo.InvariantCulture) : "nothing")}, {staleness.TotalMilliseconds:0.0} ms after a newer write was acknowledged (t={newerEnded.TotalSeconds:0.0000}s)");
+
+    /// <summary>
+    /// One key's writes sorted newest first, with the running minimum of their ends: the earliest end of a write newer
+    /// than a version is a binary search.
+    /// </summary>
+    private sealed class KeyWrites
+    {
+        private readonly long[] _versions;
+        private readonly TimeSpan[] _earliestEnd;
+        private readonly Dictionary<long, TimeSpan> _startOf = [];
+
+        public KeyWrites(List<AcknowledgedWrite> writes)
+        {
+            writes.Sort((a, b) => b.Version.CompareTo(a.Version));
+            _versions = [.. writes.Select(w => w.Version)];
+            _earliestEnd = new TimeSpan[writes.Count];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                _earliestEnd[i] = i == 0 || writes[i].End < _earliestEnd[i - 1] ? writes[i].End : _earliestEnd[i - 1];
+                _startOf[writes[i].Version] = writes[i].Start;
+            }
+        }
+
+        /// <summary>Whether a write of <paramref name="version"/> had begun by <paramref name="before"/> (so a read ending then may have seen it).</summary>
+        public bool Started(long version, TimeSpan before) => _startOf.TryGetValue(version, out var start) && start <= before;
+
+        public TimeSpan? EarliestEndAbove(long version)
+        {
+            int low = 0, high = _versions.Length;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (_versions[middle] > version)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            return low == 0 ? null : _earliestEnd[low - 1];
+        }
+    }
+}
