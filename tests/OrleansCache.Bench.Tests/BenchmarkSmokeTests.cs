@@ -7,6 +7,7 @@ namespace OrleansCache.Bench.Tests;
 /// run, every figure a sane number. Targets are not checked here (tiny runs on a busy machine say nothing about them);
 /// that the harness still measures what it claims to is.
 /// </summary>
+[Collection(BenchCollection.Name)]
 public sealed class BenchmarkSmokeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
@@ -22,6 +23,8 @@ public sealed class BenchmarkSmokeTests
         ["P6"] = ["hosting gateway"],
         ["P7"] = ["FusionCache L1 entry", "budget"],
         ["P8"] = ["one remote read", "FusionCache, same factory", "HybridCache, same factory"],
+        ["P9"] = ["FusionCache + backplane", "HybridCache, no invalidation"],
+        ["P10"] = ["Redis SET", "FusionCache SetAsync"],
     };
 
     [Fact]
@@ -37,6 +40,7 @@ public sealed class BenchmarkSmokeTests
             AssertComplete(run, PeersByPair.Keys);
             AssertSane(run.Rows);
             AssertInvalidationAndStampedeRows(run);
+            AssertStalenessRows(run);
             AssertPlots(plots.FullName, "p2-near-cache-miss.png", "p4-invalidation-1-clients.png", "p4-invalidation-2-clients.png");
         }
         finally
@@ -79,6 +83,22 @@ public sealed class BenchmarkSmokeTests
         Assert.All(factory, r => Assert.InRange(r.Peer, 1, 10));
     }
 
+    private static void AssertStalenessRows(BenchmarkRunResult run)
+    {
+        // P9: the 100 ms count has its verdict against both peers; HybridCache, which nothing invalidates across
+        // instances, shows stale reads (the workload and its checker see staleness where there is some).
+        var target = run.Rows.Where(r => r.Id == "P9" && r.What.Contains("acknowledged 100 ms before", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, target.Count);
+        Assert.All(target, r => Assert.True(r.Target == "0" && r.Met is not null, r.What));
+        Assert.Contains(run.Rows, r => r.Id == "P9" && r.PeerName.StartsWith("HybridCache", StringComparison.Ordinal) && r.What.Contains("acknowledged 10 ms before", StringComparison.Ordinal) && r.Peer > 0);
+
+        // P10: p50 ≤ p99 for ours, against both peers, with the 1.5× verdict against FusionCache.
+        var writes = run.Rows.Where(r => r.Id == "P10").ToList();
+        Assert.Equal(4, writes.Count);
+        Assert.True(writes[0].Ours <= writes[1].Ours, $"p50 {writes[0].Ours} ≤ p99 {writes[1].Ours}");
+        Assert.Equal(2, writes.Count(r => r.Target == "≤ 1.5×" && r.Met is not null));
+    }
+
     [Fact]
     public async Task TinyRun_WithSiloProcesses_MeasuresTheRemotePairsAgainstTheirPeers()
     {
@@ -90,7 +110,7 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("silo processes", run.Output, StringComparison.Ordinal);
         AssertComplete(run, pairs);
         AssertSane(run.Rows);
-        Assert.DoesNotContain(run.Rows, r => r.Id is "P1" or "P5" or "P7" or "P8");
+        Assert.DoesNotContain(run.Rows, r => r.Id is "P1" or "P5" or "P7" or "P8" or "P9" or "P10");
     }
 
     private static void AssertComplete(BenchmarkRunResult run, IEnumerable<string> pairs)
@@ -116,9 +136,9 @@ public sealed class BenchmarkSmokeTests
         {
             var label = $"{row.Id} {row.What} ({row.PeerName}): ours {row.Ours}, peer {row.Peer}";
             Assert.True(double.IsFinite(row.Ours) && double.IsFinite(row.Peer), label);
-            if (row.Unit is "B/op")
+            if (row.Unit is "B/op" or "reads" or "ms")
             {
-                // An allocation-free path measures 0.
+                // An allocation-free path measures 0; so do P9's stale-read counts and staleness where nothing was stale.
                 Assert.True(row.Ours >= 0 && row.Peer >= 0, label);
             }
             else

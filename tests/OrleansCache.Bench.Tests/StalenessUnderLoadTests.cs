@@ -1,0 +1,41 @@
+using OrleansCache.TestingHost;
+using OrleansCache.TestSupport.Metrics;
+using OrleansCache.TestSupport.Staleness;
+using Xunit;
+
+namespace OrleansCache.Bench.Tests;
+
+/// <summary>
+/// Issue 13's P9 as a test: the benchmark's staleness workload (3 clients, each with 2 writers and 8 readers on a small
+/// hot key set, 2 s) on a three-silo cluster, every read checked against the writes acknowledged before it began. No
+/// read may be older than a write acknowledged 100 ms before (docs/consistency.md, G4; the benchmark's target).
+/// </summary>
+[Collection(BenchCollection.Name)]
+public sealed class StalenessUnderLoadTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task ThreeClientsWritingAndReadingHotKeys_ForTwoSeconds_NoReadIsOlderThanAWriteAcknowledged100MsBefore()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        using var metrics = new MetricTotals("OrleansCache.Client");
+        await using var cluster = await OrleansCacheTestCluster.StartAsync(silos: 3, cancellationToken: cancellationToken);
+        OrleansCacheTestClient[] clients = [cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: cancellationToken), await cluster.CreateClientAsync(cancellationToken: cancellationToken)];
+        var options = new StalenessWorkloadOptions();
+
+        var history = await StalenessWorkload.RunAsync([.. clients.Select(c => new OrleansCacheVersionedCache(c.Cache))], options, $"p9-test:{Guid.NewGuid():N}:", cancellationToken)
+            .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+        var report = StalenessChecker.Check(history, [TimeSpan.FromMilliseconds(10), Bound]);
+        var hits = metrics.Get("orleanscache.client.near_cache.hits");
+        var misses = metrics.Get("orleanscache.client.near_cache.misses");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{report}; near-cache hits {hits}, misses {misses}");
+
+        // Enough traffic to mean something even on a loaded machine, and reads served from near-caches (the copies
+        // that could go stale), not only from the cluster.
+        Assert.True(history.Writes.Count - options.Keys >= 50 && report.Reads >= 500, $"Too little traffic: {report}");
+        Assert.True(hits > report.Reads / 4, $"Only {hits} near-cache hits (misses {misses}) for {report.Reads} reads.");
+        Assert.Equal(0, report.Impossible);
+        Assert.True(report.Count(Bound) == 0, report.ToString());
+    }
+}
