@@ -8,7 +8,10 @@ namespace OrleansCache.Bench.Tests;
 /// <summary>
 /// Issue 13's P9 as a test: the benchmark's staleness workload (3 clients, each with 2 writers and 8 readers on a small
 /// hot key set, 2 s) on a three-silo cluster, every read checked against the writes acknowledged before it began. No
-/// read may be older than a write acknowledged 100 ms before (docs/consistency.md, G4; the benchmark's target).
+/// read may be older than a write acknowledged 100 ms before (docs/consistency.md, G4; the benchmark's target), not
+/// counting the time in which this process could not run at all (<see cref="ProcessPauseMonitor"/>): on a loaded
+/// 2-core machine the silos, the clients and the readers all wait for a CPU together, and a reader that wakes first
+/// after such a pause may find its invalidation not yet processed through no fault of the cache.
 /// </summary>
 [Collection(BenchCollection.Name)]
 public sealed class StalenessUnderLoadTests
@@ -19,7 +22,7 @@ public sealed class StalenessUnderLoadTests
     public async Task ThreeClientsWritingAndReadingHotKeys_ForTwoSeconds_NoReadIsOlderThanAWriteAcknowledged100MsBefore()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        using var metrics = new MetricTotals("OrleansCache.Client");
+        using var metrics = new MetricTotals("OrleansCache.Client", tag: "reason");
         await using var cluster = await OrleansCacheTestCluster.StartAsync(silos: 3, cancellationToken: cancellationToken);
         OrleansCacheTestClient[] clients = [cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: cancellationToken), await cluster.CreateClientAsync(cancellationToken: cancellationToken)];
         var options = new StalenessWorkloadOptions();
@@ -29,13 +32,13 @@ public sealed class StalenessUnderLoadTests
         var report = StalenessChecker.Check(history, [TimeSpan.FromMilliseconds(10), Bound]);
         var hits = metrics.Get("orleanscache.client.near_cache.hits");
         var misses = metrics.Get("orleanscache.client.near_cache.misses");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{report}; near-cache hits {hits}, misses {misses}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{report}\nnear-cache hits {hits}, misses {misses}; resynchronizations by reason: {metrics.DescribeByTag()}");
 
         // Enough traffic to mean something even on a loaded machine, and reads served from near-caches (the copies
         // that could go stale), not only from the cluster.
         Assert.True(history.Writes.Count - options.Keys >= 50 && report.Reads >= 500, $"Too little traffic: {report}");
         Assert.True(hits > report.Reads / 4, $"Only {hits} near-cache hits (misses {misses}) for {report.Reads} reads.");
         Assert.Equal(0, report.Impossible);
-        Assert.True(report.Count(Bound) == 0, report.ToString());
+        Assert.True(report.CountNetOfPauses(Bound) == 0, report.ToString());
     }
 }

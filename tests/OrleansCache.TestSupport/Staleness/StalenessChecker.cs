@@ -6,7 +6,9 @@ namespace OrleansCache.TestSupport.Staleness;
 /// Judges every read of a history against the writes acknowledged before it: a read is stale by d when it returned a
 /// version older than a write acknowledged (ended) more than d before the read began. Versions are per key, and each
 /// key has one writer, so a larger version is a later write. A read that found nothing counts as older than every
-/// version. Reads that began before a newer write ended are not stale: they may linearize before it.
+/// version. Reads that began before a newer write ended are not stale: they may linearize before it. Each count is
+/// also given net of the process's pauses (<see cref="ProcessPauseMonitor"/>): the time between the acknowledgement and
+/// the read in which nothing in the process could run is taken off the read's staleness.
 /// </summary>
 public static class StalenessChecker
 {
@@ -18,6 +20,7 @@ public static class StalenessChecker
         ArgumentNullException.ThrowIfNull(thresholds);
         var byKey = history.Writes.GroupBy(w => w.Key).ToDictionary(g => g.Key, g => new KeyWrites([.. g]));
         var stalerThan = thresholds.Distinct().ToDictionary(t => t, _ => 0);
+        var netOfPauses = thresholds.Distinct().ToDictionary(t => t, _ => 0);
         var stale = 0;
         var impossible = 0;
         var max = TimeSpan.Zero;
@@ -44,14 +47,16 @@ public static class StalenessChecker
             var staleness = read.Start - newerEnded;
             stale++;
             max = staleness > max ? staleness : max;
+            var net = staleness - history.Pauses.Aggregate(TimeSpan.Zero, (total, pause) => total + pause.OverlapWith(newerEnded, read.Start));
             foreach (var threshold in thresholds.Distinct())
             {
                 stalerThan[threshold] += staleness > threshold ? 1 : 0;
+                netOfPauses[threshold] += net > threshold ? 1 : 0;
             }
 
             if (worst.Count < ExampleCount || staleness > worst[^1].Staleness)
             {
-                worst.Add((staleness, Describe(read, staleness, newerEnded)));
+                worst.Add((staleness, Describe(read, staleness, net, newerEnded)));
                 worst.Sort((a, b) => b.Staleness.CompareTo(a.Staleness));
                 if (worst.Count > ExampleCount)
                 {
@@ -65,6 +70,9 @@ public static class StalenessChecker
             Reads = history.Reads.Count,
             Writes = history.Writes.Count,
             StalerThan = stalerThan,
+            StalerThanNetOfPauses = netOfPauses,
+            Pauses = history.Pauses.Count,
+            Paused = history.Pauses.Aggregate(TimeSpan.Zero, (total, pause) => total + pause.Length),
             StaleReads = stale,
             MaxStaleness = max,
             Impossible = impossible,
@@ -72,9 +80,9 @@ public static class StalenessChecker
         };
     }
 
-    private static string Describe(CheckedRead read, TimeSpan staleness, TimeSpan newerEnded) => string.Create(
+    private static string Describe(CheckedRead read, TimeSpan staleness, TimeSpan net, TimeSpan newerEnded) => string.Create(
         CultureInfo.InvariantCulture,
-        $"instance {read.Instance} read key {read.Key} at t={read.Start.TotalSeconds:0.0000}s and got {(read.Version is { } v ? "version " + v.ToString(CultureInfo.InvariantCulture) : "nothing")}, {staleness.TotalMilliseconds:0.0} ms after a newer write was acknowledged (t={newerEnded.TotalSeconds:0.0000}s)");
+        $"instance {read.Instance} read key {read.Key} at t={read.Start.TotalSeconds:0.0000}s and got {(read.Version is { } v ? "version " + v.ToString(CultureInfo.InvariantCulture) : "nothing")}, {staleness.TotalMilliseconds:0.0} ms ({net.TotalMilliseconds:0.0} ms net of pauses) after a newer write was acknowledged (t={newerEnded.TotalSeconds:0.0000}s); the read took {(read.End - read.Start).TotalMilliseconds:0.000} ms");
 
     /// <summary>
     /// One key's writes sorted newest first, with the running minimum of their ends: the earliest end of a write newer

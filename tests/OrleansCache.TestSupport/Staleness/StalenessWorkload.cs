@@ -7,7 +7,8 @@ namespace OrleansCache.TestSupport.Staleness;
 /// Runs P9's workload over application instances (one <see cref="IVersionedCache"/> each) and records its history for
 /// <see cref="StalenessChecker"/>. Every key is first written at version 0 and read once by every instance (so reads
 /// start from warm local copies); then, for the options' duration, each writer rewrites its own keys in turn with
-/// increasing versions and each reader reads random keys. Shared by the benchmark's P9 and its test.
+/// increasing versions and each reader reads random keys; a <see cref="ProcessPauseMonitor"/> records the process's
+/// pauses meanwhile. Shared by the benchmark's P9 and its test.
 /// </summary>
 public static class StalenessWorkload
 {
@@ -36,6 +37,7 @@ public static class StalenessWorkload
             }
         }
 
+        using var monitor = new ProcessPauseMonitor(clock);
         var stopAt = clock.Elapsed + options.Duration;
         var writerTasks = new List<Task<List<AcknowledgedWrite>>>();
         var readerTasks = new List<Task<List<CheckedRead>>>();
@@ -59,7 +61,8 @@ public static class StalenessWorkload
 
         var written = await Task.WhenAll(writerTasks).ConfigureAwait(false);
         var read = await Task.WhenAll(readerTasks).ConfigureAwait(false);
-        return new StalenessHistory([.. seeds, .. written.SelectMany(w => w)], [.. read.SelectMany(r => r)], options.Duration);
+        monitor.Dispose();
+        return new StalenessHistory([.. seeds, .. written.SelectMany(w => w)], [.. read.SelectMany(r => r)], options.Duration) { Pauses = monitor.Pauses };
     }
 
     private static async Task<List<AcknowledgedWrite>> WriteAsync(IVersionedCache cache, string[] keys, int[] owned, Stopwatch clock, TimeSpan stopAt, TimeSpan pause, CancellationToken cancellationToken)
