@@ -9,9 +9,9 @@ namespace OrleansCache.Bench.Tests;
 /// Issue 13's P9 as a test: the benchmark's staleness workload (3 clients, each with 2 writers and 8 readers on a small
 /// hot key set, 2 s) on a three-silo cluster, every read checked against the writes acknowledged before it began. No
 /// read may be older than a write acknowledged 100 ms before (docs/consistency.md, G4; the benchmark's target), not
-/// counting the time in which this process could not run at all (<see cref="ProcessPauseMonitor"/>): on a loaded
-/// 2-core machine the silos, the clients and the readers all wait for a CPU together, and a reader that wakes first
-/// after such a pause may find its invalidation not yet processed through no fault of the cache.
+/// counting the time in which this process could not run its work (<see cref="ProcessPauseMonitor"/>): on a loaded
+/// 2-core machine the silos, the clients and the readers wait for a CPU and for the thread pool together, and a reader
+/// that runs first after such a pause may find its invalidation still queued, though the cache had no chance to run.
 /// </summary>
 [Collection(BenchCollection.Name)]
 public sealed class StalenessUnderLoadTests

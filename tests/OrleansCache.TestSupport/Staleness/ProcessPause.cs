@@ -1,6 +1,6 @@
 namespace OrleansCache.TestSupport.Staleness;
 
-/// <summary>A stretch of the run (run clock) in which this process's watchdog thread could not run: nothing in the process could be relied on to.</summary>
+/// <summary>A stretch of the run (run clock) in which this process could not run its work: its watchdog thread, or a work item queued to its thread pool, waited that long (<see cref="ProcessPauseMonitor"/>).</summary>
 public readonly record struct ProcessPause(TimeSpan Start, TimeSpan End)
 {
     public TimeSpan Length => End - Start;
