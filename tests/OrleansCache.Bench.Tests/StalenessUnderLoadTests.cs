@@ -18,6 +18,9 @@ public sealed class StalenessUnderLoadTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The documented bound without faults (docs/consistency.md, G4), checked however loaded the machine.</summary>
+    private static readonly TimeSpan DocumentedBound = TimeSpan.FromSeconds(1);
+
     [Fact]
     public async Task ThreeClientsWritingAndReadingHotKeys_ForTwoSeconds_NoReadIsOlderThanAWriteAcknowledged100MsBefore()
     {
@@ -29,7 +32,7 @@ public sealed class StalenessUnderLoadTests
 
         var history = await StalenessWorkload.RunAsync([.. clients.Select(c => new OrleansCacheVersionedCache(c.Cache))], options, $"p9-test:{Guid.NewGuid():N}:", cancellationToken)
             .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
-        var report = StalenessChecker.Check(history, [TimeSpan.FromMilliseconds(10), Bound]);
+        var report = StalenessChecker.Check(history, [TimeSpan.FromMilliseconds(10), Bound, DocumentedBound]);
         var hits = metrics.Get("orleanscache.client.near_cache.hits");
         var misses = metrics.Get("orleanscache.client.near_cache.misses");
         TestContext.Current.TestOutputHelper?.WriteLine($"{report}\nnear-cache hits {hits}, misses {misses}; resynchronizations by reason: {metrics.DescribeByTag()}");
@@ -39,6 +42,10 @@ public sealed class StalenessUnderLoadTests
         Assert.True(history.Writes.Count - options.Keys >= 50 && report.Reads >= 500, $"Too little traffic: {report}");
         Assert.True(hits > report.Reads / 4, $"Only {hits} near-cache hits (misses {misses}) for {report.Reads} reads.");
         Assert.Equal(0, report.Impossible);
+        Assert.True(report.Count(DocumentedBound) == 0, report.ToString());
+
+        // A process that could not run its work for most of the run checked nothing: say so rather than pass.
+        Assert.SkipWhen(report.Paused > options.Duration / 2, $"The process was paused for {report.Paused.TotalMilliseconds:0} ms of {options.Duration.TotalMilliseconds:0}: too loaded a machine to check staleness. {report}");
         Assert.True(report.CountNetOfPauses(Bound) == 0, report.ToString());
     }
 }

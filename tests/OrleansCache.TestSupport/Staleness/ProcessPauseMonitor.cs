@@ -8,12 +8,13 @@ namespace OrleansCache.TestSupport.Staleness;
 /// a pause. On a loaded 2-core machine the process's threads wait for a CPU together, and its thread pool (which the
 /// in-process silos, the clients' invalidation handling and the workload's readers share) can fall hundreds of
 /// milliseconds behind; a read that runs first when it catches up may find its invalidation still queued, though the
-/// cache had no chance to run. Shorter delays are not recorded, so they count against the cache.
+/// cache had no chance to run, and every hop of an invalidation (silo, gateway, client) waits in that queue again.
+/// Shorter delays are not recorded, so they count against the cache.
 /// </summary>
 public sealed class ProcessPauseMonitor : IDisposable
 {
     /// <summary>Late wake-ups and work items later than this are pauses.</summary>
-    public static readonly TimeSpan MinimumPause = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan MinimumPause = TimeSpan.FromMilliseconds(2);
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(1);
     private readonly Stopwatch _clock;
