@@ -68,13 +68,49 @@ internal static class Measure
     }
 
     /// <summary>
+    /// Collects garbage left by a pair's set-up (clients started, grains activated, keys made), so that the first
+    /// collection of a timed phase does not promote it into the phase's latencies. Called before every side's timed
+    /// phase alike.
+    /// </summary>
+    public static void SettleHeap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    /// <summary>
     /// Starts operation i at start + i / rate from a dedicated thread, without waiting for earlier ones (a fixed rate, like
     /// real writers). The thread sleeps about a millisecond between checks, so operations due in the same millisecond
     /// start together, for us and for every peer alike; the thread does not spin on the two cores the silos need.
     /// </summary>
     public static Task PacedAsync(int count, double rate, Func<int, Task> operation)
     {
-        var tasks = new Task[count];
+        // Completed operations are counted, not kept: holding every write's task until the end would make each
+        // collection during the phase promote them all, and the pauses would be the harness's, not the path's.
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = count + 1; // + 1 for the pacing thread itself, released once it has started every operation
+        Exception? firstError = null;
+        void Completed(Task task)
+        {
+            if (task.Exception is { } error)
+            {
+                Interlocked.CompareExchange(ref firstError, error.InnerException ?? error, null);
+            }
+
+            if (Interlocked.Decrement(ref pending) == 0)
+            {
+                if (firstError is { } failure)
+                {
+                    done.SetException(failure);
+                }
+                else
+                {
+                    done.SetResult();
+                }
+            }
+        }
+
         var thread = new Thread(() =>
         {
             var start = Stopwatch.GetTimestamp();
@@ -86,16 +122,24 @@ internal static class Measure
                     Thread.Sleep(1);
                 }
 
-                tasks[i] = operation(i);
+                Task started;
+                try
+                {
+                    started = operation(i);
+                }
+                catch (Exception ex)
+                {
+                    started = Task.FromException(ex);
+                }
+
+                started.ContinueWith(Completed, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
+
+            Completed(Task.CompletedTask);
         })
         { IsBackground = true, Name = "paced writer" };
         thread.Start();
-        return Task.Run(async () =>
-        {
-            thread.Join();
-            await Task.WhenAll(tasks);
-        });
+        return done.Task;
     }
 
     /// <summary>Runs <paramref name="count"/> operations with <paramref name="inFlight"/> in flight, as fast as they complete.</summary>

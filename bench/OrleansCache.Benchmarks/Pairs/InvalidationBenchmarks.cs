@@ -31,24 +31,27 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         {
             log.WriteLine($"P4: {receivers} receivers at {settings.InvalidationRate:#,0} writes/s, {writes:#,0} writes per repeat");
             List<LatencySummary> ours = [], redis = [], fusion = [], acks = [], lags = [];
-            List<double> oursCpu = [], redisCpu = [], fusionCpu = [];
+            List<double> oursCpu = [], redisCpu = [], fusionCpu = [], oursGc = [], redisGc = [], fusionGc = [];
             long lost = 0, resyncs = 0;
             for (var repeat = 0; repeat < settings.Repeats; repeat++)
             {
                 var run = await OursAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}:", cancellationToken);
-                oursCpu.Add(PerWrite(run.CpuSeconds, writes));
+                oursCpu.Add(PerWrite(run.Cost.CpuSeconds, writes));
+                oursGc.Add(run.Cost.GcPauseMilliseconds);
                 ours.Add(run.Latencies);
                 acks.Add(run.Acknowledged);
                 lags.Add(run.FeedToClient);
                 lost += run.Missing;
                 resyncs += run.Resyncs;
-                var (redisRun, redisSeconds) = await RedisAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}");
+                var (redisRun, redisCost) = await RedisAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}");
                 redis.Add(redisRun);
-                redisCpu.Add(PerWrite(redisSeconds, writes));
-                var (fusionRun, fusionSeconds) = await FusionAtRateAsync(receivers, writes, $"p4f{receivers}r{repeat}", cancellationToken);
+                redisCpu.Add(PerWrite(redisCost.CpuSeconds, writes));
+                redisGc.Add(redisCost.GcPauseMilliseconds);
+                var (fusionRun, fusionCost) = await FusionAtRateAsync(receivers, writes, $"p4f{receivers}r{repeat}", cancellationToken);
                 fusion.Add(fusionRun);
-                fusionCpu.Add(PerWrite(fusionSeconds, writes));
-                log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs, Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs, FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs; load {MachineLoad.OneMinute():0.0}");
+                fusionCpu.Add(PerWrite(fusionCost.CpuSeconds, writes));
+                fusionGc.Add(fusionCost.GcPauseMilliseconds);
+                log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs (GC pauses {oursGc[^1]:0} ms), Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs ({redisGc[^1]:0} ms), FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs ({fusionGc[^1]:0} ms); load {MachineLoad.OneMinute():0.0}");
             }
 
             var o = LatencySummary.MedianOf(ours);
@@ -84,6 +87,10 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             var cpuWhat = $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: CPU per write delivered to all ({(settings.Processes ? "this process + silo processes" : "this process")}; peers: + redis-server)";
             table.Add("P4", cpuWhat, LatencySummary.Median(oursCpu), LatencySummary.Median(redisCpu), "µs", "Redis PUBLISH → subscribers");
             table.Add("P4", cpuWhat, LatencySummary.Median(oursCpu), LatencySummary.Median(fusionCpu), "µs", "FusionCache backplane → other instances");
+            // A collection stops every thread of the process, so its pauses land in the p99 of whatever was in flight.
+            var gcWhat = $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: GC pauses of this process during the paced writes ({(settings.Processes ? "writer and clients" : "writer, clients and silos")})";
+            table.Add("P4", gcWhat, LatencySummary.Median(oursGc), LatencySummary.Median(redisGc), "ms", "Redis PUBLISH → subscribers");
+            table.Add("P4", gcWhat, LatencySummary.Median(oursGc), LatencySummary.Median(fusionGc), "ms", "FusionCache backplane → other instances");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p50", a.P50, o.P50, "µs", "write → applied p50");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p99", a.P99, o.P99, "µs", "write → applied p99");
             table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p50", l.P50, o.P50, "µs", "write → applied p50");
@@ -159,7 +166,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
 
             var acknowledged = new LatencyRecorder();
             using var lag = new FeedLagListener();
-            var cpu = CpuTime.Seconds(cluster.ProcessIds);
+            var meter = PhaseMeter.Start(cluster.ProcessIds);
             await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
             {
                 tracker.Started(i);
@@ -170,14 +177,14 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 }
             });
             var missing = await tracker.WaitAsync(DeliveryTimeout);
-            cpu = CpuTime.Seconds(cluster.ProcessIds) - cpu;
+            var cost = meter.Stop();
             var reasons = string.Join(", ", lag.Resyncs.Select(r => $"{r.Key} {r.Value}"));
             if (reasons.Length > 0 || missing > 0)
             {
                 log.WriteLine($"  ours: {missing} arrivals missing; resyncs started: {(reasons.Length > 0 ? reasons : "none")}");
             }
 
-            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, Math.Max(tracker.Resyncs, (int)lag.Resyncs.Values.Sum()), cpu);
+            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, Math.Max(tracker.Resyncs, (int)lag.Resyncs.Values.Sum()), cost);
         }
         finally
         {
@@ -185,7 +192,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         }
     }
 
-    private async Task<(LatencySummary Latencies, double CpuSeconds)> RedisAtRateAsync(int receivers, int messages, string channel)
+    private async Task<(LatencySummary Latencies, PhaseCost Cost)> RedisAtRateAsync(int receivers, int messages, string channel)
     {
         var (publisher, subscribers) = await RedisPeersAsync(receivers);
         try
@@ -194,14 +201,14 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             await SubscribeAllAsync(subscribers, channel, tracker);
             var pub = publisher.GetSubscriber();
             var redisChannel = RedisChannel.Literal(channel);
-            var cpu = CpuTime.Seconds([redisProcessId]);
+            var meter = PhaseMeter.Start([redisProcessId]);
             await Measure.PacedAsync(messages, settings.InvalidationRate, i =>
             {
                 tracker.Started(i);
                 return pub.PublishAsync(redisChannel, i);
             });
             await tracker.WaitAsync(DeliveryTimeout);
-            return (tracker.Latencies.Summary(), CpuTime.Seconds([redisProcessId]) - cpu);
+            return (tracker.Latencies.Summary(), meter.Stop());
         }
         finally
         {
@@ -209,7 +216,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         }
     }
 
-    private async Task<(LatencySummary Latencies, double CpuSeconds)> FusionAtRateAsync(int receivers, int writes, string name, CancellationToken cancellationToken)
+    private async Task<(LatencySummary Latencies, PhaseCost Cost)> FusionAtRateAsync(int receivers, int writes, string name, CancellationToken cancellationToken)
     {
         var nodes = FusionCacheNode.ManyWithRedis(redisConnection, name, receivers + 1);
         try
@@ -217,14 +224,14 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
             var writer = nodes[0].Cache;
             await FusionListenAsync(nodes, tracker, cancellationToken);
-            var cpu = CpuTime.Seconds([redisProcessId]);
+            var meter = PhaseMeter.Start([redisProcessId]);
             await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
             {
                 tracker.Started(i);
                 await writer.SetAsync($"{name}:{i.ToString(CultureInfo.InvariantCulture)}", Value, token: cancellationToken);
             });
             await tracker.WaitAsync(DeliveryTimeout);
-            return (tracker.Latencies.Summary(), CpuTime.Seconds([redisProcessId]) - cpu);
+            return (tracker.Latencies.Summary(), meter.Stop());
         }
         finally
         {
@@ -414,5 +421,5 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
 
     private sealed record Delivered(double PerSecond, long Missing, int Resyncs);
 
-    private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs, double CpuSeconds);
+    private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs, PhaseCost Cost);
 }

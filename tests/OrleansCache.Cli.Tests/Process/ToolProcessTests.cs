@@ -8,6 +8,13 @@ namespace OrleansCache.Cli.Tests.Process;
 [Collection(SharedCluster.Name)]
 public sealed class ToolProcessTests(ClusterFixture fixture)
 {
+    /// <summary>
+    /// The cluster's connection options with a timeout for a machine at full load: a process of its own starts the
+    /// runtime and an Orleans client first, which the default 10 s does not always cover there (these tests are about
+    /// the tool as a process, not its timeout; the unit tests cover that).
+    /// </summary>
+    private string[] Connection => [.. fixture.Connection, "--timeout", "1m"];
+
     [Fact]
     public async Task UnreachableGateway_ExitsNonZeroFast_WithOneLineOnStderr()
     {
@@ -58,7 +65,7 @@ public sealed class ToolProcessTests(ClusterFixture fixture)
     public async Task Watch_StreamsInvalidationsLineByLine_AndExitsZeroOnSigterm()
     {
         var prefix = ClusterFixture.Key("process") + ":";
-        await using var watch = new RunningToolProcess([.. fixture.Connection, "watch", prefix]);
+        await using var watch = new RunningToolProcess([.. Connection, "watch", prefix]);
         await watch.Error.LineContainingAsync("watching invalidations", TimeSpan.FromMinutes(1));
 
         await fixture.Cluster.Cache.InvalidateAsync(prefix + "gone", TestContext.Current.CancellationToken);
@@ -73,8 +80,8 @@ public sealed class ToolProcessTests(ClusterFixture fixture)
     {
         var key = ClusterFixture.Key();
 
-        var set = await ToolProcess.RunAsync([.. fixture.Connection, "set", key, "from a process", "--ttl", "1h"]);
-        var get = await ToolProcess.RunAsync([.. fixture.Connection, "get", key]);
+        var set = await ToolProcess.RunAsync([.. Connection, "set", key, "from a process", "--ttl", "1h"]);
+        var get = await ToolProcess.RunAsync([.. Connection, "get", key]);
 
         Assert.True(set.ExitCode == 0, set.ToString());
         Assert.True(get.ExitCode == 0, get.ToString());

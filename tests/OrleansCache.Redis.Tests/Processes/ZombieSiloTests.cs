@@ -43,7 +43,8 @@ public sealed partial class ZombieSiloTests
         // be a legitimate write of a live owner), or after SIGCONT in a race with the zombie's own suicide.
         await using var proxy = HoldingTcpProxy.Start(redis.Port);
         await using var cluster = await SiloProcessCluster.StartAsync(redis, 2);
-        var zombie = await cluster.StartSiloAsync(proxy.ConnectionString);
+        // The zombie must own keys, so it must host a partition.
+        var zombie = await cluster.StartSiloHostingAPartitionAsync(proxy.ConnectionString, Token);
         var survivors = cluster.Silos.Where(s => s != zombie).ToList();
         var clients = new List<CacheClientHost>();
         try
