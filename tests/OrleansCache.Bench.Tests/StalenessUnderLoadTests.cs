@@ -28,24 +28,34 @@ public sealed class StalenessUnderLoadTests
         using var metrics = new MetricTotals("OrleansCache.Client", tag: "reason");
         await using var cluster = await OrleansCacheTestCluster.StartAsync(silos: 3, cancellationToken: cancellationToken);
         OrleansCacheTestClient[] clients = [cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: cancellationToken), await cluster.CreateClientAsync(cancellationToken: cancellationToken)];
-        var options = new StalenessWorkloadOptions();
+        // A run in which the process could not run its work for most of the time checked nothing: run again (a new key
+        // set) rather than judge it, and fail if the machine never leaves enough of a run to judge.
+        StalenessWorkloadOptions options = new();
+        StalenessReport report = null!;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (hitsBefore, missesBefore) = (metrics.Get("orleanscache.client.near_cache.hits"), metrics.Get("orleanscache.client.near_cache.misses"));
+            var history = await StalenessWorkload.RunAsync([.. clients.Select(c => new OrleansCacheVersionedCache(c.Cache))], options, $"p9-test:{Guid.NewGuid():N}:", cancellationToken)
+                .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+            report = StalenessChecker.Check(history, [TimeSpan.FromMilliseconds(10), Bound, DocumentedBound]);
+            var hits = metrics.Get("orleanscache.client.near_cache.hits") - hitsBefore;
+            var misses = metrics.Get("orleanscache.client.near_cache.misses") - missesBefore;
+            TestContext.Current.TestOutputHelper?.WriteLine($"attempt {attempt}: {report}\nnear-cache hits {hits}, misses {misses}; resynchronizations (all attempts so far) by reason: {metrics.DescribeByTag()}");
 
-        var history = await StalenessWorkload.RunAsync([.. clients.Select(c => new OrleansCacheVersionedCache(c.Cache))], options, $"p9-test:{Guid.NewGuid():N}:", cancellationToken)
-            .WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
-        var report = StalenessChecker.Check(history, [TimeSpan.FromMilliseconds(10), Bound, DocumentedBound]);
-        var hits = metrics.Get("orleanscache.client.near_cache.hits");
-        var misses = metrics.Get("orleanscache.client.near_cache.misses");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{report}\nnear-cache hits {hits}, misses {misses}; resynchronizations by reason: {metrics.DescribeByTag()}");
+            // Enough traffic to mean something even on a loaded machine, and reads served from near-caches (the copies
+            // that could go stale), not only from the cluster.
+            Assert.True(history.Writes.Count - options.Keys >= 50 && report.Reads >= 500, $"Too little traffic: {report}");
+            Assert.True(hits > report.Reads / 4, $"Only {hits} near-cache hits (misses {misses}) for {report.Reads} reads.");
+            Assert.Equal(0, report.Impossible);
+            Assert.True(report.Count(DocumentedBound) == 0, report.ToString());
+            if (report.Paused <= options.Duration / 2)
+            {
+                break;
+            }
 
-        // Enough traffic to mean something even on a loaded machine, and reads served from near-caches (the copies
-        // that could go stale), not only from the cluster.
-        Assert.True(history.Writes.Count - options.Keys >= 50 && report.Reads >= 500, $"Too little traffic: {report}");
-        Assert.True(hits > report.Reads / 4, $"Only {hits} near-cache hits (misses {misses}) for {report.Reads} reads.");
-        Assert.Equal(0, report.Impossible);
-        Assert.True(report.Count(DocumentedBound) == 0, report.ToString());
+            Assert.True(attempt < 3, $"The process was paused for more than half of each of {attempt} runs: too loaded a machine to check the 100 ms bound. Last: {report}");
+        }
 
-        // A process that could not run its work for most of the run checked nothing: say so rather than pass.
-        Assert.SkipWhen(report.Paused > options.Duration / 2, $"The process was paused for {report.Paused.TotalMilliseconds:0} ms of {options.Duration.TotalMilliseconds:0}: too loaded a machine to check staleness. {report}");
         Assert.True(report.CountNetOfPauses(Bound) == 0, report.ToString());
     }
 }
