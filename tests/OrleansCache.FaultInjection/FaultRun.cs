@@ -68,6 +68,8 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             sampler?.Start();
             using var workload = new CacheWorkload([.. clients.Select(c => (Func<IWorkloadClient>)(() => c))], keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
+            using var bursts = new GetOrCreateBursts([.. clients.Select(c => (Func<IGetOrCreateClient>)(() => c))], _history, _clock, options.BurstInterval, options.BurstCallsPerClient);
+            bursts.Start();
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
             var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
             if (options.Silos < FaultInjector.MinimumSilosForDoubleKill && kinds.Contains(FaultKind.DoubleKill))
@@ -110,7 +112,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             }
             finally
             {
-                await workload.StopAsync().ConfigureAwait(false);
+                await Task.WhenAll(workload.StopAsync(), bursts.StopAsync()).ConfigureAwait(false);
             }
 
             var finals = await ReadBackAsync(cluster, keys, cancellationToken).ConfigureAwait(false);

@@ -10,9 +10,10 @@ namespace OrleansCache.FaultInjection.History;
 /// <remarks>
 /// Violations: a read older than what its client already read or wrote (monotonic reads, read-your-writes); a read
 /// staler than the bound of the faults around it (G4); an acknowledged change missing afterwards (G7, Redis storage).
-/// Measured only: failed calls and staleness within bounds.
+/// A get-or-create burst away from every fault that ran its factory more than once or whose calls got different values
+/// (G6, HistoryChecker.Bursts.cs). Measured only: failed calls, staleness within bounds, factory runs per burst under faults.
 /// </remarks>
-internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan checkedAt)
+internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan checkedAt)
 {
     private const string None = "none";
     private const int ExamplesPerViolation = 5;
@@ -52,6 +53,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
             CheckDurability(group.Key, ops, keyPatterns);
         }
 
+        CheckBursts();
         foreach (var incident in history.Incidents)
         {
             Violate("incident", incident);
@@ -63,7 +65,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
             Violations = [.. _violations.SelectMany(v => v.Value.Take(ExamplesPerViolation).Append(v.Value.Count > ExamplesPerViolation ? $"... and {v.Value.Count - ExamplesPerViolation} more of kind '{v.Key}'" : null).OfType<string>())],
             ViolationCount = _violations.Sum(v => v.Value.Count),
         };
-        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults."));
+        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults; {history.Bursts.Count} get-or-create bursts ({history.Bursts.Sum(b => b.Calls)} calls, {history.Bursts.Sum(b => b.Calls - b.Results.Count)} failed) ran their factories {history.FactoryRuns.Count} times."));
         report.Notes.AddRange(history.Skipped.Select(s => "skipped: " + s));
         report.Notes.AddRange(history.Events);
 

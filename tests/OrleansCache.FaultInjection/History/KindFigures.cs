@@ -35,4 +35,10 @@ internal sealed class KindFigures
 
     /// <summary>Acknowledged changes missing after the run.</summary>
     public int LostWrites { get; set; }
+
+    /// <summary>Get-or-create bursts overlapping a window of this kind.</summary>
+    public int Bursts { get; set; }
+
+    /// <summary>Factory runs of those bursts (one per burst when single flight holds).</summary>
+    public int FactoryRuns { get; set; }
 }

@@ -9,6 +9,11 @@ internal sealed class RunHistory
 
     public ConcurrentQueue<FaultWindow> Faults { get; } = new();
 
+    /// <summary>Get-or-create bursts on fresh keys (G6), and every run of their value factories.</summary>
+    public ConcurrentQueue<GetOrCreateBurst> Bursts { get; } = new();
+
+    public ConcurrentQueue<FactoryRun> FactoryRuns { get; } = new();
+
     /// <summary>Faults of the schedule that could not be injected here, with the reason (e.g. no network namespaces).</summary>
     public ConcurrentQueue<string> Skipped { get; } = new();
 
