@@ -17,6 +17,9 @@ namespace OrleansCache.FaultInjection;
 /// </summary>
 internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
+    /// <summary>The longest one look at the cluster's recovery may take (a call that never returns is a failed look).</summary>
+    private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(20);
+
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
     private string _lastRecoveryFailure = "";
@@ -184,13 +187,14 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                         await cluster.ReplaceAsync(slot).ConfigureAwait(false);
                     }
 
-                    if (!await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false))
+                    // Each look is bounded: a client that knows no gateway (the table lost) may wait on a call for good.
+                    if (!await cluster.IsStableAsync(admin.Orleans).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false))
                     {
                         _lastRecoveryFailure = "membership does not list exactly the running silos as active";
                         return false;
                     }
 
-                    return await AllServeAsync(clients, cancellationToken).ConfigureAwait(false);
+                    return await AllServeAsync(clients, cancellationToken).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
                 {
@@ -240,8 +244,24 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     /// <summary>Reads every key back from its grain through a fresh client (an empty near-cache).</summary>
     private async Task<Dictionary<string, FinalState>> ReadBackAsync(SiloCluster cluster, KeySpace keys, CancellationToken cancellationToken)
     {
-        await using var reader = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, cancellationToken).ConfigureAwait(false);
         var finals = new Dictionary<string, FinalState>(StringComparer.Ordinal);
+        FaultClient reading;
+        using (var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            starting.CancelAfter(options.RecoveryTimeout);
+            try
+            {
+                // Bounded: a client finds the gateways through the membership table, and waits while it lists none.
+                reading = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, starting.Token).WaitAsync(options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                _history.Incidents.Enqueue($"the final read-back's client did not connect within {options.RecoveryTimeout.TotalSeconds:0} s, so durability was not checked: {ex.GetType().Name}: {ex.Message}");
+                return finals;
+            }
+        }
+
+        await using var reader = reading;
         foreach (var key in keys.Keys)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

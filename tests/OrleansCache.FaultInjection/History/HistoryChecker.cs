@@ -19,6 +19,7 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
     private const int ExamplesPerViolation = 5;
 
     private readonly List<FaultWindow> _faults = [.. history.Faults.OrderBy(f => f.Start)];
+    private readonly List<TimeSpan> _dataLosses = [.. history.Faults.Select(f => f.DataLostUntil).OfType<TimeSpan>()];
     private readonly Dictionary<string, KindFigures> _kinds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _violations = new(StringComparer.Ordinal);
 
@@ -157,6 +158,12 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
     {
         var last = ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate).MaxBy(o => o.Version!.Value);
         if (last is null || !finals.TryGetValue(key, out var final))
+        {
+            return;
+        }
+
+        // Redis came back empty after this change began: it may be lost (the fault's point); any change after is judged.
+        if (_dataLosses.Any(lostUntil => last.Start < lostUntil))
         {
             return;
         }
