@@ -73,6 +73,8 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             workload.Start();
             using var bursts = new GetOrCreateBursts([.. clients.Select(c => (Func<IGetOrCreateClient>)(() => c))], _history, _clock, options.BurstInterval, options.BurstCallsPerClient);
             bursts.Start();
+            await using var bridge = new BridgeProbes([.. clients], cluster.Redis.ConnectionString, _history, _clock, options.Seed);
+            await bridge.StartAsync().ConfigureAwait(false);
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
             var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
             if (options.Silos < FaultInjector.MinimumSilosForDoubleKill && kinds.Contains(FaultKind.DoubleKill))
@@ -115,7 +117,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             }
             finally
             {
-                await Task.WhenAll(workload.StopAsync(), bursts.StopAsync()).ConfigureAwait(false);
+                await Task.WhenAll(workload.StopAsync(), bursts.StopAsync(), bridge.StopAsync()).ConfigureAwait(false);
             }
 
             var finals = await ReadBackAsync(cluster, keys, cancellationToken).ConfigureAwait(false);

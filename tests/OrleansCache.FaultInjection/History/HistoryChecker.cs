@@ -55,6 +55,7 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
         }
 
         CheckBursts();
+        CheckBridge(operations);
         foreach (var incident in history.Incidents)
         {
             Violate("incident", incident);
@@ -66,7 +67,7 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
             Violations = [.. _violations.SelectMany(v => v.Value.Take(ExamplesPerViolation).Append(v.Value.Count > ExamplesPerViolation ? $"... and {v.Value.Count - ExamplesPerViolation} more of kind '{v.Key}'" : null).OfType<string>())],
             ViolationCount = _violations.Sum(v => v.Value.Count),
         };
-        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults; {history.Bursts.Count} get-or-create bursts ({history.Bursts.Sum(b => b.Calls)} calls, {history.Bursts.Sum(b => b.Calls - b.Results.Count)} failed) ran their factories {history.FactoryRuns.Count} times."));
+        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults; {history.Bursts.Count} get-or-create bursts ({history.Bursts.Sum(b => b.Calls)} calls, {history.Bursts.Sum(b => b.Calls - b.Results.Count)} failed) ran their factories {history.FactoryRuns.Count} times; {history.BridgeMessages.Count} bridge invalidations ({string.Join(", ", history.BridgeMessages.GroupBy(m => m.Path).Select(g => $"{g.Key} {g.Count()}"))}; {history.BridgeMessages.Count(m => !m.Ok)} not acknowledged by Redis, {history.BridgeMessages.Count(m => m.Ok && m.AppliedSeenAt is null)} not seen applied by every client within the probe's wait)."));
         report.Notes.AddRange(history.Skipped.Select(s => "skipped: " + s));
         report.Notes.AddRange(history.Events);
 

@@ -14,6 +14,9 @@ internal sealed class RunHistory
 
     public ConcurrentQueue<FactoryRun> FactoryRuns { get; } = new();
 
+    /// <summary>Invalidations published through the Redis bridge by the bridge probes.</summary>
+    public ConcurrentQueue<BridgeMessage> BridgeMessages { get; } = new();
+
     /// <summary>Faults of the schedule that could not be injected here, with the reason (e.g. no network namespaces).</summary>
     public ConcurrentQueue<string> Skipped { get; } = new();
 
