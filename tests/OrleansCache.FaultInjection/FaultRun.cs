@@ -65,6 +65,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
             ArgumentNullException.ThrowIfNull(admin);
             var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
+            _history.MembershipChanges.Enqueue(_clock.Now);
             LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
 
             await using var sampler = options.SoakDirectory is null ? null : new ResourceSampler(cluster, _clock, options.SoakSampleInterval);
@@ -187,6 +188,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                         var last = slot.Process?.LastLines(3) ?? [];
                         _history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {slot} had stopped by itself (exit code {slot.Process?.ExitCode}); replaced. Its last lines: {string.Join(" | ", last)}"));
                         await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+                        _history.MembershipChanges.Enqueue(_clock.Now);
                     }
 
                     // Each look is bounded: a client that knows no gateway (the table lost) may wait on a call for good.

@@ -25,7 +25,8 @@ internal sealed partial class HistoryChecker
     /// <item><b>applied twice</b>: after every client had seen the key removed and a client wrote it again, a read finds
     /// it removed again, at a later version, before the key's next message. Allowed under a fault for the stream (a silo
     /// that applied an entry and died before acknowledging it) and, for pub/sub, within <c>RedisBridge:ViewChangeGrace</c>
-    /// of a fault (two silos may both apply a message while their views of the membership differ).</item>
+    /// of a fault or of another membership change, the cluster's start included (two silos may both apply a message
+    /// while their views of the membership differ).</item>
     /// </list>
     /// </summary>
     private void CheckBridge(List<OperationRecord> operations)
@@ -110,7 +111,8 @@ internal sealed partial class HistoryChecker
         }
 
         var grace = BridgeSetup.IsPubSub(message.Path) ? BridgeSetup.ViewChangeGrace : TimeSpan.Zero;
-        if (_faults.Any(f => f.Start <= removed.End && f.End + grace >= message.Start))
+        if (_faults.Any(f => f.Start <= removed.End && f.End + grace >= message.Start)
+            || (grace > TimeSpan.Zero && history.MembershipChanges.Any(changed => changed <= removed.End && changed + grace >= message.Start)))
         {
             return;
         }

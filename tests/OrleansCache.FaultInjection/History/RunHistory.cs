@@ -14,6 +14,12 @@ internal sealed class RunHistory
 
     public ConcurrentQueue<FactoryRun> FactoryRuns { get; } = new();
 
+    /// <summary>
+    /// When the silos' membership changed outside a fault's window: the cluster's start, a silo that stopped by itself
+    /// and was replaced. For <c>RedisBridge:ViewChangeGrace</c> after each, two silos may both apply a pub/sub message.
+    /// </summary>
+    public ConcurrentQueue<TimeSpan> MembershipChanges { get; } = new();
+
     /// <summary>Invalidations published through the Redis bridge by the bridge probes.</summary>
     public ConcurrentQueue<BridgeMessage> BridgeMessages { get; } = new();
 
