@@ -25,8 +25,8 @@ internal sealed partial class HistoryChecker
     /// Each acknowledged bridge message of a probe key (only the probes and the bridge change those keys):
     /// <list type="bullet">
     /// <item><b>lost</b> (stream) or <b>stale</b> (pub/sub): a read of the value written before the message, begun later
-    /// than its bound after Redis acknowledged it. The bound is the faults' around it plus BridgeHops (1 s), plus the stream's take-over of a
-    /// dead reader's entries under a fault. Pub/sub messages published while a silo or Redis fault was in its window are
+    /// than its bound after Redis acknowledged it. The bound is the faults' around it plus <see cref="BridgeHops"/>, plus
+    /// the stream's take-over of a dead reader's entries under a fault. Pub/sub messages published while a silo or Redis fault was in its window are
     /// not judged: pub/sub keeps nothing for a subscriber that is not there (documented; the stream is for that).
     /// Stream entries added before Redis came back empty may be gone with it.</item>
     /// <item><b>applied twice</b>: after every client had seen the key removed and a client wrote it again, a read finds
