@@ -112,6 +112,33 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void ChangeBegunBeforeRedisCameBackEmpty_MissingAfterwards_IsExpected()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        history.Faults.Enqueue(new FaultWindow(FaultKind.RedisRestartEmpty, "test", T(0.2), T(5), FaultBounds.Of(FaultKind.RedisRestartEmpty)) { DataLostUntil = T(0.5) });
+
+        var report = Check(history, ("k", new FinalState(false, null, V2)));
+
+        Assert.True(report.Passed, report.ToMarkdown());
+    }
+
+    [Fact]
+    public void ChangeBegunAfterRedisCameBackEmpty_MissingAfterwards_IsALostWrite()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        // Begun after Redis was back (empty): it must survive, whatever happened to the write before it.
+        Add(history, Write(1, "k", "b", V2, 0.6, 0.7));
+        history.Faults.Enqueue(new FaultWindow(FaultKind.RedisRestartEmpty, "test", T(0.2), T(5), FaultBounds.Of(FaultKind.RedisRestartEmpty)) { DataLostUntil = T(0.5) });
+
+        var report = Check(history, ("k", new FinalState(false, null, V3)));
+
+        Assert.Contains(report.Violations, v => v.StartsWith("k: the last acknowledged change was client 1's Write of 'b'", StringComparison.Ordinal));
+        Assert.Equal(1, report.Kinds.Single(k => k.Kind == nameof(FaultKind.RedisRestartEmpty)).LostWrites);
+    }
+
+    [Fact]
     public void IncidentsOfTheRunner_AreViolations()
     {
         var history = new RunHistory();

@@ -5,7 +5,10 @@ using Xunit;
 
 namespace OrleansCache.FaultInjection.Tests;
 
-/// <summary>The runner's short run in the suite: every fault kind twice against real silo processes, 0 violations.</summary>
+/// <summary>
+/// The runner's short run in the suite: every fault kind twice against real silo processes, with get-or-create bursts and
+/// Redis bridge messages beside the workload, 0 violations.
+/// </summary>
 public sealed class ShortRunTests
 {
     [Fact]
@@ -36,5 +39,10 @@ public sealed class ShortRunTests
 
         // Faults happened while clients worked: most operations succeeded, under faults too.
         Assert.All(report.Kinds.Where(k => k.Injected > 0 || k.Kind == "none"), k => Assert.True(k.Reads > 0, $"no reads attributed to {k.Kind}"));
+
+        // Get-or-create bursts and bridge messages ran beside them, away from faults too (where they are judged).
+        var none = report.Kinds.Single(k => k.Kind == "none");
+        Assert.True(none.Bursts > 0 && none.BridgeMessages > 0, report.ToMarkdown());
+        Assert.True(report.Kinds.Where(k => k.Injected > 0).Sum(k => k.Bursts) > 0, report.ToMarkdown());
     }
 }

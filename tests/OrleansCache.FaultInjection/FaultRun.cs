@@ -17,6 +17,9 @@ namespace OrleansCache.FaultInjection;
 /// </summary>
 internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
+    /// <summary>The longest one look at the cluster's recovery may take (a call that never returns is a failed look).</summary>
+    private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(20);
+
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
     private string _lastRecoveryFailure = "";
@@ -62,12 +65,17 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
             ArgumentNullException.ThrowIfNull(admin);
             var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
+            _history.MembershipChanges.Enqueue(_clock.Now);
             LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
 
             await using var sampler = options.SoakDirectory is null ? null : new ResourceSampler(cluster, _clock, options.SoakSampleInterval);
             sampler?.Start();
             using var workload = new CacheWorkload([.. clients.Select(c => (Func<IWorkloadClient>)(() => c))], keys, _history, _clock, options.Seed, options.WorkersPerClient);
             workload.Start();
+            using var bursts = new GetOrCreateBursts([.. clients.Select(c => (Func<IGetOrCreateClient>)(() => c))], _history, _clock, options.BurstInterval, options.BurstCallsPerClient);
+            bursts.Start();
+            await using var bridge = new BridgeProbes([.. clients], cluster.Redis.ConnectionString, _history, _clock, options.Seed);
+            await bridge.StartAsync().ConfigureAwait(false);
             var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
             var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
             if (options.Silos < FaultInjector.MinimumSilosForDoubleKill && kinds.Contains(FaultKind.DoubleKill))
@@ -110,7 +118,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             }
             finally
             {
-                await workload.StopAsync().ConfigureAwait(false);
+                await Task.WhenAll(workload.StopAsync(), bursts.StopAsync(), bridge.StopAsync()).ConfigureAwait(false);
             }
 
             var finals = await ReadBackAsync(cluster, keys, cancellationToken).ConfigureAwait(false);
@@ -180,15 +188,17 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                         var last = slot.Process?.LastLines(3) ?? [];
                         _history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {slot} had stopped by itself (exit code {slot.Process?.ExitCode}); replaced. Its last lines: {string.Join(" | ", last)}"));
                         await cluster.ReplaceAsync(slot).ConfigureAwait(false);
+                        _history.MembershipChanges.Enqueue(_clock.Now);
                     }
 
-                    if (!await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false))
+                    // Each look is bounded: a client that knows no gateway (the table lost) may wait on a call for good.
+                    if (!await cluster.IsStableAsync(admin.Orleans).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false))
                     {
                         _lastRecoveryFailure = "membership does not list exactly the running silos as active";
                         return false;
                     }
 
-                    return await AllServeAsync(clients, cancellationToken).ConfigureAwait(false);
+                    return await AllServeAsync(clients, cancellationToken).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
                 {
@@ -238,8 +248,24 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     /// <summary>Reads every key back from its grain through a fresh client (an empty near-cache).</summary>
     private async Task<Dictionary<string, FinalState>> ReadBackAsync(SiloCluster cluster, KeySpace keys, CancellationToken cancellationToken)
     {
-        await using var reader = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, cancellationToken).ConfigureAwait(false);
         var finals = new Dictionary<string, FinalState>(StringComparer.Ordinal);
+        FaultClient reading;
+        using (var starting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            starting.CancelAfter(options.RecoveryTimeout);
+            try
+            {
+                // Bounded: a client finds the gateways through the membership table, and waits while it lists none.
+                reading = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, starting.Token).WaitAsync(options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                _history.Incidents.Enqueue($"the final read-back's client did not connect within {options.RecoveryTimeout.TotalSeconds:0} s, so durability was not checked: {ex.GetType().Name}: {ex.Message}");
+                return finals;
+            }
+        }
+
+        await using var reader = reading;
         foreach (var key in keys.Keys)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -30,6 +30,12 @@ internal sealed class FaultRunOptions
     /// <summary>Concurrent workers per client. Default 2.</summary>
     public int WorkersPerClient { get; set; } = 2;
 
+    /// <summary>How often a get-or-create burst on a fresh key starts (G6). Default 1 s.</summary>
+    public TimeSpan BurstInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Concurrent get-or-create calls per client in each burst. Default 4.</summary>
+    public int BurstCallsPerClient { get; set; } = 4;
+
     /// <summary>Put each silo in a network namespace of its own where possible (else loopback, and no partitions). Default true.</summary>
     public bool UseNamespaces { get; set; } = true;
 

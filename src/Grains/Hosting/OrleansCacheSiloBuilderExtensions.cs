@@ -58,6 +58,9 @@ public static class OrleansCacheSiloBuilderExtensions
             // Entries serve nothing from memory after the process stood still until the membership shows this silo alive.
             services.TryAddSingleton<SiloStallFence>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloStallFence>());
+            // A silo whose membership table lost its row (the table's store came back empty) stops, to be started again.
+            services.TryAddSingleton<MembershipTableLossWatch>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<MembershipTableLossWatch>());
             services.TryAddSingleton<CacheEntryActivationCounter>();
             services.AddSingleton<IConfigureGrainContextProvider>(sp => sp.GetRequiredService<CacheEntryActivationCounter>());
             OrleansCache.Client.Hosting.CacheClientServices.Add(services, configure: null);

@@ -15,7 +15,7 @@ namespace OrleansCache.FaultInjection.Cluster;
 /// A real cache client as a service builds it (<c>AddOrleansCacheClient</c>, in a host of its own), finding the
 /// gateways through Orleans' Redis clustering, with a connection switch the runner can cut.
 /// </summary>
-internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
+internal sealed class FaultClient : IWorkloadClient, IGetOrCreateClient, IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly ClientConnectionSwitch _connection;
@@ -74,6 +74,9 @@ internal sealed class FaultClient : IWorkloadClient, IAsyncDisposable
 
     public Task<CacheVersion> WriteAsync(string key, string value, CancellationToken cancellationToken) =>
         Cache.SetBytesAsync(key, Encoding.UTF8.GetBytes(value), null, cancellationToken);
+
+    public Task<string> GetOrCreateAsync(string key, Func<CancellationToken, Task<string>> factory, CancellationToken cancellationToken) =>
+        Cache.GetOrCreateAsync(key, factory, null, cancellationToken);
 
     public Task<CacheVersion> InvalidateAsync(string key, CancellationToken cancellationToken) => Cache.InvalidateVersionedAsync(key, cancellationToken);
 

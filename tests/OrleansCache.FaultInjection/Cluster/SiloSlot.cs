@@ -45,6 +45,7 @@ internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<
             "--name", string.Create(CultureInfo.InvariantCulture, $"fi-{Index}-{Generation}"),
             "--listen", Address, "--advertised-host", Address,
             "--silo-port", Text(SiloPort), "--gateway-port", Text(FreePorts.Take()),
+            .. BridgeSetup.SiloFlags,
         ]);
         await Process.WaitForOutputAsync(ActivePattern()).ConfigureAwait(false);
     }

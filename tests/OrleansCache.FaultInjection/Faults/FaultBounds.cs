@@ -29,6 +29,9 @@ internal static class FaultBounds
         FaultKind.ClientDelay => NoFault + (2 * FaultDurations.ClientLatencyDefault),
         // Invalidations never pass through Redis: only writes stall or fail.
         FaultKind.RedisRestart or FaultKind.RedisPause => NoFault,
+        // Every silo stops itself once it finds its membership row gone (about 2 s): clients see their gateways go, as in
+        // a kill, and distrust every copy; the window lasts until all replacements are active.
+        FaultKind.RedisRestartEmpty => FeedSilence + DeathDetection + NoFault,
         // Nothing resets: clients see the silo's feeds fall silent and stop serving their copies. Keys move only once
         // the silo is declared dead (about 11 s for a silent silo, measured), but until then nobody can change them.
         FaultKind.Partition => FeedSilence + NoFault,

@@ -24,10 +24,14 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
 
     private int _partitions;
 
+    // When Redis came back empty in the fault being injected (changes begun before it may be lost).
+    private TimeSpan? _dataLostUntil;
+
     /// <summary>Injects <paramref name="kind"/> and undoes it; null if it cannot be injected here (recorded as skipped).</summary>
     public async Task<FaultWindow?> InjectAsync(FaultKind kind)
     {
         var start = clock.Now;
+        _dataLostUntil = null;
         var detail = kind switch
         {
             FaultKind.SiloKill => await KillAsync(RandomRunningSlot()).ConfigureAwait(false),
@@ -38,6 +42,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             FaultKind.ClientStall => await StallAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
             FaultKind.ClientDelay => await DelayAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
             FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
+            FaultKind.RedisRestartEmpty => await RestartRedisEmptyAsync().ConfigureAwait(false),
             FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
             FaultKind.Partition => await PartitionAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.SiloPause => await PauseSiloAsync(RandomRunningSlot()).ConfigureAwait(false),
@@ -50,7 +55,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             return null;
         }
 
-        var window = new FaultWindow(kind, detail, start, clock.Now, FaultBounds.Of(kind));
+        var window = new FaultWindow(kind, detail, start, clock.Now, FaultBounds.Of(kind)) { DataLostUntil = _dataLostUntil };
         history.Faults.Enqueue(window);
         LogInjected(logger, kind, detail, start.TotalSeconds, window.Healed.TotalSeconds);
         return window;
@@ -210,6 +215,36 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     {
         await cluster.Redis.RestartAsync().ConfigureAwait(false);
         return "redis-server killed and restarted on its append-only file";
+    }
+
+    /// <summary>
+    /// Redis back empty: Orleans' membership table is gone with the entries, so every silo must find its row missing and
+    /// stop itself (<c>MembershipTableLossWatch</c>) within <see cref="FailStopLimit"/>; then all are replaced, and the new
+    /// silos write the table anew. A silo still running past the limit is an incident, and is killed.
+    /// </summary>
+    private async Task<string> RestartRedisEmptyAsync()
+    {
+        var running = cluster.Slots.Where(s => s.IsRunning).ToList();
+        await cluster.Redis.RestartEmptyAsync().ConfigureAwait(false);
+        var back = clock.Now;
+        _dataLostUntil = back;
+        var stopped = await Task.WhenAll(running.Select(async slot =>
+        {
+            try
+            {
+                await slot.Process!.WaitForExitAsync(FailStopLimit).ConfigureAwait(false);
+                return clock.Now - back;
+            }
+            catch (TimeoutException)
+            {
+                history.Incidents.Enqueue($"{slot} still ran {FailStopLimit.TotalSeconds:0} s after Redis came back empty (its membership row gone); its last lines: {string.Join(" | ", slot.Process!.LastLines(12))}");
+                await slot.KillAsync().ConfigureAwait(false);
+                return FailStopLimit;
+            }
+        })).ConfigureAwait(false);
+        var replacing = clock.Now;
+        await Task.WhenAll(running.Select(ReplaceAsync)).ConfigureAwait(false);
+        return string.Create(CultureInfo.InvariantCulture, $"redis-server killed and restarted empty; its {running.Count} silos stopped themselves {stopped.Min().TotalSeconds:0.0}–{stopped.Max().TotalSeconds:0.0} s after, replacements active after {(clock.Now - replacing).TotalSeconds:0.0} s more");
     }
 
     private async Task<string> PauseRedisAsync()

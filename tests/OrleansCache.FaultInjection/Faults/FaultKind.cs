@@ -33,6 +33,13 @@ internal enum FaultKind
     /// <summary>redis-server SIGKILLed and started again on its append-only file.</summary>
     RedisRestart,
 
+    /// <summary>
+    /// redis-server SIGKILLed and started again without its data (persistence lost): Orleans' membership table, every
+    /// stored entry and the storage's epoch counter are gone. Acknowledged changes made before it may be lost; none made
+    /// after it may be.
+    /// </summary>
+    RedisRestartEmpty,
+
     /// <summary>redis-server SIGSTOPped, then SIGCONTed.</summary>
     RedisPause,
 

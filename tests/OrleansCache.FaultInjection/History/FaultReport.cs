@@ -24,12 +24,12 @@ internal sealed class FaultReport
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| fault | injected | staleness bound | ops | failed | reads | stale reads | max staleness | over bound | backwards | lost writes |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| fault | injected | staleness bound | ops | failed | reads | stale reads | max staleness | over bound | backwards | lost writes | bursts | factory runs per burst | bridge messages | bridge lost | bridge applied twice |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var k in Kinds)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {k.Kind} | {k.Injected} | {Ms(k.Bound)} | {k.Operations} | {k.Failed} | {k.Reads} | {k.StaleReads} | {Ms(k.MaxStaleness)} | {k.OverBound} | {k.Backwards} | {k.LostWrites} |");
+                $"| {k.Kind} | {k.Injected} | {Ms(k.Bound)} | {k.Operations} | {k.Failed} | {k.Reads} | {k.StaleReads} | {Ms(k.MaxStaleness)} | {k.OverBound} | {k.Backwards} | {k.LostWrites} | {k.Bursts} | {RunsPerBurst(k)} | {k.BridgeMessages} | {k.BridgeLost} | {k.BridgeTwice} |");
         }
 
         text.AppendLine();
@@ -47,6 +47,9 @@ internal sealed class FaultReport
 
         return text.ToString();
     }
+
+    private static string RunsPerBurst(KindFigures k) =>
+        k.Bursts == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{(double)k.FactoryRuns / k.Bursts:0.00}");
 
     private static string Ms(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms");
 }

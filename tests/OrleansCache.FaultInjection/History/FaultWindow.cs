@@ -10,6 +10,12 @@ namespace OrleansCache.FaultInjection.History;
 /// <param name="Bound">How stale a read may be because of it (<see cref="FaultBounds"/>).</param>
 internal sealed record FaultWindow(FaultKind Kind, string Detail, TimeSpan Start, TimeSpan Healed, TimeSpan Bound)
 {
+    /// <summary>
+    /// For a fault that loses stored data (Redis back empty): changes begun before this moment may be lost; none begun
+    /// after it may be. Null for every other fault.
+    /// </summary>
+    public TimeSpan? DataLostUntil { get; init; }
+
     /// <summary>The end of its effects.</summary>
     public TimeSpan End => Healed + Bound;
 

@@ -10,14 +10,16 @@ namespace OrleansCache.FaultInjection.History;
 /// <remarks>
 /// Violations: a read older than what its client already read or wrote (monotonic reads, read-your-writes); a read
 /// staler than the bound of the faults around it (G4); an acknowledged change missing afterwards (G7, Redis storage).
-/// Measured only: failed calls and staleness within bounds.
+/// A get-or-create burst away from every fault that ran its factory more than once or whose calls got different values
+/// (G6, HistoryChecker.Bursts.cs). Measured only: failed calls, staleness within bounds, factory runs per burst under faults.
 /// </remarks>
-internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan checkedAt)
+internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictionary<string, FinalState> finals, TimeSpan noFaultBound, TimeSpan checkedAt)
 {
     private const string None = "none";
     private const int ExamplesPerViolation = 5;
 
     private readonly List<FaultWindow> _faults = [.. history.Faults.OrderBy(f => f.Start)];
+    private readonly List<TimeSpan> _dataLosses = [.. history.Faults.Select(f => f.DataLostUntil).OfType<TimeSpan>()];
     private readonly Dictionary<string, KindFigures> _kinds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _violations = new(StringComparer.Ordinal);
 
@@ -52,6 +54,8 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
             CheckDurability(group.Key, ops, keyPatterns);
         }
 
+        CheckBursts();
+        CheckBridge(operations);
         foreach (var incident in history.Incidents)
         {
             Violate("incident", incident);
@@ -63,7 +67,7 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
             Violations = [.. _violations.SelectMany(v => v.Value.Take(ExamplesPerViolation).Append(v.Value.Count > ExamplesPerViolation ? $"... and {v.Value.Count - ExamplesPerViolation} more of kind '{v.Key}'" : null).OfType<string>())],
             ViolationCount = _violations.Sum(v => v.Value.Count),
         };
-        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults."));
+        report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults; {history.Bursts.Count} get-or-create bursts ({history.Bursts.Sum(b => b.Calls)} calls, {history.Bursts.Sum(b => b.Calls - b.Results.Count)} failed) ran their factories {history.FactoryRuns.Count} times; {history.BridgeMessages.Count} bridge invalidations ({string.Join(", ", history.BridgeMessages.GroupBy(m => m.Path).Select(g => $"{g.Key} {g.Count()}"))}; {history.BridgeMessages.Count(m => !m.Ok)} not acknowledged by Redis, {history.BridgeMessages.Count(m => m.Ok && m.AppliedSeenAt is null)} not seen applied by every client within the probe's wait)."));
         report.Notes.AddRange(history.Skipped.Select(s => "skipped: " + s));
         report.Notes.AddRange(history.Events);
 
@@ -155,6 +159,12 @@ internal sealed class HistoryChecker(RunHistory history, IReadOnlyDictionary<str
     {
         var last = ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate).MaxBy(o => o.Version!.Value);
         if (last is null || !finals.TryGetValue(key, out var final))
+        {
+            return;
+        }
+
+        // Redis came back empty after this change began: it may be lost (the fault's point); any change after is judged.
+        if (_dataLosses.Any(lostUntil => last.Start < lostUntil))
         {
             return;
         }

@@ -35,4 +35,19 @@ internal sealed class KindFigures
 
     /// <summary>Acknowledged changes missing after the run.</summary>
     public int LostWrites { get; set; }
+
+    /// <summary>Get-or-create bursts overlapping a window of this kind.</summary>
+    public int Bursts { get; set; }
+
+    /// <summary>Factory runs of those bursts (one per burst when single flight holds).</summary>
+    public int FactoryRuns { get; set; }
+
+    /// <summary>Invalidations published through the Redis bridge around this kind.</summary>
+    public int BridgeMessages { get; set; }
+
+    /// <summary>Of those, the ones a later read showed not applied past their bound.</summary>
+    public int BridgeLost { get; set; }
+
+    /// <summary>Of those, the ones a later read showed applied a second time (a violation only away from faults).</summary>
+    public int BridgeTwice { get; set; }
 }

@@ -9,6 +9,20 @@ internal sealed class RunHistory
 
     public ConcurrentQueue<FaultWindow> Faults { get; } = new();
 
+    /// <summary>Get-or-create bursts on fresh keys (G6), and every run of their value factories.</summary>
+    public ConcurrentQueue<GetOrCreateBurst> Bursts { get; } = new();
+
+    public ConcurrentQueue<FactoryRun> FactoryRuns { get; } = new();
+
+    /// <summary>
+    /// When the silos' membership changed outside a fault's window: the cluster's start, a silo that stopped by itself
+    /// and was replaced. For <c>RedisBridge:ViewChangeGrace</c> after each, two silos may both apply a pub/sub message.
+    /// </summary>
+    public ConcurrentQueue<TimeSpan> MembershipChanges { get; } = new();
+
+    /// <summary>Invalidations published through the Redis bridge by the bridge probes.</summary>
+    public ConcurrentQueue<BridgeMessage> BridgeMessages { get; } = new();
+
     /// <summary>Faults of the schedule that could not be injected here, with the reason (e.g. no network namespaces).</summary>
     public ConcurrentQueue<string> Skipped { get; } = new();
 

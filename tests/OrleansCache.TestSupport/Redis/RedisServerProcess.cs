@@ -95,6 +95,33 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the server, throws away everything it persisted, and starts it again on the same port, empty: a Redis that
+    /// lost its data with its machine or volume, as clients see it (a server without persistence restarts empty anyway).
+    /// </summary>
+    public async Task RestartEmptyAsync()
+    {
+        await StopAsync();
+        if (_dataDirectory is not null)
+        {
+            foreach (var file in Directory.EnumerateFiles(_dataDirectory))
+            {
+                File.Delete(file);
+            }
+
+            foreach (var directory in Directory.EnumerateDirectories(_dataDirectory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+
+        Launch();
+        if (!await AnswersPingAsync())
+        {
+            throw new InvalidOperationException("redis-server did not come back after the restart.");
+        }
+    }
+
     /// <summary>SIGSTOP: the server holds every connection open and answers nothing until <see cref="ResumeAsync"/>.</summary>
     public Task PauseAsync() => SignalAsync("-STOP");
 
