@@ -67,6 +67,12 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
             await new StampedeBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
         }
 
+        // Last: it reads P4's rows, and leaves the cluster holding its largest size.
+        if (settings.Includes("P11"))
+        {
+            await new GrowthBenchmarks(settings, log, cluster).RunAsync(table, cancellationToken);
+        }
+
         return table;
     }
 }

@@ -11,6 +11,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         ThroughputInvalidations = 50_000,
         MemoryEntries = 1_000_000,
         Repeats = 3,
+        GrowthSizes = [10_000, 100_000, 1_000_000],
     };
 
     public static readonly BenchmarkSettings Quick = new("quick", 300, 2_000, TimeSpan.FromSeconds(2), 2_000_000, [1_000, 100_000], 1_000)
@@ -19,6 +20,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         ThroughputInvalidations = 10_000,
         MemoryEntries = 100_000,
         Repeats = 3,
+        GrowthSizes = [10_000, 100_000],
     };
 
     public static readonly BenchmarkSettings Tiny = new("tiny", 10, 40, TimeSpan.FromMilliseconds(200), 10_000, [100], 100)
@@ -28,6 +30,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         ThroughputInvalidations = 100,
         MemoryEntries = 10_000,
         Repeats = 2,
+        GrowthSizes = [200, 1_000],
     };
 
     /// <summary>P4: how many clients receive each invalidation.</summary>
@@ -44,6 +47,9 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
 
     /// <summary>P7: near-cache entries, peer cache entries and grain activations measured (the figure is 1M: the full run).</summary>
     public int MemoryEntries { get; init; } = 100_000;
+
+    /// <summary>P11: the entry counts at which P1's hit and P2's miss are measured (<c>--sizes 10000,100000,1000000</c>).</summary>
+    public int[] GrowthSizes { get; init; } = [10_000, 100_000];
 
     /// <summary>How many times each pair is measured; the table shows the median of the repeats.</summary>
     public int Repeats { get; init; } = 3;
@@ -85,6 +91,11 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         if (ValueOf(args, "--rate") is { } rate)
         {
             settings = settings with { InvalidationRate = double.Parse(rate, CultureInfo.InvariantCulture) };
+        }
+
+        if (ValueOf(args, "--sizes") is { } sizes)
+        {
+            settings = settings with { GrowthSizes = [.. sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] };
         }
 
         if (ValueOf(args, "--plots") is { } plots)
