@@ -22,6 +22,7 @@ public sealed class BenchmarkSmokeTests
         ["P6"] = ["hosting gateway"],
         ["P7"] = ["FusionCache L1 entry", "budget"],
         ["P8"] = ["one remote read", "FusionCache, same factory", "HybridCache, same factory"],
+        ["P11"] = ["the same at"],
     };
 
     [Fact]
@@ -37,6 +38,7 @@ public sealed class BenchmarkSmokeTests
             AssertComplete(run, PeersByPair.Keys);
             AssertSane(run.Rows);
             AssertInvalidationAndStampedeRows(run);
+            GrowthRowChecks.AssertGrowthRows(run.Rows);
             AssertPlots(plots.FullName, "p2-near-cache-miss.png", "p4-invalidation-1-clients.png", "p4-invalidation-2-clients.png");
         }
         finally
