@@ -12,6 +12,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         MemoryEntries = 1_000_000,
         Repeats = 3,
         GrowthSizes = [10_000, 100_000, 1_000_000],
+        HitBenchmarkJob = "default",
     };
 
     public static readonly BenchmarkSettings Quick = new("quick", 300, 2_000, TimeSpan.FromSeconds(2), 2_000_000, [1_000, 100_000], 1_000)
@@ -21,6 +22,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         MemoryEntries = 100_000,
         Repeats = 3,
         GrowthSizes = [10_000, 100_000],
+        HitBenchmarkJob = "short",
     };
 
     public static readonly BenchmarkSettings Tiny = new("tiny", 10, 40, TimeSpan.FromMilliseconds(200), 10_000, [100], 100)
@@ -31,6 +33,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         MemoryEntries = 10_000,
         Repeats = 2,
         GrowthSizes = [200, 1_000],
+        HitBenchmarkJob = "dry",
     };
 
     /// <summary>P4: how many clients receive each invalidation.</summary>
@@ -50,6 +53,9 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
 
     /// <summary>P11: the entry counts at which P1's hit and P2's miss are measured (<c>--sizes 10000,100000,1000000</c>).</summary>
     public int[] GrowthSizes { get; init; } = [10_000, 100_000];
+
+    /// <summary>P1: the BenchmarkDotNet job of <c>bench/OrleansCache.HitBenchmarks</c> run beside the Stopwatch loop (<c>--bdn dry|short|medium|default|none</c>); null: none.</summary>
+    public string? HitBenchmarkJob { get; init; }
 
     /// <summary>How many times each pair is measured; the table shows the median of the repeats.</summary>
     public int Repeats { get; init; } = 3;
@@ -96,6 +102,11 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         if (ValueOf(args, "--sizes") is { } sizes)
         {
             settings = settings with { GrowthSizes = [.. sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] };
+        }
+
+        if (ValueOf(args, "--bdn") is { } job)
+        {
+            settings = settings with { HitBenchmarkJob = job == "none" ? null : job };
         }
 
         if (ValueOf(args, "--plots") is { } plots)

@@ -39,6 +39,7 @@ public sealed class BenchmarkSmokeTests
             AssertSane(run.Rows);
             AssertInvalidationAndStampedeRows(run);
             GrowthRowChecks.AssertGrowthRows(run.Rows);
+            HitBenchmarkRowChecks.AssertBenchmarkDotNetRows(run.Rows, keys: "100");
             AssertPlots(plots.FullName, "p2-near-cache-miss.png", "p4-invalidation-1-clients.png", "p4-invalidation-2-clients.png");
         }
         finally
