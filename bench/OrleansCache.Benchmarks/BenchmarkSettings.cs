@@ -11,6 +11,8 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         ThroughputInvalidations = 50_000,
         MemoryEntries = 1_000_000,
         Repeats = 3,
+        GrowthSizes = [10_000, 100_000, 1_000_000],
+        HitBenchmarkJob = "default",
     };
 
     public static readonly BenchmarkSettings Quick = new("quick", 300, 2_000, TimeSpan.FromSeconds(2), 2_000_000, [1_000, 100_000], 1_000)
@@ -19,6 +21,8 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         ThroughputInvalidations = 10_000,
         MemoryEntries = 100_000,
         Repeats = 3,
+        GrowthSizes = [10_000, 100_000],
+        HitBenchmarkJob = "short",
     };
 
     public static readonly BenchmarkSettings Tiny = new("tiny", 10, 40, TimeSpan.FromMilliseconds(200), 10_000, [100], 100)
@@ -29,6 +33,8 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         MemoryEntries = 10_000,
         Repeats = 2,
         StalenessDuration = TimeSpan.FromMilliseconds(300),
+        GrowthSizes = [200, 1_000],
+        HitBenchmarkJob = "dry",
     };
 
     /// <summary>P4: how many clients receive each invalidation.</summary>
@@ -48,6 +54,12 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
 
     /// <summary>P9: how long the staleness workload runs per repeat (issue 13: 2 s).</summary>
     public TimeSpan StalenessDuration { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>P11: the entry counts at which P1's hit and P2's miss are measured (<c>--sizes 10000,100000,1000000</c>).</summary>
+    public int[] GrowthSizes { get; init; } = [10_000, 100_000];
+
+    /// <summary>P1: the BenchmarkDotNet job of <c>bench/OrleansCache.HitBenchmarks</c> run beside the Stopwatch loop (<c>--bdn dry|short|medium|default|none</c>); null: none.</summary>
+    public string? HitBenchmarkJob { get; init; }
 
     /// <summary>How many times each pair is measured; the table shows the median of the repeats.</summary>
     public int Repeats { get; init; } = 3;
@@ -89,6 +101,16 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         if (ValueOf(args, "--rate") is { } rate)
         {
             settings = settings with { InvalidationRate = double.Parse(rate, CultureInfo.InvariantCulture) };
+        }
+
+        if (ValueOf(args, "--sizes") is { } sizes)
+        {
+            settings = settings with { GrowthSizes = [.. sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] };
+        }
+
+        if (ValueOf(args, "--bdn") is { } job)
+        {
+            settings = settings with { HitBenchmarkJob = job == "none" ? null : job };
         }
 
         if (ValueOf(args, "--plots") is { } plots)

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using OrleansCache.Benchmarks;
 using OrleansCache.Benchmarks.Infrastructure;
 
-// dotnet run -c Release --project bench/OrleansCache.Benchmarks -- [--quick | --tiny] [--processes] [--only P2,P4] [--repeats 5] [--json FILE]
+// dotnet run -c Release --project bench/OrleansCache.Benchmarks -- [--quick | --tiny] [--processes] [--only P2,P4] [--repeats 5] [--sizes 10000,100000] [--bdn short|none] [--json FILE]
 // Starts its own redis-server and silos on loopback, runs every pair with its peers, and prints one table (docs/benchmarks.md).
 var settings = BenchmarkSettings.FromArgs(args);
 Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {(settings.Processes ? "silo processes" : "in-process silos")}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");

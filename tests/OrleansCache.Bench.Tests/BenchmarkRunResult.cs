@@ -10,11 +10,15 @@ internal sealed record BenchmarkRunResult(int ExitCode, string Output, string Er
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Runs <c>OrleansCache.Benchmarks</c> with <paramref name="args"/> and <c>--json</c>, killing it (by its id) after <paramref name="timeout"/>.</summary>
-    public static async Task<BenchmarkRunResult> RunAsync(TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
+    public static Task<BenchmarkRunResult> RunAsync(TimeSpan timeout, CancellationToken cancellationToken, params string[] args) =>
+        RunProgramAsync("bench/OrleansCache.Benchmarks", "OrleansCache.Benchmarks", timeout, cancellationToken, args);
+
+    /// <summary>Runs the built benchmark program <paramref name="assemblyName"/> of <paramref name="project"/> the same way.</summary>
+    public static async Task<BenchmarkRunResult> RunProgramAsync(string project, string assemblyName, TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
     {
         var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(BuiltAssemblies.PathOf("bench/OrleansCache.Benchmarks", "OrleansCache.Benchmarks"));
+        start.ArgumentList.Add(BuiltAssemblies.PathOf(project, assemblyName));
         foreach (var arg in args.Concat(["--json", json]))
         {
             start.ArgumentList.Add(arg);

@@ -25,6 +25,7 @@ public sealed class BenchmarkSmokeTests
         ["P8"] = ["one remote read", "FusionCache, same factory", "HybridCache, same factory"],
         ["P9"] = ["FusionCache + backplane", "HybridCache, no invalidation"],
         ["P10"] = ["Redis SET", "FusionCache SetAsync"],
+        ["P11"] = ["the same at"],
     };
 
     [Fact]
@@ -41,6 +42,8 @@ public sealed class BenchmarkSmokeTests
             AssertSane(run.Rows);
             AssertInvalidationAndStampedeRows(run);
             AssertStalenessRows(run);
+            GrowthRowChecks.AssertGrowthRows(run.Rows);
+            HitBenchmarkRowChecks.AssertBenchmarkDotNetRows(run.Rows, keys: "100");
             AssertPlots(plots.FullName, "p2-near-cache-miss.png", "p4-invalidation-1-clients.png", "p4-invalidation-2-clients.png");
         }
         finally
