@@ -1,5 +1,7 @@
 using System.Globalization;
 using OrleansCache.FaultInjection.Workload;
+using OrleansCache.Grains.Interfaces;
+using OrleansCache.TestSupport.History;
 
 namespace OrleansCache.FaultInjection.History;
 
@@ -84,7 +86,7 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
         // Indexes, so a soak's hundreds of thousands of reads per key are checked in O(log n) each: the earliest end of a
         // change newer than a version, when each version was first seen, and the earliest end of a pattern that began
         // after a moment.
-        var newer = new EarliestEndAbove([.. ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate)]);
+        var newer = new EarliestEndAbove<CacheVersion>(ops.Where(o => o.Ok && o.Version is not null && o.Kind is OperationKind.Write or OperationKind.Invalidate).Select(o => (o.Version!.Value, o.End)));
         var firstSeenAt = ops.Where(o => o.Ok && o.Version is not null)
             .GroupBy(o => o.Version!.Value)
             .ToDictionary(g => g.Key, g => g.Min(o => o.End));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansCache.TestSupport.History;
 
 namespace OrleansCache.TestSupport.Staleness;
 
@@ -85,47 +86,26 @@ public static class StalenessChecker
         $"instance {read.Instance} read key {read.Key} at t={read.Start.TotalSeconds:0.0000}s and got {(read.Version is { } v ? "version " + v.ToString(CultureInfo.InvariantCulture) : "nothing")}, {staleness.TotalMilliseconds:0.0} ms ({net.TotalMilliseconds:0.0} ms net of pauses) after a newer write was acknowledged (t={newerEnded.TotalSeconds:0.0000}s); the read took {(read.End - read.Start).TotalMilliseconds:0.000} ms");
 
     /// <summary>
-    /// One key's writes sorted newest first, with the running minimum of their ends: the earliest end of a write newer
-    /// than a version is a binary search.
+    /// One key's writes: the earliest end of a write newer than a version (a binary search), and when each version's
+    /// write began.
     /// </summary>
     private sealed class KeyWrites
     {
-        private readonly long[] _versions;
-        private readonly TimeSpan[] _earliestEnd;
+        private readonly EarliestEndAbove<long> _newer;
         private readonly Dictionary<long, TimeSpan> _startOf = [];
 
         public KeyWrites(List<AcknowledgedWrite> writes)
         {
-            writes.Sort((a, b) => b.Version.CompareTo(a.Version));
-            _versions = [.. writes.Select(w => w.Version)];
-            _earliestEnd = new TimeSpan[writes.Count];
-            for (var i = 0; i < writes.Count; i++)
+            _newer = new EarliestEndAbove<long>(writes.Select(w => (w.Version, w.End)));
+            foreach (var write in writes)
             {
-                _earliestEnd[i] = i == 0 || writes[i].End < _earliestEnd[i - 1] ? writes[i].End : _earliestEnd[i - 1];
-                _startOf[writes[i].Version] = writes[i].Start;
+                _startOf[write.Version] = write.Start;
             }
         }
 
         /// <summary>Whether a write of <paramref name="version"/> had begun by <paramref name="before"/> (so a read ending then may have seen it).</summary>
         public bool Started(long version, TimeSpan before) => _startOf.TryGetValue(version, out var start) && start <= before;
 
-        public TimeSpan? EarliestEndAbove(long version)
-        {
-            int low = 0, high = _versions.Length;
-            while (low < high)
-            {
-                var middle = (low + high) / 2;
-                if (_versions[middle] > version)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            return low == 0 ? null : _earliestEnd[low - 1];
-        }
+        public TimeSpan? EarliestEndAbove(long version) => _newer.Of(version);
     }
 }
