@@ -47,7 +47,19 @@ internal sealed partial class InvalidationFeedGrain : Grain, IInvalidationFeedGr
         _time = time;
         _logger = logger;
         _hooks = hooks;
-        _maxTrackedKeys = Math.Max(100, _options.MaxTrackedKeysPerClient / CachePartitions.Count);
+        _maxTrackedKeys = TrackedKeysPerPartition(_options.MaxTrackedKeysPerClient);
+    }
+
+    /// <summary>
+    /// A partition's share of <see cref="CacheSiloOptions.MaxTrackedKeysPerClient"/>: an even split and an eighth more,
+    /// at least 100. Keys spread over the partitions by hash, never evenly; with an even split a client that holds about
+    /// its limit would start its fullest partitions over and over (1M keys: 62,500 per partition on average, a few
+    /// hundred more in the fullest).
+    /// </summary>
+    internal static int TrackedKeysPerPartition(int maxTrackedKeysPerClient)
+    {
+        var even = maxTrackedKeysPerClient / CachePartitions.Count;
+        return Math.Max(100, even + even / 8);
     }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)

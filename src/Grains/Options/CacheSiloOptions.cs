@@ -13,9 +13,10 @@ public sealed class CacheSiloOptions
     public int MaxValueBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// The most keys the feeds track for one client (tracking mode), over all partitions. A subscription that would
-    /// track more is ended, and its client subscribes again and revalidates, so nothing it holds goes untracked.
-    /// Default 1,000,000.
+    /// The most keys the feeds track for one client (tracking mode), over all partitions: each partition's feed keeps an
+    /// even share of it and an eighth more (keys spread unevenly by hash), at least 100. A subscription that would track
+    /// more than its share is ended, and its client subscribes again and revalidates, so nothing it holds goes
+    /// untracked. Default 1,000,000.
     /// </summary>
     public int MaxTrackedKeysPerClient { get; set; } = 1_000_000;
 

@@ -135,7 +135,7 @@ public sealed class FeatureTests
     public async Task FeedTrackingLimit_EndsTheSubscription_ClientDropsThePartition_AndStillHearsWhatItReadsNext()
     {
         // 100 keys per partition (the floor) for every client.
-        await using var cluster = await CacheClusters.StartAsync(silos: 1, o => o.ConfigureCache = c => c.ConfigureOptions(s => s.MaxTrackedKeysPerClient = 100 * CachePartitions.Count));
+        await using var cluster = await CacheClusters.StartAsync(silos: 1, o => o.ConfigureCache = c => c.ConfigureOptions(s => s.MaxTrackedKeysPerClient = 100));
         var client = await cluster.CreateClientAsync(cancellationToken: TestContext.Current.CancellationToken);
         var partition = CachePartitions.Of("t:0");
         var keys = Enumerable.Range(0, 100_000).Select(i => $"t:{i}").Where(k => CachePartitions.Of(k) == partition).Take(101).ToList();
