@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using OrleansCache.TestSupport.Processes;
 
@@ -17,28 +16,9 @@ internal sealed record BenchmarkRunResult(int ExitCode, string Output, string Er
     public static async Task<BenchmarkRunResult> RunProgramAsync(string project, string assemblyName, TimeSpan timeout, CancellationToken cancellationToken, params string[] args)
     {
         var json = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(BuiltAssemblies.PathOf(project, assemblyName));
-        foreach (var arg in args.Concat(["--json", json]))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("The benchmark did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The benchmark ran longer than {timeout}; it printed:\n{await errors}");
-        }
-
+        var run = await BuiltProgram.RunAsync(project, assemblyName, args.Concat(["--json", json]), timeout, cancellationToken);
         var rows = File.Exists(json) ? JsonSerializer.Deserialize<List<TableRow>>(await File.ReadAllTextAsync(json, cancellationToken), Json) ?? [] : [];
         File.Delete(json);
-        return new BenchmarkRunResult(process.ExitCode, await output, await errors, rows);
+        return new BenchmarkRunResult(run.ExitCode, run.Output, run.Errors, rows);
     }
 }

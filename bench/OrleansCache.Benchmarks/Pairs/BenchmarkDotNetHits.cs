@@ -24,32 +24,19 @@ internal sealed class BenchmarkDotNetHits(BenchmarkSettings settings, TextWriter
         log.WriteLine($"P1 with BenchmarkDotNet (job {job}); load {MachineLoad.OneMinute():0.0}");
         var artifacts = Directory.CreateTempSubdirectory("orleanscache-hit-benchmarks-");
         var json = Path.Combine(artifacts.FullName, "p1.json");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(BuiltAssemblies.PathOf("bench/OrleansCache.HitBenchmarks", "OrleansCache.HitBenchmarks"));
-        foreach (var arg in new[] { "--job", job, "--keys", string.Join(',', settings.KeyCounts.Select(k => k.ToString(CultureInfo.InvariantCulture))), "--json", json, "--artifacts", artifacts.FullName })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
         var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("The BenchmarkDotNet hit run did not start.");
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        try
-        {
-            await process.WaitForExitAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
+        var run = await BuiltProgram.RunAsync(
+            "bench/OrleansCache.HitBenchmarks",
+            "OrleansCache.HitBenchmarks",
+            ["--job", job, "--keys", string.Join(',', settings.KeyCounts.Select(k => k.ToString(CultureInfo.InvariantCulture))), "--json", json, "--artifacts", artifacts.FullName],
+            Timeout,
+            cancellationToken);
 
         // BenchmarkDotNet's full log, kept beside its own reports when the run fails.
-        await File.WriteAllTextAsync(Path.Combine(artifacts.FullName, "output.log"), await output, cancellationToken);
-        if (process.ExitCode != 0 || !File.Exists(json))
+        await File.WriteAllTextAsync(Path.Combine(artifacts.FullName, "output.log"), run.Output, cancellationToken);
+        if (run.ExitCode != 0 || !File.Exists(json))
         {
-            throw new InvalidOperationException($"The BenchmarkDotNet hit run failed (exit code {process.ExitCode}; its output is in {artifacts.FullName}):\n{await errors}");
+            throw new InvalidOperationException($"The BenchmarkDotNet hit run failed (exit code {run.ExitCode}; its output is in {artifacts.FullName}):\n{run.Errors}");
         }
 
         var rows = JsonSerializer.Deserialize<List<ResultRow>>(await File.ReadAllTextAsync(json, cancellationToken), Json) ?? [];
