@@ -139,6 +139,30 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void StaleRead_IsReportedWithWhatItsClientLoggedMeanwhile()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        Add(history, Read(1, "k", "a", V1, 1.5, 1.6));
+        var partition = CachePartitions.Of("k");
+        history.ClientLogs.Add(1, T(0.9), "Warning", $"Partition {partition} may have missed invalidations (silence)");
+        history.ClientLogs.Add(1, T(0.95), "Debug", $"Partition {(partition + 1) % CachePartitions.Count} subscribed");
+        history.ClientLogs.Add(1, T(0.97), "Warning", "Lost the connection to the cluster");
+        history.ClientLogs.Add(0, T(1.0), "Warning", "another client's line");
+        history.ClientLogs.Add(1, T(1.7), "Debug", "after the read");
+
+        var violation = Assert.Single(Check(history, ("k", new FinalState(true, "b", V2))).Violations);
+
+        Assert.Contains($"client 1's log about partition {partition} and its connections from", violation, StringComparison.Ordinal);
+        Assert.Contains($"t=0.900s client 1 Warning: Partition {partition} may have missed invalidations (silence)", violation, StringComparison.Ordinal);
+        Assert.Contains("t=0.970s client 1 Warning: Lost the connection to the cluster", violation, StringComparison.Ordinal);
+        Assert.DoesNotContain("subscribed", violation, StringComparison.Ordinal);
+        Assert.DoesNotContain("another client's line", violation, StringComparison.Ordinal);
+        Assert.DoesNotContain("after the read", violation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IncidentsOfTheRunner_AreViolations()
     {
         var history = new RunHistory();

@@ -39,7 +39,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
         LogNetwork(logger, networkNote);
         var clusterId = string.Create(CultureInfo.InvariantCulture, $"fi-{options.Seed}-{Environment.ProcessId}");
         var started = _clock.Now;
-        await using var cluster = await SiloCluster.StartAsync(options.Silos, network, clusterId).ConfigureAwait(false);
+        await using var cluster = await SiloCluster.StartAsync(options.Silos, network, clusterId, options.SiloLogDirectory).ConfigureAwait(false);
         var clients = new List<FaultClient>();
         FaultClient? admin = null;
         try
@@ -48,7 +48,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             {
                 startup.CancelAfter(options.RecoveryTimeout);
                 var starting = Enumerable.Range(-1, options.Clients + 1)
-                    .Select(c => FaultClient.StartAsync(c, cluster.Redis.ConnectionString, clusterId, SiloCluster.ServiceId, startup.Token))
+                    .Select(c => FaultClient.StartAsync(c, cluster.Redis.ConnectionString, clusterId, SiloCluster.ServiceId, new ClientLogProvider(c, _history.ClientLogs, _clock), startup.Token))
                     .ToList();
                 try
                 {
@@ -124,6 +124,13 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             var finals = await ReadBackAsync(cluster, keys, cancellationToken).ConfigureAwait(false);
             var soakNotes = sampler is null ? [] : await ConcludeSoakAsync(sampler, options.SoakDirectory!).ConfigureAwait(false);
             var report = new HistoryChecker(_history, finals, FaultBounds.NoFault, _clock.Now).Check();
+            if (options.SiloLogDirectory is { } logs)
+            {
+                Directory.CreateDirectory(logs);
+                await File.WriteAllLinesAsync(Path.Combine(logs, "clients.log"), _history.ClientLogs.All(), cancellationToken).ConfigureAwait(false);
+                await File.WriteAllLinesAsync(Path.Combine(logs, "operations.csv"), _history.Operations.OrderBy(o => o.Start).Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Start.TotalSeconds:0.000},{o.End.TotalSeconds:0.000},{o.Client},{o.Kind},{o.Target},{(o.Ok ? "ok" : "failed")},{(o.Found ? "found" : "")},{o.Version}")).Prepend("start,end,client,kind,target,ok,found,version"), cancellationToken).ConfigureAwait(false);
+            }
+
             report.Notes.AddRange(soakNotes);
             report.Notes.Add(networkNote);
             report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"seed {options.Seed}, {options.Silos} silo processes, {options.Clients} clients x {options.WorkersPerClient} workers, {keys.Keys.Count} keys, {(_clock.Now - started).TotalSeconds:0} s"));
@@ -256,7 +263,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             try
             {
                 // Bounded: a client finds the gateways through the membership table, and waits while it lists none.
-                reading = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, starting.Token).WaitAsync(options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
+                reading = await FaultClient.StartAsync(-2, cluster.Redis.ConnectionString, cluster.ClusterId, SiloCluster.ServiceId, log: null, starting.Token).WaitAsync(options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {

@@ -49,6 +49,9 @@ internal sealed class FaultRunOptions
     /// </summary>
     public string? SoakDirectory { get; set; }
 
+    /// <summary>Where each silo's output is written when it ends (<c>silo-SLOT-GENERATION.log</c>). Null (default): nowhere.</summary>
+    public string? SiloLogDirectory { get; set; }
+
     /// <summary>How often a soak samples. Default 10 s.</summary>
     public TimeSpan SoakSampleInterval { get; set; } = TimeSpan.FromSeconds(10);
 

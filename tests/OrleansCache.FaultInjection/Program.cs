@@ -4,7 +4,7 @@ using OrleansCache.FaultInjection;
 using OrleansCache.FaultInjection.Fusion;
 
 // dotnet run --project tests/OrleansCache.FaultInjection -c Release -- [--target orleanscache|fusioncache] [--seed N] [--duration 10m] [--silos 3]
-//   [--rounds 1] [--clients 3] [--workers 2] [--faults Kind,Kind] [--quiet-gap 1.5s] [--burst-interval 1s] [--no-namespaces] [--report FILE] [--soak DIR];
+//   [--rounds 1] [--clients 3] [--workers 2] [--faults Kind,Kind] [--quiet-gap 1.5s] [--burst-interval 1s] [--no-namespaces] [--report FILE] [--soak DIR] [--silo-logs DIR];
 //   docs/reliability.md. Exit code 0: no violations; 1: violations; 2: usage.
 var options = new FaultRunOptions();
 string? reportPath = null;
@@ -26,6 +26,7 @@ try
             case "--workers": options.WorkersPerClient = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--quiet-gap": options.QuietGap = ParseDuration(args[++i]); break;
             case "--soak": options.SoakDirectory = args[++i]; break;
+            case "--silo-logs": options.SiloLogDirectory = args[++i]; break;
             case "--burst-interval": options.BurstInterval = ParseDuration(args[++i]); break;
             default: throw new FormatException($"Unknown argument '{args[i]}'.");
         }
@@ -33,7 +34,7 @@ try
 }
 catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--rounds 1] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--burst-interval 1s] [--no-namespaces] [--report FILE] [--soak DIR]");
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--rounds 1] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--burst-interval 1s] [--no-namespaces] [--report FILE] [--soak DIR] [--silo-logs DIR]");
     return 2;
 }
 

@@ -21,11 +21,7 @@ internal sealed partial class InvalidationConsumer
 
         lock (state.Lock)
         {
-            if (state.Live)
-            {
-                state.Live = false;
-                state.Subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
+            state.StopLive();
 
             // A reason already pending stays (it is what will be reported and counted), unless it is the first
             // subscription's, which revalidates nothing.
@@ -70,6 +66,11 @@ internal sealed partial class InvalidationConsumer
 
                 reason = state.PendingReason;
                 state.PendingReason = null;
+
+                // A problem that came while the previous round was subscribing left its subscription to go live when
+                // the feed answered. This round replaces it: from the distrust below, reads must not register it (the
+                // round revalidates only what is held now, and subscribes anew), so they wait for this round's.
+                state.StopLive();
 
                 // The trust epoch this round confirms under; any later problem distrusts again and leaves a reason for
                 // the next round.

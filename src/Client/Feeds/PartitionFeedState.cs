@@ -47,9 +47,25 @@ internal sealed class PartitionFeedState(int partition)
     /// <summary>Completes when the partition is next live (or the client stops); reads of a partition not yet subscribed wait on it.</summary>
     public TaskCompletionSource Subscribed { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Starts the numbering of a new subscription.</summary>
+    /// <summary>
+    /// Stops reads registering the current subscription: they wait for the next one (a new <see cref="Subscribed"/>).
+    /// </summary>
+    public void StopLive()
+    {
+        if (Live)
+        {
+            Live = false;
+            Subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>
+    /// Starts the numbering of a new subscription, which is not live until its feed has answered: a read that
+    /// registered it before would get a value its feed does not know to invalidate.
+    /// </summary>
     public void Reset(Guid subscription)
     {
+        StopLive();
         Subscription = subscription;
         Epoch = 0;
         NextSequence = 1;

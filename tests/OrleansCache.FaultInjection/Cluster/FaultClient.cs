@@ -36,10 +36,16 @@ internal sealed class FaultClient : IWorkloadClient, IGetOrCreateClient, IAsyncD
 
     public IClusterClient Orleans => _host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<FaultClient> StartAsync(int number, string redis, string clusterId, string serviceId, CancellationToken cancellationToken)
+    /// <param name="log">Where the client's log goes (its feeds' and connections' events), or nowhere.</param>
+    public static async Task<FaultClient> StartAsync(int number, string redis, string clusterId, string serviceId, ILoggerProvider? log, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
+        if (log is not null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug).AddProvider(log);
+        }
+
         var connection = new ClientConnectionSwitch();
         var gate = new ConnectionGate();
         builder.Services.AddOrleansCacheClient(o =>

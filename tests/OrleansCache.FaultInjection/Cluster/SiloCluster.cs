@@ -39,12 +39,13 @@ internal sealed class SiloCluster : IAsyncDisposable
     public string SiloRedis => Network is null ? Redis.ConnectionString : $"{Network.RedisAddress}:{Redis.Port.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Starts Redis and <paramref name="silos"/> silos and waits until each is active.</summary>
-    public static async Task<SiloCluster> StartAsync(int silos, NamespaceNetwork? network, string clusterId)
+    /// <param name="logDirectory">Where each silo's output is written when it ends (null: nowhere).</param>
+    public static async Task<SiloCluster> StartAsync(int silos, NamespaceNetwork? network, string clusterId, string? logDirectory = null)
     {
         var data = Directory.CreateTempSubdirectory("ocfi-redis-").FullName;
         var redis = await RedisServerProcess.StartAsync(data, network is null ? null : [network.RedisAddress]).ConfigureAwait(false);
         var slots = Enumerable.Range(0, silos)
-            .Select(i => new SiloSlot(i, network?.SiloAddress(i) ?? "127.0.0.1", network?.Launcher(i) ?? []))
+            .Select(i => new SiloSlot(i, network?.SiloAddress(i) ?? "127.0.0.1", network?.Launcher(i) ?? [], logDirectory))
             .ToList();
         var cluster = new SiloCluster(redis, network, data, slots, clusterId);
         try

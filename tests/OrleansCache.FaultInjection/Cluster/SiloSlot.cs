@@ -9,7 +9,7 @@ namespace OrleansCache.FaultInjection.Cluster;
 /// One place for a silo in the run's cluster: its address (a namespace's, or loopback) and the silo process running
 /// there now. A killed or stopped silo is replaced by a new process in the same slot, on new ports.
 /// </summary>
-internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<string> launcher) : IAsyncDisposable
+internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<string> launcher, string? logDirectory) : IAsyncDisposable
 {
     public int Index { get; } = index;
 
@@ -71,6 +71,12 @@ internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<
         if (Process is { } process)
         {
             await process.DisposeAsync().ConfigureAwait(false);
+            if (logDirectory is not null)
+            {
+                Directory.CreateDirectory(logDirectory);
+                await File.WriteAllLinesAsync(Path.Combine(logDirectory, string.Create(CultureInfo.InvariantCulture, $"silo-{Index}-{Generation}.log")), process.Output).ConfigureAwait(false);
+            }
+
             Process = null;
         }
     }

@@ -20,6 +20,11 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
     private const string None = "none";
     private const int ExamplesPerViolation = 5;
 
+    /// <summary>How much of a client's log a staleness violation shows: lines, and how long before the change.</summary>
+    private const int ClientLogLines = 12;
+
+    private static readonly TimeSpan ClientLogLead = TimeSpan.FromSeconds(10);
+
     private readonly List<FaultWindow> _faults = [.. history.Faults.OrderBy(f => f.Start)];
     private readonly List<TimeSpan> _dataLosses = [.. history.Faults.Select(f => f.DataLostUntil).OfType<TimeSpan>()];
     private readonly Dictionary<string, KindFigures> _kinds = new(StringComparer.Ordinal);
@@ -70,6 +75,11 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
             ViolationCount = _violations.Sum(v => v.Value.Count),
         };
         report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"{operations.Count} operations ({operations.Count(o => o.Kind == OperationKind.Read)} reads, {operations.Count(o => o.Kind == OperationKind.Write)} writes, {operations.Count(o => o.Kind == OperationKind.Invalidate)} key invalidations, {patterns.Count} pattern invalidations; {operations.Count(o => !o.Ok)} failed), {_faults.Count} faults; {history.Bursts.Count} get-or-create bursts ({history.Bursts.Sum(b => b.Calls)} calls, {history.Bursts.Sum(b => b.Calls - b.Results.Count)} failed) ran their factories {history.FactoryRuns.Count} times; {history.BridgeMessages.Count} bridge invalidations ({string.Join(", ", history.BridgeMessages.GroupBy(m => m.Path).Select(g => $"{g.Key} {g.Count()}"))}; {history.BridgeMessages.Count(m => !m.Ok)} not acknowledged by Redis, {history.BridgeMessages.Count(m => m.Ok && m.AppliedSeenAt is null)} not seen applied by every client within the probe's wait)."));
+        if (history.ClientLogs.Dropped > 0)
+        {
+            report.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"the clients' log kept its first {ClientLog.Capacity} entries and dropped {history.ClientLogs.Dropped}"));
+        }
+
         report.Notes.AddRange(history.Skipped.Select(s => "skipped: " + s));
         report.Notes.AddRange(history.Events);
 
@@ -119,7 +129,7 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
 
             if (staleness > bound)
             {
-                Violate("staleness", $"client {read.Client} read {key} at {At(read.Start)} and got version {version}, {Ms(staleness)} older than a change acknowledged at {At(newerSince!.Value)} (bound {Ms(bound)}; faults: {string.Join(", ", kinds)})");
+                Violate("staleness", $"client {read.Client} read {key} at {At(read.Start)} and got version {version}, {Ms(staleness)} older than a change acknowledged at {At(newerSince!.Value)} (bound {Ms(bound)}; faults: {string.Join(", ", kinds)}){ClientLogOf(read.Client, key, newerSince!.Value, read.End)}");
             }
         }
     }
@@ -216,6 +226,19 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
         }
 
         list.Add(text);
+    }
+
+    /// <summary>
+    /// What the client logged about the key's partition and its connections, from a while before a change until a read
+    /// that missed it, for the report.
+    /// </summary>
+    private string ClientLogOf(int client, string key, TimeSpan from, TimeSpan to)
+    {
+        var partition = CachePartitions.Of(key);
+        var since = from - ClientLogLead;
+        return history.ClientLogs.Of(client, partition, since, to, ClientLogLines) is { Count: > 0 } lines
+            ? $"; client {client}'s log about partition {partition} and its connections from {At(since)}:\n    " + string.Join("\n    ", lines)
+            : $"; client {client} logged nothing about partition {partition} or its connections from {At(since)}";
     }
 
     private static string At(TimeSpan t) => string.Create(CultureInfo.InvariantCulture, $"t={t.TotalSeconds:0.000}s");

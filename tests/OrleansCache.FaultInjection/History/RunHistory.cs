@@ -29,6 +29,9 @@ internal sealed class RunHistory
     /// <summary>Broken promises the runner saw itself (e.g. a silo declared dead that kept running).</summary>
     public ConcurrentQueue<string> Incidents { get; } = new();
 
+    /// <summary>What the clients logged about their feeds and connections, to show beside a violation.</summary>
+    public ClientLog ClientLogs { get; } = new();
+
     /// <summary>What happened besides the schedule (e.g. a silo that stopped itself and was replaced).</summary>
     public ConcurrentQueue<string> Events { get; } = new();
 }
