@@ -137,7 +137,6 @@ public sealed class OrleansCacheTestCluster : IAsyncDisposable
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
-            client.AddActivityPropagation();
             client.AddOrleansCache(o =>
             {
                 Options.ConfigureClient?.Invoke(o);
@@ -290,7 +289,6 @@ public sealed class OrleansCacheTestCluster : IAsyncDisposable
                     silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
                 }
 
-                silo.AddActivityPropagation();
                 silo.AddOrleansCache(Options.ConfigureCache);
                 Options.ConfigureSilo?.Invoke(silo);
             });

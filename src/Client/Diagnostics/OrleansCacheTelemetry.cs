@@ -10,8 +10,9 @@ namespace OrleansCache.Client;
 /// A write, a key invalidation and a remote read are client spans. The change a write makes carries its grain call's
 /// trace context to every client the invalidation is pushed to, which applies it in a consumer span of the same trace:
 /// one trace shows the write, the grain, and each client that dropped its copy. Grain call spans need Orleans' activity
-/// propagation on silos and clients (<c>AddActivityPropagation()</c>; the silo executable, <c>AddOrleansCacheClient</c>
-/// and the test cluster turn it on). Nothing is recorded, and nothing crosses the wire, when nobody listens.
+/// propagation on silos and clients: call <c>AddActivityPropagation()</c> on the silo and client builders (the silo
+/// executable does when it exports spans). It is off by default because its call filters cost every grain call about a
+/// kilobyte even when nothing listens (docs/adr/0088). Nothing is recorded, and nothing crosses the wire, when nobody listens.
 /// </remarks>
 public static class OrleansCacheTelemetry
 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Messaging;
 using OrleansCache.Client;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,10 @@ public static class OrleansCacheClientServiceCollectionExtensions
     /// Adds <see cref="IOrleansCache"/> and <see cref="IDistributedCache"/> with an Orleans client that the host starts
     /// and stops. The client finds the cluster through <see cref="OrleansCacheClientOptions.Gateways"/> (default
     /// <c>localhost:30000</c>), unless <paramref name="configureClient"/> configures clustering itself (e.g.
-    /// <c>UseRedisClustering</c>) or adds TLS (<c>UseTls</c>). Calls to a crashed silo fail within
+    /// <c>UseRedisClustering</c>). Calls to a crashed silo fail within
     /// <see cref="DefaultResponseTimeout"/>, and new silos are found within <see cref="DefaultGatewayListRefreshPeriod"/>.
+    /// Grain call spans between the cache's own spans need Orleans' activity propagation, which an application that
+    /// traces turns on in <paramref name="configureClient"/> (<c>client.AddActivityPropagation()</c>; docs/metrics.md).
     /// </summary>
     /// <example>
     /// <code>
@@ -39,12 +42,8 @@ public static class OrleansCacheClientServiceCollectionExtensions
         // The gateways decide how the client finds the cluster, so they are read here, once.
         var probe = new OrleansCacheClientOptions();
         configure?.Invoke(probe);
-        var useGateways = probe.Gateways.Count > 0 || configureClient is null;
         services.AddOrleansClient(client =>
         {
-            // Grain call spans (only while something listens): a traced write links the client, the grain and the
-            // clients it invalidated (OrleansCacheTelemetry).
-            client.AddActivityPropagation();
             client.AddOrleansCache(configure);
             client.Services.AddOptions<ClusterOptions>().Configure<IOptions<OrleansCacheClientOptions>>((cluster, cache) =>
             {
@@ -53,7 +52,11 @@ public static class OrleansCacheClientServiceCollectionExtensions
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = DefaultResponseTimeout);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = DefaultGatewayListRefreshPeriod);
-            if (useGateways)
+            configureClient?.Invoke(client);
+
+            // The configured gateways, or localhost:30000 unless the application chose how to find the cluster (a
+            // configureClient that only adds, say, activity propagation keeps the default).
+            if (probe.Gateways.Count > 0 || !client.Services.Any(s => s.ServiceType == typeof(IGatewayListProvider)))
             {
                 client.UseStaticClustering(gateways => gateways.Configure<IOptions<OrleansCacheClientOptions>>((o, cache) =>
                 {
@@ -61,8 +64,6 @@ public static class OrleansCacheClientServiceCollectionExtensions
                     o.Gateways = [.. GatewayEndpoints.Resolve(configured).Select(e => e.ToGatewayUri())];
                 }));
             }
-
-            configureClient?.Invoke(client);
         });
 
         return services;

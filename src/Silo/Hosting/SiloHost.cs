@@ -134,8 +134,13 @@ internal static class SiloHost
 
         silo.UseFastFailureDetection();
 
-        // Grain call spans, so a traced write shows the grain between the client and the clients it invalidated.
-        silo.AddActivityPropagation();
+        // Grain call spans, so a traced write shows the grain between the client and the clients it invalidated; only
+        // when spans are exported: the filters cost every grain call about a kilobyte even when nothing listens (ADR 0088).
+        if (SiloTracing.IsOn(configuration))
+        {
+            silo.AddActivityPropagation();
+        }
+
         silo.AddOrleansCache(cache =>
         {
             if (redis)

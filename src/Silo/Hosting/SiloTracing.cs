@@ -19,10 +19,13 @@ namespace OrleansCache.Silo.Hosting;
 /// </summary>
 internal static class SiloTracing
 {
+    /// <summary>Whether spans are exported (only whether it is on is read here; the values through validated options).</summary>
+    public static bool IsOn(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[$"{TracingSettings.SectionName}:{nameof(TracingSettings.OtlpEndpoint)}"]);
+
     public static void Add(IHostApplicationBuilder builder)
     {
-        // Only whether it is on is read here; the values are read through validated options when the silo starts.
-        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{TracingSettings.SectionName}:{nameof(TracingSettings.OtlpEndpoint)}"]))
+        if (!IsOn(builder.Configuration))
         {
             return;
         }

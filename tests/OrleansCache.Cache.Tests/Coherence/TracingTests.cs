@@ -121,7 +121,12 @@ public sealed class TracingTests
     private static async Task<(ActivityTraceId Trace, ActivitySpanId Root)> TracedWriteAsync(Func<IDisposable> collect, Func<ActivityTraceId, bool> applied)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await CacheClusters.StartAsync(silos: 2);
+        // Grain call spans are the application's choice on silos and clients alike, as in any Orleans application.
+        await using var cluster = await CacheClusters.StartAsync(silos: 2, o =>
+        {
+            o.ConfigureSilo = silo => silo.AddActivityPropagation();
+            o.ConfigureClientBuilder = client => client.AddActivityPropagation();
+        });
         var (writer, reader) = (cluster.DefaultClient, await cluster.CreateClientAsync(cancellationToken: ct));
         var key = CacheClusters.Key("traced");
         await writer.Cache.SetAsync(key, "v1", cancellationToken: ct);
