@@ -38,6 +38,29 @@ public sealed class SoakAnalysisTests
     }
 
     [Fact]
+    public void TheRunnersMemory_IsJudgedNetOfTheHistoryItRecorded()
+    {
+        // The runner keeps every operation for the checker: memory that grows with what it recorded is not a leak.
+        var samples = Series(SoakAnalysis.Runner, minutes: 10, rss: t => 100 + (30 * t), threads: _ => 16, handles: _ => 400);
+        var history = Recorded(records: 700, valueLength: 50_000, fromMinute: 2, toMinute: 10);
+        Assert.True(history.Sum(SoakAnalysis.HistoryBytes) > 60 * 1048576L);
+
+        Assert.Empty(new SoakAnalysis(samples, history).Growth());
+    }
+
+    [Fact]
+    public void TheRunnersMemory_GrowingBeyondItsHistory_IsNamedWithTheAllowance()
+    {
+        var samples = Series(SoakAnalysis.Runner, minutes: 10, rss: t => 100 + (30 * t), threads: _ => 16, handles: _ => 400);
+        var history = Recorded(records: 100, valueLength: 5_000, fromMinute: 2, toMinute: 10);
+
+        var growth = Assert.Single(new SoakAnalysis(samples, history).Growth());
+
+        Assert.StartsWith("runner: RSS (MB) grew", growth, StringComparison.Ordinal);
+        Assert.Contains("for the history recorded meanwhile", growth, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LatencyByMinute_CountsSuccessfulOperations_WithTheirPercentiles()
     {
         var operations = Enumerable.Range(0, 100)
@@ -58,5 +81,13 @@ public sealed class SoakAnalysisTests
         {
             var t = i / 6.0;
             return new ResourceSample(TimeSpan.FromMinutes(t), name, rss(t), (int)threads(t), (int)handles(t), null, null);
+        })];
+
+    /// <summary>Reads spread evenly over the minutes, each with a value of the given length.</summary>
+    private static List<OperationRecord> Recorded(int records, int valueLength, double fromMinute, double toMinute) =>
+        [.. Enumerable.Range(0, records).Select(i =>
+        {
+            var at = TimeSpan.FromMinutes(fromMinute + ((toMinute - fromMinute) * i / records));
+            return new OperationRecord(0, OperationKind.Read, "k", at, at, Ok: true, Found: true, new string('v', valueLength), null);
         })];
 }

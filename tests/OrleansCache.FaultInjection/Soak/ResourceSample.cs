@@ -7,5 +7,5 @@ namespace OrleansCache.FaultInjection.Soak;
 /// <param name="Threads">OS threads.</param>
 /// <param name="Handles">Open file descriptors (sockets included).</param>
 /// <param name="Collections">Garbage collections so far, gen 0 + 1 + 2 (the runner only: a silo's are not visible from outside).</param>
-/// <param name="HeapMegabytes">Managed heap after the last collection (the runner only).</param>
+/// <param name="HeapMegabytes">Managed heap alive at the last full collection (the runner only).</param>
 internal sealed record ResourceSample(TimeSpan At, string Series, double RssMegabytes, int Threads, int Handles, int? Collections, double? HeapMegabytes);

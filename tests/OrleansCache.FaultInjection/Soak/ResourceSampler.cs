@@ -61,6 +61,20 @@ internal sealed class ResourceSampler(SiloCluster cluster, RunClock clock, TimeS
         }
     }
 
+    /// <summary>
+    /// What the heap held alive at the last full collection (gen 2, blocking or background), or, before the first, its
+    /// size after the last collection. The size after any collection also counts the dead objects that gen 2 keeps until
+    /// its next collection, which in a runner that promotes its whole history grows and shrinks by hundreds of megabytes.
+    /// </summary>
+    private static double LiveHeapMegabytes()
+    {
+        var blocking = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var background = GC.GetGCMemoryInfo(GCKind.Background);
+        var full = blocking.Index >= background.Index ? blocking : background;
+        var bytes = full.Index == 0 ? GC.GetGCMemoryInfo().HeapSizeBytes : full.HeapSizeBytes - full.FragmentedBytes;
+        return bytes / 1048576.0;
+    }
+
     private void SampleOnce()
     {
         var at = clock.Now;
@@ -68,7 +82,7 @@ internal sealed class ResourceSampler(SiloCluster cluster, RunClock clock, TimeS
         if (Read(Environment.ProcessId) is { } runner)
         {
             var collections = GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
-            taken.Add(new ResourceSample(at, "runner", runner.Rss, runner.Threads, runner.Handles, collections, GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0));
+            taken.Add(new ResourceSample(at, SoakAnalysis.Runner, runner.Rss, runner.Threads, runner.Handles, collections, LiveHeapMegabytes()));
         }
 
         foreach (var slot in cluster.Slots)

@@ -22,7 +22,7 @@ internal static class SoakPlots
         var plot = new Plot();
 
         // One line per silo slot (its generations joined: a drop is a fault that replaced the silo) and one for the runner.
-        foreach (var series in samples.GroupBy(s => s.Series == "runner" ? "runner (clients)" : s.Series.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var series in samples.GroupBy(s => s.Series == SoakAnalysis.Runner ? "runner (clients)" : s.Series.Split('.')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = series.OrderBy(s => s.At).ToList();
             var line = plot.Add.ScatterLine(ordered.Select(s => s.At.TotalMinutes).ToArray(), ordered.Select(value).ToArray());
