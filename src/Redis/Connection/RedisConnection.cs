@@ -119,6 +119,13 @@ internal sealed partial class RedisConnection : IAsyncDisposable, IDisposable
         configuration.ConnectTimeout = (int)options.ConnectTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         configuration.SyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+        if (options.ConfigurationOptions is null)
+        {
+            // Back off from 100 ms up to the limit, not StackExchange.Redis' default 10 s: see ReconnectDelayLimit.
+            var limit = (int)options.ReconnectDelayLimit.TotalMilliseconds;
+            configuration.ReconnectRetryPolicy = new ExponentialRetry(Math.Min(100, limit), limit);
+        }
+
         configuration.Ssl |= options.UseTls;
         if (options.TrustedCertificatePath is { Length: > 0 } authority)
         {

@@ -60,6 +60,15 @@ public sealed class RedisCacheOptions
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// The longest a lost connection waits between attempts to connect again. Default 2 s. The silo's membership (with
+    /// Orleans' Redis clustering) and its entries depend on this connection, so it comes back within about this much of
+    /// Redis coming back; StackExchange.Redis' own default waits up to 10 s. A waiting attempt costs nothing; each one
+    /// made is one connection attempt to Redis. Ignored when <see cref="ConfigurationOptions"/> is set (its own
+    /// <c>ReconnectRetryPolicy</c> applies).
+    /// </summary>
+    public TimeSpan ReconnectDelayLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How long Redis storage keeps a key's fence (the epoch of its latest activation) after the key's entry is gone:
     /// within it, a late change from an older activation is refused by the fence; after it, by the floor (any
     /// activation that claimed the key longer ago than this). Default 10 min.
@@ -72,5 +81,6 @@ public sealed class RedisCacheOptions
         $"{nameof(ConfigurationOptions)}={(ConfigurationOptions is null ? "(none)" : ConfigurationOptions.ToString(includePassword: false))}, " +
         $"{nameof(User)}={User ?? "(default)"}, {nameof(Password)}={(Password is null ? "(none)" : "***")}, {nameof(UseTls)}={UseTls}, " +
         $"{nameof(KeyPrefix)}={KeyPrefix ?? "(default)"}, {nameof(ConnectTimeout)}={ConnectTimeout}, {nameof(OperationTimeout)}={OperationTimeout}, " +
+        $"{nameof(ReconnectDelayLimit)}={ReconnectDelayLimit}, " +
         $"{nameof(FenceRetention)}={FenceRetention}";
 }

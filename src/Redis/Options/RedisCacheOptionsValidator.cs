@@ -54,6 +54,11 @@ internal sealed class RedisCacheOptionsValidator : IValidateOptions<RedisCacheOp
 
         Positive(errors, options.ConnectTimeout, nameof(RedisCacheOptions.ConnectTimeout));
         Positive(errors, options.OperationTimeout, nameof(RedisCacheOptions.OperationTimeout));
+        if (options.ReconnectDelayLimit < TimeSpan.FromMilliseconds(1) || options.ReconnectDelayLimit > TimeSpan.FromHours(1))
+        {
+            errors.Add(Setting(nameof(RedisCacheOptions.ReconnectDelayLimit), "must be from 1 ms to 1 hour"));
+        }
+
         if (options.FenceRetention < TimeSpan.FromMilliseconds(1))
         {
             errors.Add(Setting(nameof(RedisCacheOptions.FenceRetention), "must be at least 1 ms"));

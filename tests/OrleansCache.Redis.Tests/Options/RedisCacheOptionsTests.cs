@@ -92,6 +92,29 @@ public sealed class RedisCacheOptionsTests
     }
 
     [Fact]
+    public void BuildConfiguration_FromAConnectionString_TriesToReconnectAtLeastOncePerDelayLimit()
+    {
+        var built = RedisConnection.BuildConfiguration(new RedisCacheOptions { ConnectionString = "cache:6379", ReconnectDelayLimit = TimeSpan.FromSeconds(2) });
+
+        // However many attempts failed before, the next one is due once the limit has passed since the last; without
+        // the option StackExchange.Redis would wait up to 10 s after a few failures.
+        Assert.True(built.ReconnectRetryPolicy.ShouldRetry(currentRetryCount: 30, timeElapsedMillisecondsSinceLastRetry: 2000));
+        Assert.False(ConfigurationOptions.Parse("cache:6379").ReconnectRetryPolicy.ShouldRetry(currentRetryCount: 30, timeElapsedMillisecondsSinceLastRetry: 2000));
+    }
+
+    [Fact]
+    public void BuildConfiguration_KeepsTheReconnectPolicyOfTheCallersConfiguration()
+    {
+        var policy = new LinearRetry(7000);
+        var given = ConfigurationOptions.Parse("cache:6379");
+        given.ReconnectRetryPolicy = policy;
+
+        var built = RedisConnection.BuildConfiguration(new RedisCacheOptions { ConfigurationOptions = given });
+
+        Assert.Same(policy, built.ReconnectRetryPolicy);
+    }
+
+    [Fact]
     public void Validator_NamesEachUnusableSetting_OnItsOwnLine()
     {
         var options = new RedisCacheOptions
@@ -101,6 +124,7 @@ public sealed class RedisCacheOptionsTests
             KeyPrefix = string.Empty,
             ConnectTimeout = TimeSpan.Zero,
             OperationTimeout = TimeSpan.FromSeconds(-1),
+            ReconnectDelayLimit = TimeSpan.Zero,
             FenceRetention = TimeSpan.Zero,
         };
 
@@ -108,7 +132,7 @@ public sealed class RedisCacheOptionsTests
 
         Assert.True(result.Failed);
         Assert.Equal(
-            ["Redis:ConnectionString", "Redis:User", "Redis:KeyPrefix", "Redis:ConnectTimeout", "Redis:OperationTimeout", "Redis:FenceRetention"],
+            ["Redis:ConnectionString", "Redis:User", "Redis:KeyPrefix", "Redis:ConnectTimeout", "Redis:OperationTimeout", "Redis:ReconnectDelayLimit", "Redis:FenceRetention"],
             result.Failures!.Select(f => f.Split(' ')[0]));
     }
 
