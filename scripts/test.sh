@@ -44,6 +44,14 @@ dotnet test OrleansCache.sln -c Release --no-build --nologo -- RunConfiguration.
 status=${PIPESTATUS[0]}
 set -e
 
+# Exceptions nobody handled, with their stacks (xUnit prints only their message): tests/OrleansCache.TestSupport/Diagnostics.
+for recorded in tests/*/bin/Release/*/unhandled-exceptions.log; do
+  if [ -f "$recorded" ]; then
+    echo "Unhandled exceptions recorded in $recorded:"
+    head -c 20000 "$recorded"
+  fi
+done
+
 # One plain summary over all test projects, e.g. "Tests: 97 passed, 0 failed".
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
