@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using OrleansCache.Benchmarks.Infrastructure;
 using OrleansCache.Benchmarks.Pairs;
 using OrleansCache.TestSupport.Redis;
@@ -21,7 +22,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
         // BenchmarkDotNet's hit run, in a process of its own, before this run's Redis and silos exist.
         if (settings.Includes("P1") && settings.HitBenchmarkJob is not null)
         {
-            await new BenchmarkDotNetHits(settings, log).RunAsync(table, cancellationToken);
+            await TimedAsync("P1 (BenchmarkDotNet)", () => new BenchmarkDotNetHits(settings, log).RunAsync(table, cancellationToken));
         }
 
         await using var redis = await RedisServerProcess.StartAsync();
@@ -33,62 +34,70 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
 
         if (settings.Includes("P1"))
         {
-            await new HitBenchmarks(settings, log, cluster).RunAsync(table, cancellationToken);
+            await TimedAsync("P1", () => new HitBenchmarks(settings, log, cluster).RunAsync(table, cancellationToken));
         }
 
         var reads = new ReadBenchmarks(settings, log, cluster, redis.ConnectionString);
         if (settings.Includes("P2"))
         {
-            await reads.MissesAsync(table, cancellationToken);
+            await TimedAsync("P2", () => reads.MissesAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P3"))
         {
-            await reads.ThroughputAsync(table, cancellationToken);
+            await TimedAsync("P3", () => reads.ThroughputAsync(table, cancellationToken));
         }
 
         var invalidations = new InvalidationBenchmarks(settings, log, cluster, redis.ConnectionString, redis.ProcessId);
         if (settings.Includes("P4"))
         {
-            await invalidations.LatencyAtFixedRateAsync(table, cancellationToken);
+            await TimedAsync("P4", () => invalidations.LatencyAtFixedRateAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P5"))
         {
-            await invalidations.ThroughputAsync(table, cancellationToken);
+            await TimedAsync("P5", () => invalidations.ThroughputAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P6"))
         {
-            await reads.GatewayAsync(table, cancellationToken);
+            await TimedAsync("P6", () => reads.GatewayAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P7"))
         {
-            await memory.ActivationsAsync(table, cancellationToken);
+            await TimedAsync("P7", () => memory.ActivationsAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P8"))
         {
-            await new StampedeBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
+            await TimedAsync("P8", () => new StampedeBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P9"))
         {
-            await new StalenessBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
+            await TimedAsync("P9", () => new StalenessBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken));
         }
 
         if (settings.Includes("P10"))
         {
-            await new WriteAckBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken);
+            await TimedAsync("P10", () => new WriteAckBenchmarks(settings, log, cluster, redis.ConnectionString).RunAsync(table, cancellationToken));
         }
 
         // Last: it reads P4's rows, and leaves the cluster holding its largest size.
         if (settings.Includes("P11"))
         {
-            await new GrowthBenchmarks(settings, log, cluster).RunAsync(table, cancellationToken);
+            await TimedAsync("P11", () => new GrowthBenchmarks(settings, log, cluster).RunAsync(table, cancellationToken));
         }
 
         return table;
+    }
+
+    /// <summary>Runs one pair and logs how long it took, so the run's time can be read pair by pair.</summary>
+    private async Task TimedAsync(string pair, Func<Task> run)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await run();
+        log.WriteLine($"{pair}: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 }

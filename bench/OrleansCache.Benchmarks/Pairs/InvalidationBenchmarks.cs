@@ -51,7 +51,7 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 fusion.Add(fusionRun);
                 fusionCpu.Add(PerWrite(fusionCost.CpuSeconds, writes));
                 fusionGc.Add(fusionCost.GcPauseMilliseconds);
-                log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs (GC pauses {oursGc[^1]:0} ms), Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs ({redisGc[^1]:0} ms), FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs ({fusionGc[^1]:0} ms); load {MachineLoad.OneMinute():0.0}");
+                log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs (GC pauses {oursGc[^1]:0} ms, collections gen0/1/2 {run.Cost.Collections}), Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs ({redisGc[^1]:0} ms), FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs ({fusionGc[^1]:0} ms); load {MachineLoad.OneMinute():0.0}");
             }
 
             var o = LatencySummary.MedianOf(ours);
