@@ -93,11 +93,27 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
         return table;
     }
 
-    /// <summary>Runs one pair and logs how long it took, so the run's time can be read pair by pair.</summary>
+    /// <summary>The pairs that failed, each with its error; their rows are missing from the table.</summary>
+    public List<string> Failures { get; } = [];
+
+    /// <summary>
+    /// Runs one pair and logs how long it took, so the run's time can be read pair by pair. A pair that fails is logged
+    /// and named in <see cref="Failures"/>, and the run goes on: a full run takes most of an hour, and one pair's failure
+    /// must not lose the others' rows.
+    /// </summary>
     private async Task TimedAsync(string pair, Func<Task> run)
     {
         var started = Stopwatch.GetTimestamp();
-        await run();
+        try
+        {
+            await run();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Failures.Add($"{pair}: {ex.GetType().Name}: {ex.Message}");
+            log.WriteLine($"{pair} failed: {ex}");
+        }
+
         log.WriteLine($"{pair}: {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 }

@@ -8,7 +8,8 @@ var settings = BenchmarkSettings.FromArgs(args);
 Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {(settings.Processes ? "silo processes" : "in-process silos")}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 Console.WriteLine($"load average at start: {MachineLoad.Describe()}");
 var started = DateTime.UtcNow;
-var table = await new BenchmarkRun(settings, Console.Error).RunAsync();
+var run = new BenchmarkRun(settings, Console.Error);
+var table = await run.RunAsync();
 Console.WriteLine($"load average at end: {MachineLoad.Describe()}; wall time {(DateTime.UtcNow - started).TotalSeconds:0} s");
 Console.WriteLine();
 Console.WriteLine(table.ToMarkdown());
@@ -17,4 +18,9 @@ if (settings.JsonPath is { } json)
     await File.WriteAllTextAsync(json, table.ToJson());
 }
 
-return 0;
+foreach (var failure in run.Failures)
+{
+    Console.WriteLine($"Failed, its rows are missing: {failure}");
+}
+
+return run.Failures.Count == 0 ? 0 : 1;
