@@ -8,6 +8,8 @@ namespace OrleansCache.Benchmarks;
 /// <summary>Every pair of measurements, each against its peers in the same run, on its own redis-server and silos.</summary>
 internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
 {
+    private readonly List<string> _failures = [];
+
     public async Task<ResultTable> RunAsync(CancellationToken cancellationToken = default)
     {
         var table = new ResultTable();
@@ -94,7 +96,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
     }
 
     /// <summary>The pairs that failed, each with its error; their rows are missing from the table.</summary>
-    public List<string> Failures { get; } = [];
+    public IReadOnlyList<string> Failures => _failures;
 
     /// <summary>
     /// Runs one pair and logs how long it took, so the run's time can be read pair by pair. A pair that fails is logged
@@ -110,7 +112,7 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Failures.Add($"{pair}: {ex.GetType().Name}: {ex.Message}");
+            _failures.Add($"{pair}: {ex.GetType().Name}: {ex.Message}");
             log.WriteLine($"{pair} failed: {ex}");
         }
 

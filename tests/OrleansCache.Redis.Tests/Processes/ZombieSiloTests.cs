@@ -170,15 +170,7 @@ public sealed partial class ZombieSiloTests
             }
             catch (TimeoutException ex)
             {
-                var ownReads = ownGatewayLog.Snapshot().Select(r => $"began {r.StartedAfter(resumedAt).TotalSeconds:0.00} s after SIGCONT, took {(r.EndedAfter(resumedAt) - r.StartedAfter(resumedAt)).TotalSeconds:0.00} s: {r.Value ?? r.Error}");
-                var zombieLog = zombie.Process.Output;
-                var fullLog = Path.Combine(AppContext.BaseDirectory, $"zombie-{zombie.Process.Id}.log");
-                await File.WriteAllLinesAsync(fullLog, zombieLog, CancellationToken.None);
-                throw new TimeoutException(
-                    $"{ex.Message}{Environment.NewLine}The zombie {(zombie.Process.HasExited ? $"exited with code {zombie.Process.ExitCode}" : "still runs")} (its whole log: {fullLog}); what it logged about {idleKey}:{Environment.NewLine}{string.Join(Environment.NewLine, zombieLog.Where(l => l.Contains(idleKey, StringComparison.Ordinal)).Take(10).Select(l => Shorten(l, 600)))}"
-                    + $"{Environment.NewLine}and its log ends:{Environment.NewLine}{string.Join(Environment.NewLine, zombie.Process.LastLines(30).Select(l => Shorten(l, 400)))}"
-                    + $"{Environment.NewLine}Its own gateway's client read:{Environment.NewLine}{string.Join(Environment.NewLine, ownReads.TakeLast(20))}{Environment.NewLine}and logged:{Environment.NewLine}{ownGatewayClient.RecentLog(30)}",
-                    ex);
+                throw new TimeoutException(await DescribeStuckZombieAsync(ex.Message, zombie, idleKey, resumedAt, ownGatewayLog, ownGatewayClient), ex);
             }
 
             // Now it may read the table: it finds itself dead and stops itself.
@@ -374,6 +366,32 @@ public sealed partial class ZombieSiloTests
     /// <summary>The silo's log line when it cannot read the membership after a stall (event 4303).</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"After standing still, this silo cannot read the cluster's membership")]
     private static partial System.Text.RegularExpressions.Regex StallUnconfirmed();
+
+    /// <summary>
+    /// What a test that waited in vain for the resumed zombie needs to say: the zombie's state and what it logged about
+    /// the idle key (its whole log goes to a file beside the test assembly), and what its own gateway's client read and
+    /// logged.
+    /// </summary>
+    private static async Task<string> DescribeStuckZombieAsync(string waited, ClusterSilo zombie, string idleKey, long resumedAt, ReadLog ownGatewayLog, CacheClientHost ownGatewayClient)
+    {
+        var zombieLog = zombie.Process.Output;
+        var fullLog = Path.Combine(AppContext.BaseDirectory, $"zombie-{zombie.Process.Id}.log");
+        await File.WriteAllLinesAsync(fullLog, zombieLog, CancellationToken.None);
+        var ownReads = ownGatewayLog.Snapshot().Select(r => $"began {r.StartedAfter(resumedAt).TotalSeconds:0.00} s after SIGCONT, took {(r.EndedAfter(resumedAt) - r.StartedAfter(resumedAt)).TotalSeconds:0.00} s: {r.Value ?? r.Error}");
+        var lines = new List<string>
+        {
+            waited,
+            $"The zombie {(zombie.Process.HasExited ? $"exited with code {zombie.Process.ExitCode}" : "still runs")} (its whole log: {fullLog}); what it logged about {idleKey}:",
+        };
+        lines.AddRange(zombieLog.Where(l => l.Contains(idleKey, StringComparison.Ordinal)).Take(10).Select(l => Shorten(l, 600)));
+        lines.Add("and its log ends:");
+        lines.AddRange(zombie.Process.LastLines(30).Select(l => Shorten(l, 400)));
+        lines.Add("Its own gateway's client read:");
+        lines.AddRange(ownReads.TakeLast(20));
+        lines.Add("and logged:");
+        lines.Add(ownGatewayClient.RecentLog(30));
+        return string.Join(Environment.NewLine, lines);
+    }
 
     private static string Shorten(string line, int length) => line.Length <= length ? line : line[..length] + "...";
 
