@@ -12,13 +12,17 @@ using OrleansCache.TestSupport.Waiting;
 namespace OrleansCache.FaultInjection;
 
 /// <summary>
-/// One run: a cluster of silo processes on a Redis of its own, clients reading and writing, faults one at a time on a
-/// seeded schedule (each followed by recovery and a quiet gap), then the history checked (ADR 0070).
+/// One run: a cluster of silo processes on a Redis of its own, clients reading and writing, faults on a seeded schedule
+/// in two lanes side by side (the cluster's, one at a time; a client's own connections', beside them: ADR 0090), each
+/// fault followed by recovery and a quiet gap, then the history checked (ADR 0070).
 /// </summary>
 internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
     /// <summary>The longest one look at the cluster's recovery may take (a call that never returns is a failed look).</summary>
     private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(20);
+
+    /// <summary>The clients' lane waits the quiet gap plus up to this long (seeded) between its faults.</summary>
+    private static readonly TimeSpan ClientFaultSpread = TimeSpan.FromSeconds(20);
 
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
@@ -76,7 +80,6 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             bursts.Start();
             await using var bridge = new BridgeProbes([.. clients], cluster.Redis.ConnectionString, _history, _clock, options.Seed);
             await bridge.StartAsync().ConfigureAwait(false);
-            var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
             var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
             if (options.Silos < FaultInjector.MinimumSilosForDoubleKill && kinds.Contains(FaultKind.DoubleKill))
             {
@@ -95,25 +98,31 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 throw new InvalidOperationException("No fault kind is left to inject with these options.");
             }
 
-            var schedule = new FaultSchedule(random, kinds);
-            var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
-            var rounds = 0;
+            var lanes = new List<FaultLane>();
+            if (kinds.Where(k => !FaultSchedule.IsClientFault(k)).ToList() is { Count: > 0 } clusterKinds)
+            {
+                // The cluster's lane: silos and Redis, every client served again after each fault.
+                var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
+                lanes.Add(new FaultLane(new FaultSchedule(random, clusterKinds), injector.InjectAsync, (_, ct) => RecoverAsync(cluster, clients, admin, ct), () => options.QuietGap));
+            }
+
+            if (kinds.Where(FaultSchedule.IsClientFault).ToList() is { Count: > 0 } clientKinds)
+            {
+                // The clients' lane, beside it: the faulted client served again after each; its gaps vary, so its faults
+                // land at different points of the cluster's.
+                var clientRandom = new Random(random.Next());
+                var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, clientRandom, _clock, _history, logger);
+                lanes.Add(new FaultLane(new FaultSchedule(clientRandom, clientKinds), injector.InjectAsync, (window, ct) => RecoverClientAsync(clients.Single(c => c.Number == window.Client), ct), () => options.QuietGap + (ClientFaultSpread * clientRandom.NextDouble())));
+            }
+
+            TimeSpan? until = options.Duration is { } duration ? _clock.Now + duration : null;
             try
             {
                 // The warm-up is a gap without faults, so the no-fault bound is exercised too.
                 await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
-                while (healthy)
+                if (healthy)
                 {
-                    if (await injector.InjectAsync(schedule.Next()).ConfigureAwait(false) is not null)
-                    {
-                        healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
-                    if (options.Duration is null ? schedule.LeftInRound == 0 && ++rounds >= options.Rounds : _clock.Now >= until)
-                    {
-                        break;
-                    }
+                    await FaultLane.RunSideBySideAsync(lanes, options.Rounds, until, _clock, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally
@@ -220,6 +229,35 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
         catch (TimeoutException ex)
         {
             _history.Incidents.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: the cluster did not recover within {options.RecoveryTimeout.TotalSeconds:0} s: {ex.Message}"));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Waits until a client whose own connections had a fault writes and reads its probe key again. False (and an
+    /// incident) if that takes too long.
+    /// </summary>
+    private async Task<bool> RecoverClientAsync(FaultClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await AllServeAsync([client], cancellationToken).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // A call that never returned: look again.
+                    return false;
+                }
+            }, $"{client} served again", options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException ex)
+        {
+            _history.Incidents.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {client} was not served again within {options.RecoveryTimeout.TotalSeconds:0} s of its fault: {ex.Message}"));
             return false;
         }
     }

@@ -49,13 +49,40 @@ internal static class Measure
             (ThreadPool.CompletedWorkItemCount - workItems) / (double)completed);
     }
 
-    /// <summary>Nanoseconds per call of a tight synchronous loop over <paramref name="threads"/> threads.</summary>
+    /// <summary>
+    /// Nanoseconds per call of a tight synchronous loop over <paramref name="threads"/> threads of its own. Not thread-pool
+    /// threads: a loop that holds the pool's few threads for seconds (the full run's 10M iterations) starves the client's
+    /// own work on the pool, its feeds' heartbeats among it, and a near-cache whose feed falls silent for its
+    /// <c>FeedSilenceTimeout</c> rightly stops serving (the loop then throws: "went remote").
+    /// </summary>
     public static double NanosecondsPerCall(Action<int, int> loop, int iterationsPerThread, int threads)
     {
         loop(0, Math.Min(iterationsPerThread, 100_000)); // warm-up and JIT
+        using var ready = new Barrier(threads + 1);
+        var failures = new Exception?[threads];
+        var workers = Enumerable.Range(0, threads).Select(thread => new Thread(() =>
+        {
+            ready.SignalAndWait();
+            try
+            {
+                loop(thread, iterationsPerThread);
+            }
+            catch (Exception ex)
+            {
+                failures[thread] = ex;
+            }
+        }) { IsBackground = true, Name = $"P1 loop {thread}" }).ToList();
+        workers.ForEach(w => w.Start());
+        ready.SignalAndWait();
         var start = Stopwatch.GetTimestamp();
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, thread => loop(thread, iterationsPerThread));
-        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / iterationsPerThread;
+        workers.ForEach(w => w.Join());
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        if (failures.OfType<Exception>().ToList() is { Count: > 0 } failed)
+        {
+            throw new AggregateException(failed);
+        }
+
+        return elapsed.TotalNanoseconds / iterationsPerThread;
     }
 
     /// <summary>Bytes this thread allocates per call of a synchronous loop (after a warm-up).</summary>

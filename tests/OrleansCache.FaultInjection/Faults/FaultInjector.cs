@@ -7,7 +7,10 @@ using OrleansCache.TestSupport.Waiting;
 
 namespace OrleansCache.FaultInjection.Faults;
 
-/// <summary>Injects one fault and undoes it; recovery (every client served again) is the run's to wait for.</summary>
+/// <summary>
+/// Injects one fault and undoes it; recovery (every client served again) is the run's to wait for. Each of a run's fault
+/// lanes has an injector of its own (their faults overlap; an injector's state is its lane's).
+/// </summary>
 internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger)
 {
     /// <summary>How long a silo may take to hand over and exit after SIGTERM (Orleans' own shutdown has its timeouts).</summary>
@@ -27,20 +30,24 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     // When Redis came back empty in the fault being injected (changes begun before it may be lost).
     private TimeSpan? _dataLostUntil;
 
+    // The client whose connections the fault being injected touches, if it is a client's fault.
+    private FaultClient? _client;
+
     /// <summary>Injects <paramref name="kind"/> and undoes it; null if it cannot be injected here (recorded as skipped).</summary>
     public async Task<FaultWindow?> InjectAsync(FaultKind kind)
     {
         var start = clock.Now;
         _dataLostUntil = null;
+        _client = null;
         var detail = kind switch
         {
             FaultKind.SiloKill => await KillAsync(RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.OwnerKill => await KillAsync(await cluster.OwnerOfAsync(admin.Orleans, KeySpace.HotKeyOwnerProbe).ConfigureAwait(false) ?? RandomRunningSlot()).ConfigureAwait(false),
             FaultKind.DoubleKill => await KillTwoAsync().ConfigureAwait(false),
             FaultKind.SiloRestart => await RestartAsync(RandomRunningSlot()).ConfigureAwait(false),
-            FaultKind.ClientCut => await CutAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
-            FaultKind.ClientStall => await StallAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
-            FaultKind.ClientDelay => await DelayAsync(clients[random.Next(clients.Count)]).ConfigureAwait(false),
+            FaultKind.ClientCut => await CutAsync(RandomClient()).ConfigureAwait(false),
+            FaultKind.ClientStall => await StallAsync(RandomClient()).ConfigureAwait(false),
+            FaultKind.ClientDelay => await DelayAsync(RandomClient()).ConfigureAwait(false),
             FaultKind.RedisRestart => await RestartRedisAsync().ConfigureAwait(false),
             FaultKind.RedisRestartEmpty => await RestartRedisEmptyAsync().ConfigureAwait(false),
             FaultKind.RedisPause => await PauseRedisAsync().ConfigureAwait(false),
@@ -55,11 +62,13 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
             return null;
         }
 
-        var window = new FaultWindow(kind, detail, start, clock.Now, FaultBounds.Of(kind)) { DataLostUntil = _dataLostUntil };
+        var window = new FaultWindow(kind, detail, start, clock.Now, FaultBounds.Of(kind)) { DataLostUntil = _dataLostUntil, Client = _client?.Number };
         history.Faults.Enqueue(window);
         LogInjected(logger, kind, detail, start.TotalSeconds, window.Healed.TotalSeconds);
         return window;
     }
+
+    private FaultClient RandomClient() => _client = clients[random.Next(clients.Count)];
 
     private SiloSlot RandomRunningSlot()
     {

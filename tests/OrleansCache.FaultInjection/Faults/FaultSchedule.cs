@@ -24,6 +24,12 @@ internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kind
     /// </summary>
     public static IReadOnlyList<FaultKind> FusionCacheRound { get; } = [FaultKind.RedisRestart, FaultKind.RedisPause, FaultKind.ClientCut, FaultKind.InstanceKill];
 
+    /// <summary>
+    /// True for a fault of one client's own connections. Those run in a lane of their own beside the cluster's faults
+    /// (ADR 0090): they need no silo replaced, and a client's fault in the middle of a silo's is a case worth having.
+    /// </summary>
+    public static bool IsClientFault(FaultKind kind) => kind is FaultKind.ClientCut or FaultKind.ClientStall or FaultKind.ClientDelay;
+
     /// <summary>Every kind against OrleansCache's silos and clients (not the FusionCache-only ones).</summary>
     private static FaultKind[] OrleansCacheKinds => [.. Enum.GetValues<FaultKind>().Where(k => k is not FaultKind.InstanceKill)];
 

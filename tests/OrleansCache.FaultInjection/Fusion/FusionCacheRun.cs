@@ -54,24 +54,16 @@ internal sealed partial class FusionCacheRun(FaultRunOptions options, ILogger lo
         {
             workload.Start();
             var injector = new FusionFaultInjector(fleet, FaultDurations.Default, random, _clock, _history, logger);
-            var schedule = new FaultSchedule(random, kinds);
-            var until = options.Duration is { } duration ? _clock.Now + duration : TimeSpan.MaxValue;
+            var lane = new FaultLane(new FaultSchedule(random, kinds), kind => injector.InjectAsync(kind, cancellationToken), (_, ct) => RecoverAsync(fleet, ct), () => options.QuietGap);
+            TimeSpan? until = options.Duration is { } duration ? _clock.Now + duration : null;
             try
             {
                 // The warm-up is a gap without faults, so the no-fault bound is exercised too.
                 await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
-                while (healthy)
+                if (healthy)
                 {
-                    if (await injector.InjectAsync(schedule.Next(), cancellationToken).ConfigureAwait(false) is not null)
-                    {
-                        healthy = await RecoverAsync(fleet, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
-                    if (options.Duration is null ? schedule.LeftInRound == 0 : _clock.Now >= until)
-                    {
-                        break;
-                    }
+                    // One round: each kind that applies once.
+                    await lane.RunAsync(rounds: 1, until, _clock, cancellationToken).ConfigureAwait(false);
                 }
             }
             finally

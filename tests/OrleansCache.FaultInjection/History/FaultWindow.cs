@@ -16,6 +16,9 @@ internal sealed record FaultWindow(FaultKind Kind, string Detail, TimeSpan Start
     /// </summary>
     public TimeSpan? DataLostUntil { get; init; }
 
+    /// <summary>For a fault of one client's connections, that client's number; null for every other fault.</summary>
+    public int? Client { get; init; }
+
     /// <summary>The end of its effects.</summary>
     public TimeSpan End => Healed + Bound;
 

@@ -1,0 +1,57 @@
+using OrleansCache.FaultInjection.History;
+
+namespace OrleansCache.FaultInjection.Faults;
+
+/// <summary>
+/// A sequence of faults, one at a time: each injected, then recovered from, then a quiet gap before the next. A run drives
+/// its lanes side by side (ADR 0090): the cluster's faults in one, a client's own connection faults in another, so a
+/// client's fault can land in the middle of a silo's.
+/// </summary>
+/// <param name="schedule">The lane's kinds, in the seeded order.</param>
+/// <param name="injectAsync">Injects a kind and undoes it; null when it cannot be injected here (recorded as skipped).</param>
+/// <param name="recoverAsync">Waits until what the fault touched serves again; false when it did not (an incident).</param>
+/// <param name="nextGap">The pause after each fault's recovery.</param>
+internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<FaultWindow?>> injectAsync, Func<FaultWindow, CancellationToken, Task<bool>> recoverAsync, Func<TimeSpan> nextGap)
+{
+    /// <summary>
+    /// Runs the lanes together until each has done <paramref name="rounds"/> rounds of its kinds or, with
+    /// <paramref name="until"/>, until then. A lane whose system did not recover stops the others: the run is over.
+    /// </summary>
+    public static async Task RunSideBySideAsync(IReadOnlyList<FaultLane> lanes, int rounds, TimeSpan? until, RunClock clock, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAll(lanes.Select(async lane =>
+        {
+            try
+            {
+                if (!await lane.RunAsync(rounds, until, clock, stop.Token).ConfigureAwait(false))
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Another lane found the system not recovering.
+            }
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>The lane alone: see <see cref="RunSideBySideAsync"/>. False if the system did not recover from a fault.</summary>
+    public async Task<bool> RunAsync(int rounds, TimeSpan? until, RunClock clock, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        while (true)
+        {
+            if (await injectAsync(schedule.Next()).ConfigureAwait(false) is { } window && !await recoverAsync(window, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            await Task.Delay(nextGap(), cancellationToken).ConfigureAwait(false);
+            if (until is { } end ? clock.Now >= end : schedule.LeftInRound == 0 && ++done >= rounds)
+            {
+                return true;
+            }
+        }
+    }
+}
