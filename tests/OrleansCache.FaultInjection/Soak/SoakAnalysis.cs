@@ -40,7 +40,9 @@ internal sealed class SoakAnalysis(IReadOnlyList<ResourceSample> samples, IReadO
     /// against the median of its samples between 25 % and 40 % of its life (after warm-up: JIT, pools, caches filling).
     /// Bounds: RSS and the runner's heap 1.5× + 64 MB, threads 1.5× + 32, descriptors 1.5× + 64. The runner keeps every
     /// operation's record for the checker, so its memory is judged net of the records added between the two windows
-    /// (<see cref="HistoryBytes"/>): what is left is the clients' own growth.
+    /// (<see cref="HistoryBytes"/>): what is left is the clients' own growth. Its live heap is allowed the records' bytes;
+    /// its RSS 1.5× them, as for everything else it holds: resident memory carries the collector's free space and
+    /// budgets on top of what is alive (the 30-minute soak of 45beed0: RSS 1.35–1.6× the live heap throughout).
     /// </summary>
     public IReadOnlyList<string> Growth()
     {
@@ -54,7 +56,7 @@ internal sealed class SoakAnalysis(IReadOnlyList<ResourceSample> samples, IReadO
             }
 
             var history = series.Key == Runner ? HistoryMegabytesBetween(Middle(Window(ordered, 0.25, 0.40)), Middle(Window(ordered, 0.85, 1.0))) : 0;
-            Check(found, series.Key, "RSS (MB)", ordered, s => s.RssMegabytes, 1.5, 64, history);
+            Check(found, series.Key, "RSS (MB)", ordered, s => s.RssMegabytes, 1.5, 64, 1.5 * history);
             Check(found, series.Key, "threads", ordered, s => s.Threads, 1.5, 32);
             Check(found, series.Key, "descriptors", ordered, s => s.Handles, 1.5, 64);
             if (ordered.All(s => s.HeapMegabytes is not null))
