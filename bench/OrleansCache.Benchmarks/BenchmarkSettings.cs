@@ -3,9 +3,9 @@ using System.Globalization;
 namespace OrleansCache.Benchmarks;
 
 /// <summary>How long each measurement runs: the full run, <c>--quick</c> (under 5 minutes), or <c>--tiny</c> (the suite's smoke test).</summary>
-internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, TimeSpan ThroughputDuration, int HitIterations, int[] KeyCounts, int BurstCalls)
+internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, TimeSpan ThroughputDuration, TimeSpan HitDuration, int[] KeyCounts, int BurstCalls)
 {
-    public static readonly BenchmarkSettings Full = new("full", 2_000, 20_000, TimeSpan.FromSeconds(5), 10_000_000, [1_000, 100_000], 1_000)
+    public static readonly BenchmarkSettings Full = new("full", 2_000, 20_000, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(1), [1_000, 100_000], 1_000)
     {
         InvalidationDuration = TimeSpan.FromSeconds(5),
         ThroughputInvalidations = 50_000,
@@ -15,7 +15,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         HitBenchmarkJob = "default",
     };
 
-    public static readonly BenchmarkSettings Quick = new("quick", 300, 2_000, TimeSpan.FromSeconds(2), 2_000_000, [1_000, 100_000], 1_000)
+    public static readonly BenchmarkSettings Quick = new("quick", 300, 2_000, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(200), [1_000, 100_000], 1_000)
     {
         InvalidationDuration = TimeSpan.FromSeconds(2),
         ThroughputInvalidations = 10_000,
@@ -27,7 +27,7 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         HitBenchmarkJob = null,
     };
 
-    public static readonly BenchmarkSettings Tiny = new("tiny", 10, 40, TimeSpan.FromMilliseconds(200), 10_000, [100], 100)
+    public static readonly BenchmarkSettings Tiny = new("tiny", 10, 40, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(10), [100], 100)
     {
         InvalidationReceivers = [1, 2],
         InvalidationDuration = TimeSpan.FromMilliseconds(150),

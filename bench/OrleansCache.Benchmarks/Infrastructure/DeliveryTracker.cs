@@ -10,6 +10,10 @@ namespace OrleansCache.Benchmarks.Infrastructure;
 /// </summary>
 internal sealed class DeliveryTracker
 {
+    /// <summary>How long a side waits for its last arrivals before counting them missing.</summary>
+    public static readonly TimeSpan PatientTimeout = TimeSpan.FromSeconds(60);
+
+
     private readonly long[] _started;
     private readonly int[] _arrived;
     private readonly int _count;
@@ -62,19 +66,30 @@ internal sealed class DeliveryTracker
     /// <summary>How many resynchronizations the listened-to caches reported (each may have dropped arrivals).</summary>
     public int Resyncs => Volatile.Read(ref _resyncs);
 
-    /// <summary>Counts <paramref name="cache"/>'s invalidations of keys under <paramref name="prefix"/> as arrivals at <paramref name="receiver"/>, and its resyncs.</summary>
-    public void Listen(int receiver, IOrleansCache cache, string prefix) =>
-        cache.Invalidated += (_, e) =>
+    /// <summary>
+    /// Counts the invalidations of keys under <paramref name="prefix"/> that the i-th of <paramref name="caches"/> raises
+    /// as arrivals at receiver i, and their resyncs, until the result is disposed.
+    /// </summary>
+    public IDisposable Listen(IEnumerable<IOrleansCache> caches, string prefix)
+    {
+        var handlers = caches.Select((cache, receiver) =>
         {
-            if (e.Kind == CacheInvalidationKind.Resync)
+            EventHandler<CacheInvalidatedEventArgs> handler = (_, e) =>
             {
-                Interlocked.Increment(ref _resyncs);
-            }
-            else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                Arrived(receiver, key);
-            }
-        };
+                if (e.Kind == CacheInvalidationKind.Resync)
+                {
+                    Interlocked.Increment(ref _resyncs);
+                }
+                else if (e.Target is { } key && key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    Arrived(receiver, key);
+                }
+            };
+            cache.Invalidated += handler;
+            return (cache, handler);
+        }).ToList();
+        return new Unsubscriber(() => handlers.ForEach(h => h.cache.Invalidated -= h.handler));
+    }
 
     /// <summary>An arrival named by a key or channel message ending in <c>:{index}</c> (others are ignored).</summary>
     public void Arrived(int receiver, string? key)
@@ -99,5 +114,10 @@ internal sealed class DeliveryTracker
         }
 
         return Missing;
+    }
+
+    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
+    {
+        public void Dispose() => unsubscribe();
     }
 }

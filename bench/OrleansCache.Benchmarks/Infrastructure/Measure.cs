@@ -50,14 +50,20 @@ internal static class Measure
     }
 
     /// <summary>
-    /// Nanoseconds per call of a tight synchronous loop over <paramref name="threads"/> threads of its own. Not thread-pool
-    /// threads: a loop that holds the pool's few threads for seconds (the full run's 10M iterations) starves the client's
-    /// own work on the pool, its feeds' heartbeats among it, and a near-cache whose feed falls silent for its
+    /// Nanoseconds per call of a tight synchronous loop over <paramref name="threads"/> threads of its own, each running
+    /// it for about <paramref name="duration"/> (an iteration count fixed by a timed warm-up, so the loop never reads the
+    /// clock). Not thread-pool threads: a loop that holds the pool's few threads for seconds starves the client's own work
+    /// on the pool, its feeds' heartbeats among it, and a near-cache whose feed falls silent for its
     /// <c>FeedSilenceTimeout</c> rightly stops serving (the loop then throws: "went remote").
     /// </summary>
-    public static double NanosecondsPerCall(Action<int, int> loop, int iterationsPerThread, int threads)
+    public static double NanosecondsPerCall(Action<int, int> loop, TimeSpan duration, int minimumIterations, int threads)
     {
-        loop(0, Math.Min(iterationsPerThread, 100_000)); // warm-up and JIT
+        // Warm-up and JIT, timed: how many iterations fill the duration (at least one pass over every key).
+        const int Calibration = 100_000;
+        var calibrating = Stopwatch.GetTimestamp();
+        loop(0, Calibration);
+        var perIteration = Stopwatch.GetElapsedTime(calibrating).TotalNanoseconds / Calibration;
+        var iterationsPerThread = (int)Math.Clamp(duration.TotalNanoseconds / Math.Max(perIteration, 0.1), minimumIterations, int.MaxValue);
         using var ready = new Barrier(threads + 1);
         var failures = new Exception?[threads];
         var workers = Enumerable.Range(0, threads).Select(thread => new Thread(() =>

@@ -63,8 +63,8 @@ internal sealed class GrowthBenchmarks(BenchmarkSettings settings, TextWriter lo
 
             var all = keys.ToArray();
             var dictionary = new ConcurrentDictionary<string, byte[]>(all.Select(k => new KeyValuePair<string, byte[]>(k, Value)), StringComparer.Ordinal);
-            hits.Add(HitsOrNaN(() => Median(() => Measure.NanosecondsPerCall(HitLoop(cache, all), settings.HitIterations, threads: 1))));
-            lookups.Add(Median(() => Measure.NanosecondsPerCall(LookupLoop(dictionary, all), settings.HitIterations, threads: 1)));
+            hits.Add(HitsOrNaN(() => Median(() => Measure.NanosecondsPerCall(HitLoop(cache, all), settings.HitDuration, all.Length, threads: 1))));
+            lookups.Add(Median(() => Measure.NanosecondsPerCall(LookupLoop(dictionary, all), settings.HitDuration, all.Length, threads: 1)));
 
             var repeats = new List<LatencySummary>();
             for (var repeat = 0; repeat < settings.Repeats; repeat++)

@@ -1,26 +1,21 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using OrleansCache.Benchmarks.Infrastructure;
-using OrleansCache.Benchmarks.Peers;
-using OrleansCache.TestSupport.Peers;
+using OrleansCache.Benchmarks.Pairs.Invalidation;
 using OrleansCache.Client;
-using OrleansCache.Grains.Interfaces;
-using StackExchange.Redis;
+using OrleansCache.TestSupport.Peers;
 
 namespace OrleansCache.Benchmarks.Pairs;
 
 /// <summary>
 /// P4 and P5: how fast a write's invalidation reaches other clients, against Redis pub/sub delivering the same number of
 /// messages to the same number of subscribers, and FusionCache's backplane telling the same number of other instances.
-/// Our clients subscribe in broadcast mode to the benchmark's prefix, the way a Redis subscriber listens to a channel; a
-/// latency runs from the start of the write to the moment a client has applied the invalidation (its
+/// Each side (<see cref="OrleansCacheSide"/>, <see cref="RedisPubSubSide"/>, <see cref="FusionBackplaneSide"/>) starts
+/// its sender and receivers once per receiver count and reuses them across the repeats. A latency runs from the start of the write to the moment a client has applied the invalidation (its
 /// <see cref="IOrleansCache.Invalidated"/> event), from the PUBLISH call to the subscriber's handler, and from FusionCache's
 /// <c>SetAsync</c> to the other instance's backplane message handler (which evicts its L1 copy).
 /// </summary>
 internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWriter log, IBenchCluster cluster, string redisConnection, int redisProcessId)
 {
-    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
     private static readonly byte[] Value = new byte[100];
 
     /// <summary>P4: latency at a fixed write rate, for each receiver count; medians of the repeats.</summary>
@@ -30,33 +25,16 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         foreach (var receivers in settings.InvalidationReceivers)
         {
             log.WriteLine($"P4: {receivers} receivers at {settings.InvalidationRate:#,0} writes/s, {writes:#,0} writes per repeat");
-            List<LatencySummary> ours = [], redis = [], fusion = [], acks = [], lags = [];
-            List<double> oursCpu = [], redisCpu = [], fusionCpu = [], oursGc = [], redisGc = [], fusionGc = [];
-            long lost = 0, resyncs = 0;
-            for (var repeat = 0; repeat < settings.Repeats; repeat++)
-            {
-                var run = await OursAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}:", cancellationToken);
-                oursCpu.Add(PerWrite(run.Cost.CpuSeconds, writes));
-                oursGc.Add(run.Cost.GcPauseMilliseconds);
-                ours.Add(run.Latencies);
-                acks.Add(run.Acknowledged);
-                lags.Add(run.FeedToClient);
-                lost += run.Missing;
-                resyncs += run.Resyncs;
-                var (redisRun, redisCost) = await RedisAtRateAsync(receivers, writes, $"p4:{receivers}:{repeat}");
-                redis.Add(redisRun);
-                redisCpu.Add(PerWrite(redisCost.CpuSeconds, writes));
-                redisGc.Add(redisCost.GcPauseMilliseconds);
-                var (fusionRun, fusionCost) = await FusionAtRateAsync(receivers, writes, $"p4f{receivers}r{repeat}", cancellationToken);
-                fusion.Add(fusionRun);
-                fusionCpu.Add(PerWrite(fusionCost.CpuSeconds, writes));
-                fusionGc.Add(fusionCost.GcPauseMilliseconds);
-                log.WriteLine($"  repeat {repeat}: ours p50/p99 {ours[^1].P50:0}/{ours[^1].P99:0} µs (GC pauses {oursGc[^1]:0} ms, collections gen0/1/2 {run.Cost.Collections}), Redis {redis[^1].P50:0}/{redis[^1].P99:0} µs ({redisGc[^1]:0} ms), FusionCache {fusion[^1].P50:0}/{fusion[^1].P99:0} µs ({fusionGc[^1]:0} ms); load {MachineLoad.OneMinute():0.0}");
-            }
+            var name = receivers.ToString(CultureInfo.InvariantCulture);
+            var ours = await RepeatAsync("ours", () => OrleansCacheSide.StartAsync(cluster, receivers, $"p4:{name}:", log, cancellationToken), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
+            var redis = await RepeatAsync("Redis", async () => await RedisPubSubSide.StartAsync(redisConnection, redisProcessId, receivers, $"p4:{name}:"), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
+            var fusion = await RepeatAsync("FusionCache", async () => await FusionBackplaneSide.StartAsync(redisConnection, redisProcessId, receivers, $"p4f{name}", log, cancellationToken), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
 
-            var o = LatencySummary.MedianOf(ours);
-            var r = LatencySummary.MedianOf(redis);
-            var f = LatencySummary.MedianOf(fusion);
+            var o = LatencySummary.MedianOf([.. ours.Select(run => run.Latencies)]);
+            var r = LatencySummary.MedianOf([.. redis.Select(run => run.Latencies)]);
+            var f = LatencySummary.MedianOf([.. fusion.Select(run => run.Latencies)]);
+            var lost = ours.Sum(run => run.Missing);
+            var resyncs = ours.Sum(run => run.Resyncs);
             var what = $"write → invalidation applied, {receivers} client{(receivers > 1 ? "s" : "")}, {settings.InvalidationRate:#,0} writes/s";
             var notes = lost + resyncs > 0 ? $" ({lost} arrivals missing, {resyncs} resyncs)" : "";
             table.Add("P4", $"{what}, p50{notes}", o.P50, r.P50, "µs", "Redis PUBLISH → subscribers");
@@ -67,9 +45,9 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             table.Add("P4", $"{what}, max", o.Max, f.Max, "µs", "FusionCache backplane → other instances");
             LatencyPlots.Write(
                 settings.PlotDirectory,
-                $"p4-invalidation-{receivers.ToString(CultureInfo.InvariantCulture)}-clients.png",
+                $"p4-invalidation-{name}-clients.png",
                 $"P4: {what} ({settings.Name} run, {settings.Repeats} repeats)",
-                [("OrleansCache: write → applied", ours), ("Redis PUBLISH → subscribers", redis), ("FusionCache backplane → other instances", fusion)],
+                [("OrleansCache: write → applied", ours.Select(run => run.Latencies).ToList()), ("Redis PUBLISH → subscribers", redis.Select(run => run.Latencies).ToList()), ("FusionCache backplane → other instances", fusion.Select(run => run.Latencies).ToList())],
                 log);
 
             if (receivers == settings.InvalidationReceivers[0])
@@ -77,25 +55,38 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 await WriteCapacityAsync(table, cancellationToken);
             }
 
-            // Where our time goes: the writer's call until acknowledged (the feed was handed the invalidation before it),
-            // and the feed's stamp to the client receiving the batch (the product's own lag metric).
-            var a = LatencySummary.MedianOf(acks);
-            var l = LatencySummary.MedianOf(lags);
-            // CPU per write, however busy the machine, over the paced writes and their deliveries only: ours counts
-            // this process (writer, clients and, in process, the silos) and the silo processes; the peers count this
-            // process and redis-server.
-            var cpuWhat = $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: CPU per write delivered to all ({(settings.Processes ? "this process + silo processes" : "this process")}; peers: + redis-server)";
-            table.Add("P4", cpuWhat, LatencySummary.Median(oursCpu), LatencySummary.Median(redisCpu), "µs", "Redis PUBLISH → subscribers");
-            table.Add("P4", cpuWhat, LatencySummary.Median(oursCpu), LatencySummary.Median(fusionCpu), "µs", "FusionCache backplane → other instances");
-            // A collection stops every thread of the process, so its pauses land in the p99 of whatever was in flight.
-            var gcWhat = $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: GC pauses of this process during the paced writes ({(settings.Processes ? "writer and clients" : "writer, clients and silos")})";
-            table.Add("P4", gcWhat, LatencySummary.Median(oursGc), LatencySummary.Median(redisGc), "ms", "Redis PUBLISH → subscribers");
-            table.Add("P4", gcWhat, LatencySummary.Median(oursGc), LatencySummary.Median(fusionGc), "ms", "FusionCache backplane → other instances");
-            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p50", a.P50, o.P50, "µs", "write → applied p50");
-            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: write acknowledged, p99", a.P99, o.P99, "µs", "write → applied p99");
-            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p50", l.P50, o.P50, "µs", "write → applied p50");
-            table.Add("P4", $"profile, {receivers} client{(receivers > 1 ? "s" : "")}: feed → client received, p99", l.P99, o.P99, "µs", "write → applied p99");
+            AddProfileRows(table, receivers, writes, ours, redis, fusion, o);
         }
+
+        static string Describe(SideRun run) => $"p50/p99 {run.Latencies.P50:0}/{run.Latencies.P99:0} µs (GC pauses {run.Cost.GcPauseMilliseconds:0} ms, collections gen0/1/2 {run.Cost.Collections})";
+    }
+
+    /// <summary>
+    /// Where our time goes: CPU and GC per write beside the peers', the writer's call until acknowledged (the feed was
+    /// handed the invalidation before it), and the feed's stamp to the client receiving the batch (the product's own lag metric).
+    /// </summary>
+    private void AddProfileRows(ResultTable table, int receivers, int writes, List<SideRun> ours, List<SideRun> redis, List<SideRun> fusion, LatencySummary applied)
+    {
+        var clients = $"{receivers} client{(receivers > 1 ? "s" : "")}";
+        var a = LatencySummary.MedianOf([.. ours.Select(run => run.Acknowledged!)]);
+        var l = LatencySummary.MedianOf([.. ours.Select(run => run.FeedToClient!)]);
+        double Cpu(List<SideRun> runs) => LatencySummary.Median(runs.Select(run => run.Cost.CpuSeconds * 1_000_000 / writes));
+        double Gc(List<SideRun> runs) => LatencySummary.Median(runs.Select(run => run.Cost.GcPauseMilliseconds));
+
+        // CPU per write, however busy the machine, over the paced writes and their deliveries only: ours counts this
+        // process (writer, clients and, in process, the silos) and the silo processes; the peers count this process and
+        // redis-server.
+        var cpuWhat = $"profile, {clients}: CPU per write delivered to all ({(settings.Processes ? "this process + silo processes" : "this process")}; peers: + redis-server)";
+        table.Add("P4", cpuWhat, Cpu(ours), Cpu(redis), "µs", "Redis PUBLISH → subscribers");
+        table.Add("P4", cpuWhat, Cpu(ours), Cpu(fusion), "µs", "FusionCache backplane → other instances");
+        // A collection stops every thread of the process, so its pauses land in the p99 of whatever was in flight.
+        var gcWhat = $"profile, {clients}: GC pauses of this process during the paced writes ({(settings.Processes ? "writer and clients" : "writer, clients and silos")})";
+        table.Add("P4", gcWhat, Gc(ours), Gc(redis), "ms", "Redis PUBLISH → subscribers");
+        table.Add("P4", gcWhat, Gc(ours), Gc(fusion), "ms", "FusionCache backplane → other instances");
+        table.Add("P4", $"profile, {clients}: write acknowledged, p50", a.P50, applied.P50, "µs", "write → applied p50");
+        table.Add("P4", $"profile, {clients}: write acknowledged, p99", a.P99, applied.P99, "µs", "write → applied p99");
+        table.Add("P4", $"profile, {clients}: feed → client received, p50", l.P50, applied.P50, "µs", "write → applied p50");
+        table.Add("P4", $"profile, {clients}: feed → client received, p99", l.P99, applied.P99, "µs", "write → applied p99");
     }
 
     /// <summary>
@@ -129,13 +120,12 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         var receivers = settings.InvalidationReceivers.Length > 0 && settings.InvalidationReceivers.Max() < 10 ? settings.InvalidationReceivers.Max() : 10;
         var count = settings.ThroughputInvalidations;
         log.WriteLine($"P5: {count:#,0} invalidations to {receivers} clients");
-        List<Delivered> ours = [];
-        List<double> redis = [], fusion = [];
-        for (var repeat = 0; repeat < settings.Repeats; repeat++)
+        var ours = await RepeatAsync("ours", () => OrleansCacheSide.StartAsync(cluster, receivers, "p5:", log, cancellationToken), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
+        var redis = await RepeatAsync("Redis", async () => await RedisPubSubSide.StartAsync(redisConnection, redisProcessId, receivers, "p5:"), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
+        var fusion = await RepeatAsync("FusionCache", async () => await FusionBackplaneSide.StartAsync(redisConnection, redisProcessId, receivers, "p5f", log, cancellationToken), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
+        if (redis.Sum(r => r.Missing) > 0)
         {
-            ours.Add(await OursThroughputAsync(receivers, count, $"p5:{repeat}:", cancellationToken));
-            redis.Add(await RedisThroughputAsync(receivers, count, $"p5:{repeat}"));
-            fusion.Add(await FusionThroughputAsync(receivers, count, $"p5f{repeat}", cancellationToken));
+            throw new InvalidOperationException("P5: Redis pub/sub lost messages.");
         }
 
         // A client that had to resynchronize, or an arrival that never came, is a loss: the row then misses its target
@@ -144,282 +134,30 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         var resyncs = ours.Sum(o => o.Resyncs);
         var what = $"invalidations/s applied at each of {receivers} clients, " + (missing + resyncs == 0 ? "none lost" : $"{missing} arrivals missing, {resyncs} resyncs");
         var rate = LatencySummary.Median(ours.Select(o => o.PerSecond));
-        foreach (var (peer, name) in new[] { (LatencySummary.Median(redis), $"Redis pub/sub to {receivers} subscribers"), (LatencySummary.Median(fusion), $"FusionCache backplane to {receivers} instances") })
+        foreach (var (peer, name) in new[] { (LatencySummary.Median(redis.Select(r => r.PerSecond)), $"Redis pub/sub to {receivers} subscribers"), (LatencySummary.Median(fusion.Select(f => f.PerSecond)), $"FusionCache backplane to {receivers} instances") })
         {
             table.AddAbsolute("P5", what, rate, peer, "ops/s", name, "≥ 1× and none lost", missing + resyncs == 0 && rate >= peer);
         }
-    }
 
-    private async Task<OursAtRate> OursAtRateAsync(int receivers, int writes, string prefix, CancellationToken cancellationToken)
-    {
-        var clients = await BroadcastClientsAsync(receivers, prefix, cancellationToken);
-        try
-        {
-            await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
-            var keys = await ActivatedKeysAsync(writer, prefix, writes, cancellationToken);
-
-            var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
-            for (var c = 0; c < clients.Count; c++)
-            {
-                tracker.Listen(c, clients[c].Cache, prefix);
-            }
-
-            var acknowledged = new LatencyRecorder();
-            using var lag = new FeedLagListener();
-            var meter = PhaseMeter.Start(cluster.ProcessIds);
-            await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
-            {
-                tracker.Started(i);
-                await writer.Cache.SetAsync(keys[i], Value, cancellationToken: cancellationToken);
-                if (tracker.Measured(i))
-                {
-                    acknowledged.Record(tracker.StartOf(i), Stopwatch.GetTimestamp());
-                }
-            });
-            var missing = await tracker.WaitAsync(DeliveryTimeout);
-            var cost = meter.Stop();
-            var reasons = string.Join(", ", lag.Resyncs.Select(r => $"{r.Key} {r.Value}"));
-            if (reasons.Length > 0 || missing > 0)
-            {
-                log.WriteLine($"  ours: {missing} arrivals missing; resyncs started: {(reasons.Length > 0 ? reasons : "none")}");
-            }
-
-            return new OursAtRate(tracker.Latencies.Summary(), acknowledged.Summary(), lag.Lags.Summary(), missing, Math.Max(tracker.Resyncs, (int)lag.Resyncs.Values.Sum()), cost);
-        }
-        finally
-        {
-            await DisposeAllAsync(clients);
-        }
-    }
-
-    private async Task<(LatencySummary Latencies, PhaseCost Cost)> RedisAtRateAsync(int receivers, int messages, string channel)
-    {
-        var (publisher, subscribers) = await RedisPeersAsync(receivers);
-        try
-        {
-            var tracker = new DeliveryTracker(messages, receivers, warmup: messages / 10);
-            await SubscribeAllAsync(subscribers, channel, tracker);
-            var pub = publisher.GetSubscriber();
-            var redisChannel = RedisChannel.Literal(channel);
-            var meter = PhaseMeter.Start([redisProcessId]);
-            await Measure.PacedAsync(messages, settings.InvalidationRate, i =>
-            {
-                tracker.Started(i);
-                return pub.PublishAsync(redisChannel, i);
-            });
-            await tracker.WaitAsync(DeliveryTimeout);
-            return (tracker.Latencies.Summary(), meter.Stop());
-        }
-        finally
-        {
-            DisposeAll(publisher, subscribers);
-        }
-    }
-
-    private async Task<(LatencySummary Latencies, PhaseCost Cost)> FusionAtRateAsync(int receivers, int writes, string name, CancellationToken cancellationToken)
-    {
-        var nodes = FusionCacheNode.ManyWithRedis(redisConnection, name, receivers + 1);
-        try
-        {
-            var tracker = new DeliveryTracker(writes, receivers, warmup: writes / 10);
-            var writer = nodes[0].Cache;
-            await FusionListenAsync(nodes, tracker, cancellationToken);
-            var meter = PhaseMeter.Start([redisProcessId]);
-            await Measure.PacedAsync(writes, settings.InvalidationRate, async i =>
-            {
-                tracker.Started(i);
-                await writer.SetAsync($"{name}:{i.ToString(CultureInfo.InvariantCulture)}", Value, token: cancellationToken);
-            });
-            await tracker.WaitAsync(DeliveryTimeout);
-            return (tracker.Latencies.Summary(), meter.Stop());
-        }
-        finally
-        {
-            nodes.ForEach(n => n.Dispose());
-        }
+        static string Describe(SideThroughput run) => $"{run.PerSecond:#,0}/s";
     }
 
     /// <summary>
-    /// The keys <c>{prefix}0</c>.. with their grains activated, so that timed writes measure a write to a live entry,
-    /// not an activation.
+    /// One side's repeats, back to back, with its sender and receivers started once. The sides take turns rather than
+    /// interleave within a repeat: a side's idle receivers (our clients' feed heartbeats, a backplane's) would otherwise
+    /// load the others' measurements.
     /// </summary>
-    private static async Task<string[]> ActivatedKeysAsync(BenchClient writer, string prefix, int count, CancellationToken cancellationToken)
+    private async Task<List<T>> RepeatAsync<TSide, T>(string name, Func<Task<TSide>> start, Func<TSide, string, Task<T>> measure, Func<T, string> describe)
+        where TSide : IInvalidationSide
     {
-        var keys = Enumerable.Range(0, count).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (k, _) =>
-            await writer.Client.GetGrain<ICacheEntryGrain>(k).GetVersionAsync(Guid.Empty));
-        return keys;
+        await using var side = await start();
+        var runs = new List<T>();
+        for (var repeat = 0; repeat < settings.Repeats; repeat++)
+        {
+            runs.Add(await measure(side, repeat.ToString(CultureInfo.InvariantCulture)));
+            log.WriteLine($"  {name}, repeat {repeat}: {describe(runs[^1])}; load {MachineLoad.OneMinute():0.0}");
+        }
+
+        return runs;
     }
-
-    private async Task<Delivered> OursThroughputAsync(int receivers, int invalidations, string prefix, CancellationToken cancellationToken)
-    {
-        var clients = await BroadcastClientsAsync(receivers, prefix, cancellationToken);
-        try
-        {
-            await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
-            var keys = await ActivatedKeysAsync(writer, prefix, invalidations, cancellationToken);
-            var tracker = new DeliveryTracker(invalidations, receivers, warmup: 0);
-            for (var c = 0; c < clients.Count; c++)
-            {
-                tracker.Listen(c, clients[c].Cache, prefix);
-            }
-
-            var start = Stopwatch.GetTimestamp();
-            await Measure.InFlightAsync(invalidations, 64, i => writer.Cache.InvalidateAsync(keys[i], cancellationToken));
-            var missing = await tracker.WaitAsync(DeliveryTimeout);
-            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            return new Delivered(invalidations / seconds, missing, tracker.Resyncs);
-        }
-        finally
-        {
-            await DisposeAllAsync(clients);
-        }
-    }
-
-    private async Task<double> RedisThroughputAsync(int receivers, int messages, string channel)
-    {
-        var (publisher, subscribers) = await RedisPeersAsync(receivers);
-        try
-        {
-            var tracker = new DeliveryTracker(messages, receivers, warmup: 0);
-            await SubscribeAllAsync(subscribers, channel, tracker);
-            var pub = publisher.GetSubscriber();
-            var redisChannel = RedisChannel.Literal(channel);
-            var start = Stopwatch.GetTimestamp();
-            await Measure.InFlightAsync(messages, 64, i => pub.PublishAsync(redisChannel, i));
-            if (await tracker.WaitAsync(DeliveryTimeout) > 0)
-            {
-                throw new InvalidOperationException("P5: Redis pub/sub lost messages.");
-            }
-
-            return messages / Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        finally
-        {
-            DisposeAll(publisher, subscribers);
-        }
-    }
-
-    private async Task<double> FusionThroughputAsync(int receivers, int count, string name, CancellationToken cancellationToken)
-    {
-        var nodes = FusionCacheNode.ManyWithRedis(redisConnection, name, receivers + 1);
-        try
-        {
-            var tracker = new DeliveryTracker(count, receivers, warmup: 0);
-            var writer = nodes[0].Cache;
-            await FusionListenAsync(nodes, tracker, cancellationToken);
-            var start = Stopwatch.GetTimestamp();
-            await Measure.InFlightAsync(count, 64, async i => await writer.RemoveAsync($"{name}:{i.ToString(CultureInfo.InvariantCulture)}", token: cancellationToken));
-            var missing = await tracker.WaitAsync(DeliveryTimeout);
-            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (missing > 0)
-            {
-                // FusionCache's backplane is fire-and-forget over pub/sub: a loss is its behaviour, reported as the rate of what arrived.
-                log.WriteLine($"  FusionCache backplane: {missing} of {(long)count * receivers} arrivals missing");
-            }
-
-            return (count - (missing / (double)receivers)) / seconds;
-        }
-        finally
-        {
-            nodes.ForEach(n => n.Dispose());
-        }
-    }
-
-    /// <summary>
-    /// Hooks every node but the first (the writer) to <paramref name="tracker"/>, and waits until each has heard a probe:
-    /// the backplane subscribes in the background, so until then a message could be missed.
-    /// </summary>
-    private static async Task FusionListenAsync(List<FusionCacheNode> nodes, DeliveryTracker tracker, CancellationToken cancellationToken)
-    {
-        for (var n = 1; n < nodes.Count; n++)
-        {
-            var receiver = n - 1;
-            nodes[n].Cache.Events.Backplane.MessageReceived += (_, e) =>
-            {
-                if (e.Message.CacheKey != FusionBackplaneProbe.Key)
-                {
-                    tracker.Arrived(receiver, e.Message.CacheKey);
-                }
-            };
-        }
-
-        await FusionBackplaneProbe.WaitUntilHeardAsync(nodes[0], nodes[1..], cancellationToken);
-    }
-
-    private static double PerWrite(double cpuSeconds, int writes) => cpuSeconds * 1_000_000 / writes;
-
-    private async Task<List<BenchClient>> BroadcastClientsAsync(int count, string prefix, CancellationToken cancellationToken)
-    {
-        var clients = await BenchClient.StartManyAsync(cluster, count, o => o.BroadcastPrefixes.Add(prefix), cancellationToken);
-
-        // A broadcast subscription takes effect shortly after connecting, without an acknowledgement
-        // (docs/consistency.md): probe until every client hears an invalidation under the prefix.
-        var heard = new ConcurrentDictionary<IOrleansCache, bool>();
-        void OnProbe(object? sender, CacheInvalidatedEventArgs e)
-        {
-            if (e.Target == prefix + "probe")
-            {
-                heard[(IOrleansCache)sender!] = true;
-            }
-        }
-
-        foreach (var client in clients)
-        {
-            client.Cache.Invalidated += OnProbe;
-        }
-
-        var deadline = Stopwatch.GetTimestamp() + (120 * Stopwatch.Frequency);
-        while (heard.Count < count)
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"Only {heard.Count} of {count} clients heard the subscription probe.");
-            }
-
-            await clients[0].Cache.InvalidateAsync(prefix + "probe", cancellationToken);
-            await Task.Delay(20, cancellationToken);
-        }
-
-        foreach (var client in clients)
-        {
-            client.Cache.Invalidated -= OnProbe;
-        }
-
-        return clients;
-    }
-
-    private async Task<(ConnectionMultiplexer Publisher, List<ConnectionMultiplexer> Subscribers)> RedisPeersAsync(int receivers)
-    {
-        var publisher = await ConnectionMultiplexer.ConnectAsync(redisConnection);
-        var subscribers = new List<ConnectionMultiplexer>();
-        for (var i = 0; i < receivers; i++)
-        {
-            subscribers.Add(await ConnectionMultiplexer.ConnectAsync(redisConnection));
-        }
-
-        return (publisher, subscribers);
-    }
-
-    /// <summary>Subscribes every subscriber; SUBSCRIBE is acknowledged, so once this returns every message is delivered.</summary>
-    private static Task SubscribeAllAsync(List<ConnectionMultiplexer> subscribers, string channel, DeliveryTracker tracker) =>
-        Task.WhenAll(subscribers.Select((s, receiver) => s.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel), (_, value) => tracker.Arrived(receiver, (int)value))));
-
-    private static async Task DisposeAllAsync(List<BenchClient> clients)
-    {
-        foreach (var client in clients)
-        {
-            await client.DisposeAsync();
-        }
-    }
-
-    private static void DisposeAll(ConnectionMultiplexer publisher, List<ConnectionMultiplexer> subscribers)
-    {
-        publisher.Dispose();
-        subscribers.ForEach(s => s.Dispose());
-    }
-
-    private sealed record Delivered(double PerSecond, long Missing, int Resyncs);
-
-    private sealed record OursAtRate(LatencySummary Latencies, LatencySummary Acknowledged, LatencySummary FeedToClient, long Missing, int Resyncs, PhaseCost Cost);
 }
