@@ -1,10 +1,14 @@
 using OrleansCache.FaultInjection.Faults;
 using OrleansCache.FaultInjection.History;
+using OrleansCache.TestSupport.Waiting;
 using Xunit;
 
 namespace OrleansCache.FaultInjection.Tests;
 
-/// <summary>The runner's fault lanes (ADR 0090): side by side, rounds counted per lane, a lane that fails stops the rest.</summary>
+/// <summary>
+/// The runner's fault lanes (ADR 0090, 0091): side by side, rounds counted per lane, a lane that fails stops the rest, a
+/// gated fault waits for the other lanes' gated faults.
+/// </summary>
 public sealed class FaultLaneTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
@@ -59,8 +63,86 @@ public sealed class FaultLaneTests
         Assert.Equal(1, injected.Count(k => k == FaultKind.ClientStall));
     }
 
+    [Fact]
+    public async Task AGatedFault_WaitsForTheOtherLanesGatedFault_ToRecover()
+    {
+        // The silos' lane holds the gate from a fault's injection to its recovery; Redis's restart without data takes it
+        // too, so it is injected only once the silo fault has recovered. Redis's other faults do not wait.
+        using var gate = new SemaphoreSlim(1, 1);
+        var events = new List<string>();
+        var siloRecovering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var silos = new FaultLane(
+            new FaultSchedule(new Random(1), [FaultKind.SiloPause]),
+            kind => Task.FromResult<FaultWindow?>(Record(events, kind)),
+            async (_, _) =>
+            {
+                siloRecovering.TrySetResult();
+                await release.Task.ConfigureAwait(false);
+                Note(events, "silo recovered");
+                return true;
+            },
+            () => TimeSpan.Zero,
+            gate);
+        var redis = new FaultLane(
+            new FaultSchedule(new Random(1), [FaultKind.RedisPause]),
+            async kind =>
+            {
+                await siloRecovering.Task.ConfigureAwait(false);
+                return Record(events, kind);
+            },
+            (_, _) => Task.FromResult(true),
+            () => TimeSpan.Zero,
+            gate,
+            k => k == FaultKind.RedisRestartEmpty);
+        var empty = new FaultLane(
+            new FaultSchedule(new Random(1), [FaultKind.RedisRestartEmpty]),
+            async kind =>
+            {
+                await siloRecovering.Task.ConfigureAwait(false);
+                return Record(events, kind);
+            },
+            (_, _) => Task.FromResult(true),
+            () => TimeSpan.Zero,
+            gate,
+            k => k == FaultKind.RedisRestartEmpty);
+
+        var running = FaultLane.RunSideBySideAsync([silos, redis, empty], rounds: 1, until: null, new RunClock(), TestContext.Current.CancellationToken);
+        await siloRecovering.Task.WaitAsync(Limit, TestContext.Current.CancellationToken);
+
+        // The ungated Redis pause goes ahead while the silo fault is still recovering; the gated restart does not.
+        await Eventually.TrueAsync(() => Contains(events, nameof(FaultKind.RedisPause)), "the Redis pause injected", Limit, TestContext.Current.CancellationToken);
+        Assert.False(Contains(events, nameof(FaultKind.RedisRestartEmpty)));
+        release.TrySetResult();
+        await running.WaitAsync(Limit, TestContext.Current.CancellationToken);
+
+        Assert.Equal([nameof(FaultKind.SiloPause), nameof(FaultKind.RedisPause), "silo recovered", nameof(FaultKind.RedisRestartEmpty)], events);
+    }
+
     private static FaultLane Lane(IReadOnlyList<FaultKind> kinds, Func<FaultKind, Task<FaultWindow?>> inject, bool recovers = true) =>
         new(new FaultSchedule(new Random(1), kinds), inject, (_, _) => Task.FromResult(recovers), () => TimeSpan.Zero);
+
+    private static FaultWindow Record(List<string> events, FaultKind kind)
+    {
+        Note(events, kind.ToString());
+        return new FaultWindow(kind, "test", TimeSpan.Zero, TimeSpan.Zero, FaultBounds.Of(kind));
+    }
+
+    private static void Note(List<string> events, string what)
+    {
+        lock (events)
+        {
+            events.Add(what);
+        }
+    }
+
+    private static bool Contains(List<string> events, string what)
+    {
+        lock (events)
+        {
+            return events.Contains(what);
+        }
+    }
 
     private static FaultWindow Record(List<FaultKind> injected, FaultKind kind)
     {

@@ -6,9 +6,9 @@ using Xunit;
 namespace OrleansCache.FaultInjection.Tests;
 
 /// <summary>
-/// The runner's short run in the suite: every fault kind of the short round twice against real silo processes (a client's
-/// own connection faults in a lane beside the cluster's, ADR 0090), with get-or-create bursts and Redis bridge messages
-/// beside the workload, 0 violations.
+/// The runner's short run in the suite: every fault kind of the short round twice against real silo processes (Redis's
+/// faults and a client's own connection faults in lanes beside the silos', ADR 0090 and 0091), with get-or-create bursts
+/// and Redis bridge messages beside the workload, 0 violations.
 /// </summary>
 public sealed class ShortRunTests
 {

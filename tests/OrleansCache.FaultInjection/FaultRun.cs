@@ -13,16 +13,16 @@ namespace OrleansCache.FaultInjection;
 
 /// <summary>
 /// One run: a cluster of silo processes on a Redis of its own, clients reading and writing, faults on a seeded schedule
-/// in two lanes side by side (the cluster's, one at a time; a client's own connections', beside them: ADR 0090), each
-/// fault followed by recovery and a quiet gap, then the history checked (ADR 0070).
+/// in three lanes side by side (the silos', Redis's and a client's own connections': ADR 0090, 0091), each fault followed
+/// by recovery and a quiet gap, then the history checked (ADR 0070).
 /// </summary>
 internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
     /// <summary>The longest one look at the cluster's recovery may take (a call that never returns is a failed look).</summary>
     private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(20);
 
-    /// <summary>The clients' lane waits the quiet gap plus up to this long (seeded) between its faults.</summary>
-    private static readonly TimeSpan ClientFaultSpread = TimeSpan.FromSeconds(20);
+    /// <summary>The clients' and Redis's lanes wait the quiet gap plus up to this long (seeded) between their faults.</summary>
+    private static readonly TimeSpan SideLaneSpread = TimeSpan.FromSeconds(20);
 
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
@@ -98,21 +98,39 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 throw new InvalidOperationException("No fault kind is left to inject with these options.");
             }
 
+            // Three lanes side by side (ADR 0090, 0091), each with its own injector and seeded schedule. The silos'
+            // faults one at a time, every client served again after each; each holds the gate, which a Redis restart
+            // without its data (it replaces every silo) takes too.
             var lanes = new List<FaultLane>();
-            if (kinds.Where(k => !FaultSchedule.IsClientFault(k)).ToList() is { Count: > 0 } clusterKinds)
+            using var siloGate = new SemaphoreSlim(1, 1);
+            if (kinds.Where(k => !FaultSchedule.IsClientFault(k) && !FaultSchedule.IsRedisFault(k)).ToList() is { Count: > 0 } siloKinds)
             {
-                // The cluster's lane: silos and Redis, every client served again after each fault.
                 var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
-                lanes.Add(new FaultLane(new FaultSchedule(random, clusterKinds), injector.InjectAsync, (_, ct) => RecoverAsync(cluster, clients, admin, ct), () => options.QuietGap));
+                lanes.Add(new FaultLane(new FaultSchedule(random, siloKinds), injector.InjectAsync, (_, ct) => RecoverAsync(cluster, clients, admin, ct), () => options.QuietGap, siloGate));
             }
 
+            // A client's own connection faults: the faulted client served again after each. This lane's and Redis's gaps
+            // vary (seeded), so their faults land at different points of the silos'.
+            var clientRandom = new Random(random.Next());
             if (kinds.Where(FaultSchedule.IsClientFault).ToList() is { Count: > 0 } clientKinds)
             {
-                // The clients' lane, beside it: the faulted client served again after each; its gaps vary, so its faults
-                // land at different points of the cluster's.
-                var clientRandom = new Random(random.Next());
                 var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, clientRandom, _clock, _history, logger);
-                lanes.Add(new FaultLane(new FaultSchedule(clientRandom, clientKinds), injector.InjectAsync, (window, ct) => RecoverClientAsync(clients.Single(c => c.Number == window.Client), ct), () => options.QuietGap + (ClientFaultSpread * clientRandom.NextDouble())));
+                lanes.Add(new FaultLane(new FaultSchedule(clientRandom, clientKinds), injector.InjectAsync, (window, ct) => RecoverClientsAsync([clients.Single(c => c.Number == window.Client)], window.Kind.ToString(), ct), () => options.QuietGap + (SideLaneSpread * clientRandom.NextDouble())));
+            }
+
+            // redis-server's faults: every client served again after each. Only the restart without data, which holds the
+            // silos' gate, waits for every silo as the silos' lane does (and replaces those that stopped).
+            var redisRandom = new Random(random.Next());
+            if (kinds.Where(FaultSchedule.IsRedisFault).ToList() is { Count: > 0 } redisKinds)
+            {
+                var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, redisRandom, _clock, _history, logger);
+                lanes.Add(new FaultLane(
+                    new FaultSchedule(redisRandom, redisKinds),
+                    injector.InjectAsync,
+                    (window, ct) => window.Kind == FaultKind.RedisRestartEmpty ? RecoverAsync(cluster, clients, admin, ct) : RecoverClientsAsync(clients, window.Kind.ToString(), ct),
+                    () => options.QuietGap + (SideLaneSpread * redisRandom.NextDouble()),
+                    siloGate,
+                    k => k == FaultKind.RedisRestartEmpty));
             }
 
             TimeSpan? until = options.Duration is { } duration ? _clock.Now + duration : null;
@@ -234,10 +252,11 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     }
 
     /// <summary>
-    /// Waits until a client whose own connections had a fault writes and reads its probe key again. False (and an
-    /// incident) if that takes too long.
+    /// Waits until each of <paramref name="clients"/> writes and reads its probe key again, replacing no silo (the silos'
+    /// lane does that): after a client's own connection fault, that client; after a Redis fault that kept its data,
+    /// every client. False (and an incident) if that takes too long.
     /// </summary>
-    private async Task<bool> RecoverClientAsync(FaultClient client, CancellationToken cancellationToken)
+    private async Task<bool> RecoverClientsAsync(IReadOnlyList<FaultClient> clients, string fault, CancellationToken cancellationToken)
     {
         try
         {
@@ -245,19 +264,19 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             {
                 try
                 {
-                    return await AllServeAsync([client], cancellationToken).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false);
+                    return await AllServeAsync(clients, cancellationToken).WaitAsync(AttemptLimit, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
                     // A call that never returned: look again.
                     return false;
                 }
-            }, $"{client} served again", options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
+            }, $"{string.Join(", ", clients)} served again after {fault}", options.RecoveryTimeout, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException ex)
         {
-            _history.Incidents.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {client} was not served again within {options.RecoveryTimeout.TotalSeconds:0} s of its fault: {ex.Message}"));
+            _history.Incidents.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {string.Join(", ", clients)} not served again within {options.RecoveryTimeout.TotalSeconds:0} s of {fault}: {ex.Message}"));
             return false;
         }
     }

@@ -30,6 +30,13 @@ internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kind
     /// </summary>
     public static bool IsClientFault(FaultKind kind) => kind is FaultKind.ClientCut or FaultKind.ClientStall or FaultKind.ClientDelay;
 
+    /// <summary>
+    /// True for a fault of redis-server itself. Those run in a lane of their own beside the silos' (ADR 0091); the one
+    /// that loses Redis's data (<see cref="FaultKind.RedisRestartEmpty"/>) replaces every silo, so it takes the gate
+    /// the silos' lane holds for each of its faults.
+    /// </summary>
+    public static bool IsRedisFault(FaultKind kind) => kind is FaultKind.RedisRestart or FaultKind.RedisPause or FaultKind.RedisRestartEmpty;
+
     /// <summary>Every kind against OrleansCache's silos and clients (not the FusionCache-only ones).</summary>
     private static FaultKind[] OrleansCacheKinds => [.. Enum.GetValues<FaultKind>().Where(k => k is not FaultKind.InstanceKill)];
 
