@@ -15,8 +15,13 @@ namespace OrleansCache.Grains.Interfaces;
 public interface ICacheEntryGrain : IGrainWithStringKey
 {
     /// <summary>The current entry (its value is null when there is none, or it expired).</summary>
+    /// <remarks>
+    /// A <see cref="ValueTask{TResult}"/>, unlike the other calls: it is the remote read, and neither the grain (whose
+    /// read completes synchronously) nor the caller (which awaits Orleans' pooled completion directly) then allocates a
+    /// task for it. The wire format is the same as a <see cref="Task{TResult}"/>'s.
+    /// </remarks>
     [Alias("Get")]
-    Task<CacheEntry> GetAsync(Guid tracker);
+    ValueTask<CacheEntry> GetAsync(Guid tracker);
 
     /// <summary>The current version only; used to revalidate near-cached copies.</summary>
     [Alias("GetVersion")]

@@ -111,7 +111,7 @@ internal sealed partial class CacheEntryGrain : Grain, ICacheEntryGrain
         return Task.CompletedTask;
     }
 
-    public async Task<CacheEntry> GetAsync(Guid tracker)
+    public async ValueTask<CacheEntry> GetAsync(Guid tracker)
     {
         await ExpireIfDueAsync();
         await TrackAsync(tracker);

@@ -118,8 +118,8 @@ internal sealed class ReadBenchmarks(BenchmarkSettings settings, TextWriter log,
         List<LatencySummary> hosting = [], other = [];
         for (var repeat = 0; repeat < settings.Repeats; repeat++)
         {
-            other.Add(await Measure.LatencyAsync(_ => viaOther.GetAsync(Guid.Empty), settings.Warmup, settings.Samples));
-            hosting.Add(await Measure.LatencyAsync(_ => viaOwner.GetAsync(Guid.Empty), settings.Warmup, settings.Samples));
+            other.Add(await Measure.LatencyAsync(_ => viaOther.GetAsync(Guid.Empty).AsTask(), settings.Warmup, settings.Samples));
+            hosting.Add(await Measure.LatencyAsync(_ => viaOwner.GetAsync(Guid.Empty).AsTask(), settings.Warmup, settings.Samples));
         }
 
         var o = LatencySummary.MedianOf(other);

@@ -30,7 +30,7 @@ internal sealed class StampedeBenchmarks(BenchmarkSettings settings, TextWriter 
             await using var reader = await BenchClient.StartAsync(cluster, [owner], cancellationToken: cancellationToken);
             var grain = reader.Client.GetGrain<ICacheEntryGrain>((await KeyOwnership.ReadAsync(reader.Client)).KeysOwnedBy(owner, "p8:read:", 1)[0]);
             await grain.SetAsync(new byte[100], CacheWriteOptions.Default, Guid.Empty);
-            var read = await Measure.LatencyAsync(_ => grain.GetAsync(Guid.Empty), settings.Warmup, settings.Samples);
+            var read = await Measure.LatencyAsync(_ => grain.GetAsync(Guid.Empty).AsTask(), settings.Warmup, settings.Samples);
 
             // A first burst on another key warms every path (JIT, activation), for us and the peers.
             await BurstAsync("p8:warm", (i, key, factory) => clients[i % Instances].Cache.GetOrCreateAsync(key, factory, cancellationToken: cancellationToken));

@@ -20,7 +20,7 @@ internal static class GetCommand
             {
                 // The key's grain itself rather than the typed API: it also tells the version, expiry and tags. No
                 // subscription is registered (Guid.Empty): the tool keeps no copy to be told about.
-                var entry = await session.Client.GetGrain<ICacheEntryGrain>(name).GetAsync(Guid.Empty).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var entry = await session.Client.GetGrain<ICacheEntryGrain>(name).GetAsync(Guid.Empty).AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
                 var decoded = entry.Value is { } bytes ? ValueCodec.Decode(bytes) : null;
                 if (context.Settings.Json)
                 {

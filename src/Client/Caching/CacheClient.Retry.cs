@@ -19,7 +19,11 @@ internal sealed partial class CacheClient
     /// connection, and asking again reaches the key's next activation. Other calls may still be running, so their
     /// timeout is the caller's to see.
     /// </summary>
-    private async Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool retryTimeouts = false)
+    private Task<T> IdempotentAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool retryTimeouts = false) =>
+        IdempotentAsync(() => new ValueTask<T>(call()), cancellationToken, retryTimeouts);
+
+    /// <summary>The same for a call that returns a <see cref="ValueTask{TResult}"/> (the remote read): awaited as it is, unless the caller can cancel.</summary>
+    private async Task<T> IdempotentAsync<T>(Func<ValueTask<T>> call, CancellationToken cancellationToken, bool retryTimeouts = false)
     {
         // Real time: a test's fake cache clock must not stall retries.
         var real = TimeProvider.System;
@@ -29,7 +33,8 @@ internal sealed partial class CacheClient
         {
             try
             {
-                return await call().WaitAsync(cancellationToken).ConfigureAwait(false);
+                var pending = call();
+                return cancellationToken.CanBeCanceled ? await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false) : await pending.ConfigureAwait(false);
             }
             catch (Exception ex) when ((IsRetriable(ex) || (retryTimeouts && ex is TimeoutException)) && !cancellationToken.IsCancellationRequested && real.GetElapsedTime(started) + delay < _options.RetryTimeout)
             {

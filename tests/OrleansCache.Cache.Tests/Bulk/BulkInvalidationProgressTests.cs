@@ -141,5 +141,5 @@ public sealed class BulkInvalidationProgressTests
         Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = TestContext.Current.CancellationToken }, async (key, ct) =>
             await cluster.Cache.SetAsync(key, $"value of {key}", options, ct));
 
-    private static Task<CacheEntry> StoredAsync(OrleansCacheTestCluster cluster, string key) => cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty);
+    private static Task<CacheEntry> StoredAsync(OrleansCacheTestCluster cluster, string key) => cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty).AsTask();
 }

@@ -37,7 +37,7 @@ public sealed class CacheGrainReferencesTests
 
         var written = CacheClusters.Key();
         var version = await references.Entry(written).SetAsync([1, 2, 3], CacheWriteOptions.Default, Guid.Empty).WaitAsync(Token);
-        var read = await factory.GetGrain<ICacheEntryGrain>(written).GetAsync(Guid.Empty).WaitAsync(Token);
+        var read = await factory.GetGrain<ICacheEntryGrain>(written).GetAsync(Guid.Empty).AsTask().WaitAsync(Token);
         Assert.Equal(version, read.Version);
         Assert.Equal([1, 2, 3], read.Value);
         Assert.Equal([version], await references.Coordinator().CheckVersionsAsync([written], Guid.Empty).WaitAsync(Token));

@@ -70,5 +70,5 @@ public sealed class BulkProgressTests(ClusterFixture fixture)
 
     private string[] SiloNames() => [.. fixture.Cluster.Silos.Select(s => s.Name)];
 
-    private Task<CacheEntry> StoredAsync(string key) => fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty);
+    private Task<CacheEntry> StoredAsync(string key) => fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty).AsTask();
 }

@@ -174,7 +174,7 @@ public sealed class CacheCommandTests(ClusterFixture fixture)
     }
 
     /// <summary>What the cluster holds (not a client's near-cache, which hears of another client's changes a moment later).</summary>
-    private Task<CacheEntry> StoredAsync(string key) => fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty);
+    private Task<CacheEntry> StoredAsync(string key) => fixture.Cluster.Client.GetGrain<ICacheEntryGrain>(key).GetAsync(Guid.Empty).AsTask();
 
     /// <summary>Completes when the shared .NET client applies an invalidation of <paramref name="key"/>.</summary>
     private Task InvalidationOf(string key)
