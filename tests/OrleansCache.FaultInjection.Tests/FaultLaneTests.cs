@@ -66,9 +66,9 @@ public sealed class FaultLaneTests
     [Fact]
     public async Task AGatedFault_WaitsForTheOtherLanesGatedFault_ToRecover()
     {
-        // The silos' lane holds the gate from a fault's injection to its recovery; Redis's restart without data takes it
-        // too, so it is injected only once the silo fault has recovered. Redis's other faults do not wait.
-        using var gate = new SemaphoreSlim(1, 1);
+        // The silos' lane holds the gate (shared) from a fault's injection to its recovery; Redis's restart without data
+        // enters it exclusively, so it is injected only once the silo fault has recovered. Redis's other faults do not wait.
+        using var gate = new FaultGate(lanes: 2);
         var events = new List<string>();
         var siloRecovering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,7 +83,8 @@ public sealed class FaultLaneTests
                 return true;
             },
             () => TimeSpan.Zero,
-            gate);
+            gate,
+            FaultSchedule.GateUse);
         var redis = new FaultLane(
             new FaultSchedule(new Random(1), [FaultKind.RedisPause]),
             async kind =>
@@ -94,7 +95,7 @@ public sealed class FaultLaneTests
             (_, _) => Task.FromResult(true),
             () => TimeSpan.Zero,
             gate,
-            k => k == FaultKind.RedisRestartEmpty);
+            FaultSchedule.GateUse);
         var empty = new FaultLane(
             new FaultSchedule(new Random(1), [FaultKind.RedisRestartEmpty]),
             async kind =>
@@ -105,7 +106,7 @@ public sealed class FaultLaneTests
             (_, _) => Task.FromResult(true),
             () => TimeSpan.Zero,
             gate,
-            k => k == FaultKind.RedisRestartEmpty);
+            FaultSchedule.GateUse);
 
         var running = FaultLane.RunSideBySideAsync([silos, redis, empty], rounds: 1, until: null, new RunClock(), TestContext.Current.CancellationToken);
         await siloRecovering.Task.WaitAsync(Limit, TestContext.Current.CancellationToken);

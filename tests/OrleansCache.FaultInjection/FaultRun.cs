@@ -13,8 +13,8 @@ namespace OrleansCache.FaultInjection;
 
 /// <summary>
 /// One run: a cluster of silo processes on a Redis of its own, clients reading and writing, faults on a seeded schedule
-/// in three lanes side by side (the silos', Redis's and a client's own connections': ADR 0090, 0091), each fault followed
-/// by recovery and a quiet gap, then the history checked (ADR 0070).
+/// in lanes side by side (two of the silos', on disjoint silos; Redis's; a client's own connections': ADR 0090, 0091),
+/// each fault followed by recovery and a quiet gap, then the history checked (ADR 0070).
 /// </summary>
 internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 {
@@ -22,7 +22,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(20);
 
     /// <summary>The clients' and Redis's lanes wait the quiet gap plus up to this long (seeded) between their faults.</summary>
-    private static readonly TimeSpan SideLaneSpread = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SideLaneSpread = TimeSpan.FromSeconds(10);
 
     private readonly RunClock _clock = new();
     private readonly RunHistory _history = new();
@@ -68,7 +68,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             }
 
             ArgumentNullException.ThrowIfNull(admin);
-            var healthy = await RecoverAsync(cluster, clients, admin, cancellationToken).ConfigureAwait(false);
+            var healthy = await RecoverAsync(cluster, clients, admin, _ => true, cancellationToken).ConfigureAwait(false);
             _history.MembershipChanges.Enqueue(_clock.Now);
             LogStarted(logger, options.Silos, options.Clients, (_clock.Now - started).TotalSeconds);
 
@@ -98,15 +98,53 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 throw new InvalidOperationException("No fault kind is left to inject with these options.");
             }
 
-            // Three lanes side by side (ADR 0090, 0091), each with its own injector and seeded schedule. The silos'
-            // faults one at a time, every client served again after each; each holds the gate, which a Redis restart
-            // without its data (it replaces every silo) takes too.
+            // Lanes side by side (ADR 0090, 0091), each with its own injector and seeded schedule, and a gate that keeps
+            // apart the faults that must not overlap a silo fault (FaultSchedule.GateUse).
             var lanes = new List<FaultLane>();
-            using var siloGate = new SemaphoreSlim(1, 1);
-            if (kinds.Where(k => !FaultSchedule.IsClientFault(k) && !FaultSchedule.IsRedisFault(k)).ToList() is { Count: > 0 } siloKinds)
+            using var gate = new FaultGate(lanes: 2);
+            var siloLanes = new List<SiloLaneSlots>();
+            bool MayReplace(SiloSlot slot, SiloLaneSlots? self) => siloLanes.All(l => l == self || !l.Busy || !l.Slots.Contains(slot));
+
+            // The silos' faults, one at a time per lane, every silo active and every client served again after each. With
+            // --silo-lanes 2 and four silos or more, two lanes on disjoint halves of the slots (two silos down at once still
+            // leave two to vote); a lane replaces no silo of the other's while that one is mid-fault.
+            var siloKinds = kinds.Where(k => !FaultSchedule.IsClientFault(k) && !FaultSchedule.IsRedisFault(k)).ToList();
+            if (siloKinds.Count > 0)
             {
-                var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, random, _clock, _history, logger);
-                lanes.Add(new FaultLane(new FaultSchedule(random, siloKinds), injector.InjectAsync, (_, ct) => RecoverAsync(cluster, clients, admin, ct), () => options.QuietGap, siloGate));
+                var half = cluster.Slots.Count / 2;
+                var (first, second) = options.SiloLanes == 2 && options.Silos >= FaultInjector.MinimumSilosForDoubleKill && siloKinds.Count > 1 ? FaultSchedule.SplitForTwoSiloLanes(siloKinds) : (siloKinds, []);
+                var split = second.Count == 0 ? [(first, cluster.Slots)] : new[] { (first, (IReadOnlyList<SiloSlot>)[.. cluster.Slots.Take(half)]), (second, [.. cluster.Slots.Skip(half)]) };
+                var laneRandom = random;
+                foreach (var (laneKinds, laneSlots) in split)
+                {
+                    var own = new SiloLaneSlots(laneSlots);
+                    siloLanes.Add(own);
+                    var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, laneRandom, _clock, _history, logger, laneSlots);
+                    lanes.Add(new FaultLane(
+                        new FaultSchedule(laneRandom, laneKinds),
+                        async kind =>
+                        {
+                            own.Busy = true;
+                            var window = await injector.InjectAsync(kind).ConfigureAwait(false);
+                            own.Busy = window is not null;
+                            return window;
+                        },
+                        async (_, ct) =>
+                        {
+                            try
+                            {
+                                return await RecoverAsync(cluster, clients, admin, slot => MayReplace(slot, own), ct).ConfigureAwait(false);
+                            }
+                            finally
+                            {
+                                own.Busy = false;
+                            }
+                        },
+                        () => options.QuietGap,
+                        gate,
+                        FaultSchedule.GateUse));
+                    laneRandom = new Random(random.Next());
+                }
             }
 
             // A client's own connection faults: the faulted client served again after each. This lane's and Redis's gaps
@@ -118,8 +156,8 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 lanes.Add(new FaultLane(new FaultSchedule(clientRandom, clientKinds), injector.InjectAsync, (window, ct) => RecoverClientsAsync([clients.Single(c => c.Number == window.Client)], window.Kind.ToString(), ct), () => options.QuietGap + (SideLaneSpread * clientRandom.NextDouble())));
             }
 
-            // redis-server's faults: every client served again after each. Only the restart without data, which holds the
-            // silos' gate, waits for every silo as the silos' lane does (and replaces those that stopped).
+            // redis-server's faults: every client served again after each. Only the restart without data, which enters the
+            // gate exclusively, waits for every silo as the silos' lanes do (and replaces those that stopped).
             var redisRandom = new Random(random.Next());
             if (kinds.Where(FaultSchedule.IsRedisFault).ToList() is { Count: > 0 } redisKinds)
             {
@@ -127,10 +165,10 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                 lanes.Add(new FaultLane(
                     new FaultSchedule(redisRandom, redisKinds),
                     injector.InjectAsync,
-                    (window, ct) => window.Kind == FaultKind.RedisRestartEmpty ? RecoverAsync(cluster, clients, admin, ct) : RecoverClientsAsync(clients, window.Kind.ToString(), ct),
+                    (window, ct) => window.Kind == FaultKind.RedisRestartEmpty ? RecoverAsync(cluster, clients, admin, slot => MayReplace(slot, null), ct) : RecoverClientsAsync(clients, window.Kind.ToString(), ct),
                     () => options.QuietGap + (SideLaneSpread * redisRandom.NextDouble()),
-                    siloGate,
-                    k => k == FaultKind.RedisRestartEmpty));
+                    gate,
+                    FaultSchedule.GateUse));
             }
 
             TimeSpan? until = options.Duration is { } duration ? _clock.Now + duration : null;
@@ -207,7 +245,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     /// Waits until every slot runs a silo (a silo that stopped itself is replaced and noted), membership lists exactly
     /// those, and every client writes and reads a probe key. False (and an incident) if that takes too long.
     /// </summary>
-    private async Task<bool> RecoverAsync(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, CancellationToken cancellationToken)
+    private async Task<bool> RecoverAsync(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, Func<SiloSlot, bool> mayReplace, CancellationToken cancellationToken)
     {
         var from = _clock.Now;
         _lastRecoveryFailure = "none";
@@ -217,7 +255,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             {
                 try
                 {
-                    foreach (var slot in cluster.Slots.Where(s => !s.IsRunning))
+                    foreach (var slot in cluster.Slots.Where(s => !s.IsRunning && mayReplace(s)))
                     {
                         var last = slot.Process?.LastLines(3) ?? [];
                         _history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={_clock.Now.TotalSeconds:0.0}s: {slot} had stopped by itself (exit code {slot.Process?.ExitCode}); replaced. Its last lines: {string.Join(" | ", last)}"));
@@ -357,4 +395,18 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Recovered in {Seconds:0.0} s (the last failure before: {LastFailure})")]
     private static partial void LogRecovered(ILogger logger, double seconds, string lastFailure);
+
+    /// <summary>A silos' lane's slots, and whether a fault of its own is under way on them.</summary>
+    private sealed class SiloLaneSlots(IReadOnlyList<SiloSlot> slots)
+    {
+        private volatile bool _busy;
+
+        public IReadOnlyList<SiloSlot> Slots { get; } = slots;
+
+        public bool Busy
+        {
+            get => _busy;
+            set => _busy = value;
+        }
+    }
 }

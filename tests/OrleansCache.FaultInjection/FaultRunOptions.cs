@@ -24,6 +24,12 @@ internal sealed class FaultRunOptions
     /// <summary>Silo processes. Default 3.</summary>
     public int Silos { get; set; } = 3;
 
+    /// <summary>
+    /// Lanes of silo faults side by side, each on its own half of the silos (ADR 0091): 1 (default) or 2, which needs at
+    /// least four silos (two down at once still leave two to vote) and is one lane otherwise.
+    /// </summary>
+    public int SiloLanes { get; set; } = 1;
+
     /// <summary>Cache clients (FusionCache: application instances) in the runner's process. Default 3.</summary>
     public int Clients { get; set; } = 3;
 

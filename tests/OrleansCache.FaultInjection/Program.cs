@@ -19,6 +19,7 @@ try
             case "--duration": options.Duration = ParseDuration(args[++i]); break;
             case "--rounds": options.Rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--silos": options.Silos = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--silo-lanes": options.SiloLanes = int.Parse(args[++i], CultureInfo.InvariantCulture) is var lanes and (1 or 2) ? lanes : throw new FormatException("--silo-lanes takes 1 or 2."); break;
             case "--clients": options.Clients = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
             case "--no-namespaces": options.UseNamespaces = false; break;
             case "--faults": options.Faults = [.. args[++i].Split(',').Select(Enum.Parse<OrleansCache.FaultInjection.Faults.FaultKind>)]; break;
@@ -34,7 +35,7 @@ try
 }
 catch (Exception ex) when (ex is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
 {
-    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--rounds 1] [--silos 3] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--burst-interval 1s] [--no-namespaces] [--report FILE] [--soak DIR] [--silo-logs DIR]");
+    await Console.Error.WriteLineAsync($"{ex.Message} Usage: [--target orleanscache|fusioncache] [--seed N] [--duration 10m|90s] [--rounds 1] [--silos 3] [--silo-lanes 1|2] [--clients 3] [--workers 2] [--faults OwnerKill,Partition,...] [--quiet-gap 1.5s] [--burst-interval 1s] [--no-namespaces] [--report FILE] [--soak DIR] [--silo-logs DIR]");
     return 2;
 }
 

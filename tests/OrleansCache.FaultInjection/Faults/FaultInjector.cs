@@ -11,7 +11,8 @@ namespace OrleansCache.FaultInjection.Faults;
 /// Injects one fault and undoes it; recovery (every client served again) is the run's to wait for. Each of a run's fault
 /// lanes has an injector of its own (their faults overlap; an injector's state is its lane's).
 /// </summary>
-internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger)
+/// <param name="slots">The silos this injector's single-silo faults pick from (every slot when null): two silos' lanes fault disjoint silos.</param>
+internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger, IReadOnlyList<SiloSlot>? slots = null)
 {
     /// <summary>How long a silo may take to hand over and exit after SIGTERM (Orleans' own shutdown has its timeouts).</summary>
     private static readonly TimeSpan GracefulStopLimit = TimeSpan.FromSeconds(60);
@@ -72,7 +73,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
 
     private SiloSlot RandomRunningSlot()
     {
-        var running = cluster.Slots.Where(s => s.IsRunning).ToList();
+        var running = (slots ?? cluster.Slots).Where(s => s.IsRunning).ToList();
         return running[random.Next(running.Count)];
     }
 
@@ -134,18 +135,29 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         }
     }
 
-    /// <summary>Waits until membership lists only the running silos (the stopped ones declared dead), then replaces each.</summary>
+    /// <summary>
+    /// Waits until membership no longer lists the stopped silos as active, then replaces each. Only these silos: another
+    /// lane's fault may have a silo of its own down meanwhile.
+    /// </summary>
     /// <returns>When they were declared dead (run clock).</returns>
-    private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(params SiloSlot[] slots)
+    private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(params SiloSlot[] stopped)
     {
-        var names = string.Join(" and ", slots.Select(s => s.ToString()));
+        var names = string.Join(" and ", stopped.Select(s => s.ToString()));
         try
         {
             await Eventually.TrueAsync(async () =>
             {
                 try
                 {
-                    return await cluster.IsStableAsync(admin.Orleans).ConfigureAwait(false);
+                    foreach (var slot in stopped)
+                    {
+                        if (!await cluster.IsDeclaredDeadAsync(admin.Orleans, slot).ConfigureAwait(false))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
@@ -160,7 +172,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         }
 
         var dead = clock.Now;
-        await Task.WhenAll(slots.Select(ReplaceAsync)).ConfigureAwait(false);
+        await Task.WhenAll(stopped.Select(ReplaceAsync)).ConfigureAwait(false);
         return dead;
     }
 

@@ -4,20 +4,19 @@ namespace OrleansCache.FaultInjection.Faults;
 
 /// <summary>
 /// A sequence of faults, one at a time: each injected, then recovered from, then a quiet gap before the next. A run drives
-/// its lanes side by side (ADR 0090, 0091): the silos' faults in one, Redis's in another, a client's own connection faults
-/// in a third, so that faults of different parts of the system overlap.
+/// its lanes side by side (ADR 0090, 0091): the silos' faults in two (each on silos of its own), Redis's in another, a
+/// client's own connection faults in another, so that faults of different parts of the system overlap.
 /// </summary>
 /// <param name="schedule">The lane's kinds, in the seeded order.</param>
 /// <param name="injectAsync">Injects a kind and undoes it; null when it cannot be injected here (recorded as skipped).</param>
 /// <param name="recoverAsync">Waits until what the fault touched serves again; false when it did not (an incident).</param>
 /// <param name="nextGap">The pause after each fault's recovery.</param>
 /// <param name="gate">
-/// Shared with other lanes: a fault that takes it (<paramref name="takesGate"/>) is injected and recovered from while no
-/// other lane's gated fault is under way. A Redis restart without its data replaces every silo, so it cannot overlap a
-/// silo fault.
+/// Shared by the lanes that touch silos: each fault enters it as <paramref name="gateUse"/> says, from its injection to
+/// its recovery.
 /// </param>
-/// <param name="takesGate">Which of this lane's kinds take the gate (all of them when null).</param>
-internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<FaultWindow?>> injectAsync, Func<FaultWindow, CancellationToken, Task<bool>> recoverAsync, Func<TimeSpan> nextGap, SemaphoreSlim? gate = null, Func<FaultKind, bool>? takesGate = null)
+/// <param name="gateUse">How each of this lane's kinds enters the gate (none when null).</param>
+internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<FaultWindow?>> injectAsync, Func<FaultWindow, CancellationToken, Task<bool>> recoverAsync, Func<TimeSpan> nextGap, FaultGate? gate = null, Func<FaultKind, FaultGateUse>? gateUse = null)
 {
     /// <summary>
     /// Runs the lanes together until each has done <paramref name="rounds"/> rounds of its kinds or, with
@@ -49,24 +48,12 @@ internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<Fau
         while (true)
         {
             var kind = schedule.Next();
-            var gated = gate is not null && (takesGate?.Invoke(kind) ?? true);
-            if (gated)
-            {
-                await gate!.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            try
+            var use = gate is null ? FaultGateUse.None : gateUse?.Invoke(kind) ?? FaultGateUse.None;
+            using (use == FaultGateUse.None ? null : await gate!.EnterAsync(use == FaultGateUse.Exclusive, cancellationToken).ConfigureAwait(false))
             {
                 if (await injectAsync(kind).ConfigureAwait(false) is { } window && !await recoverAsync(window, cancellationToken).ConfigureAwait(false))
                 {
                     return false;
-                }
-            }
-            finally
-            {
-                if (gated)
-                {
-                    gate!.Release();
                 }
             }
 

@@ -37,6 +37,29 @@ internal sealed class FaultSchedule(Random random, IReadOnlyList<FaultKind> kind
     /// </summary>
     public static bool IsRedisFault(FaultKind kind) => kind is FaultKind.RedisRestart or FaultKind.RedisPause or FaultKind.RedisRestartEmpty;
 
+    /// <summary>
+    /// How a kind enters the run's <see cref="FaultGate"/>: faults on more than one silo, or on a silo another lane may be
+    /// faulting (the hot keys' owner), exclusively; the other silo faults shared (each lane on silos of its own); a
+    /// client's connection and Redis's restart and pause not at all.
+    /// </summary>
+    public static FaultGateUse GateUse(FaultKind kind) => kind switch
+    {
+        FaultKind.DoubleKill or FaultKind.OwnerKill or FaultKind.RedisRestartEmpty => FaultGateUse.Exclusive,
+        _ when IsClientFault(kind) || IsRedisFault(kind) => FaultGateUse.None,
+        _ => FaultGateUse.Shared,
+    };
+
+    /// <summary>
+    /// The silo kinds of a run split between two lanes, each kind wholly in one (a lane alternates its partitions short
+    /// and long), the slow ones (a silent silo waits to be declared dead) spread over both.
+    /// </summary>
+    public static (IReadOnlyList<FaultKind> First, IReadOnlyList<FaultKind> Second) SplitForTwoSiloLanes(IReadOnlyList<FaultKind> kinds)
+    {
+        FaultKind[] byCost = [FaultKind.SiloPause, FaultKind.SiloIsolation, FaultKind.Partition, FaultKind.SiloRestart, FaultKind.SiloKill, FaultKind.SiloRedisCut, FaultKind.DoubleKill, FaultKind.OwnerKill];
+        var ordered = byCost.Where(kinds.Contains).Concat(kinds.Where(k => !byCost.Contains(k))).ToList();
+        return ([.. ordered.Where((_, i) => i % 2 == 0)], [.. ordered.Where((_, i) => i % 2 == 1)]);
+    }
+
     /// <summary>Every kind against OrleansCache's silos and clients (not the FusionCache-only ones).</summary>
     private static FaultKind[] OrleansCacheKinds => [.. Enum.GetValues<FaultKind>().Where(k => k is not FaultKind.InstanceKill)];
 
