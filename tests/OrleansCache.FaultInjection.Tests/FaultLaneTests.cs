@@ -85,8 +85,9 @@ public sealed class FaultLaneTests
             () => TimeSpan.Zero,
             gate,
             FaultSchedule.GateUse);
-        var redis = new FaultLane(
-            new FaultSchedule(new Random(1), [FaultKind.RedisPause]),
+        // Redis's lane, split in two so each fault is tried once the silo fault is under way.
+        FaultLane RedisLane(FaultKind redisKind) => new(
+            new FaultSchedule(new Random(1), [redisKind]),
             async kind =>
             {
                 await siloRecovering.Task.ConfigureAwait(false);
@@ -96,17 +97,8 @@ public sealed class FaultLaneTests
             () => TimeSpan.Zero,
             gate,
             FaultSchedule.GateUse);
-        var empty = new FaultLane(
-            new FaultSchedule(new Random(1), [FaultKind.RedisRestartEmpty]),
-            async kind =>
-            {
-                await siloRecovering.Task.ConfigureAwait(false);
-                return Record(events, kind);
-            },
-            (_, _) => Task.FromResult(true),
-            () => TimeSpan.Zero,
-            gate,
-            FaultSchedule.GateUse);
+        var redis = RedisLane(FaultKind.RedisPause);
+        var empty = RedisLane(FaultKind.RedisRestartEmpty);
 
         var running = FaultLane.RunSideBySideAsync([silos, redis, empty], rounds: 1, until: null, new RunClock(), TestContext.Current.CancellationToken);
         await siloRecovering.Task.WaitAsync(Limit, TestContext.Current.CancellationToken);
