@@ -80,7 +80,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             bursts.Start();
             await using var bridge = new BridgeProbes([.. clients], cluster.Redis.ConnectionString, _history, _clock, options.Seed);
             await bridge.StartAsync().ConfigureAwait(false);
-            var kinds = options.Faults ?? (options.Duration is null ? FaultSchedule.ShortRound : FaultSchedule.FullRound);
+            var kinds = options.Faults ?? FaultSchedule.FullRound;
             if (options.Silos < FaultInjector.MinimumSilosForDoubleKill && kinds.Contains(FaultKind.DoubleKill))
             {
                 kinds = [.. kinds.Where(k => k != FaultKind.DoubleKill)];
