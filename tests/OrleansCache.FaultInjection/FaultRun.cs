@@ -21,6 +21,9 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
     /// <summary>The longest one look at the cluster's recovery may take (a call that never returns is a failed look).</summary>
     private static readonly TimeSpan AttemptLimit = TimeSpan.FromSeconds(20);
 
+    /// <summary>The shortest warm-up before the first fault (the quiet gap when that is longer).</summary>
+    private static readonly TimeSpan MinimumWarmUp = TimeSpan.FromSeconds(4);
+
     /// <summary>The clients' and Redis's lanes wait the quiet gap plus up to this long (seeded) between their faults.</summary>
     private static readonly TimeSpan SideLaneSpread = TimeSpan.FromSeconds(10);
 
@@ -174,8 +177,9 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             TimeSpan? until = options.Duration is { } duration ? _clock.Now + duration : null;
             try
             {
-                // The warm-up is a gap without faults, so the no-fault bound is exercised too.
-                await Task.Delay(options.QuietGap, cancellationToken).ConfigureAwait(false);
+                // The warm-up is a gap without faults, so the no-fault bound is exercised too: with the lanes overlapping,
+                // the run has few other moments when no fault is under way, so it lasts a few bursts at least.
+                await Task.Delay(options.QuietGap > MinimumWarmUp ? options.QuietGap : MinimumWarmUp, cancellationToken).ConfigureAwait(false);
                 if (healthy)
                 {
                     await FaultLane.RunSideBySideAsync(lanes, options.Rounds, until, _clock, cancellationToken).ConfigureAwait(false);
