@@ -114,9 +114,12 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             var siloKinds = kinds.Where(k => !FaultSchedule.IsClientFault(k) && !FaultSchedule.IsRedisFault(k)).ToList();
             if (siloKinds.Count > 0)
             {
+                var (first, second) = FaultSchedule.SplitForTwoSiloLanes(siloKinds);
                 var half = cluster.Slots.Count / 2;
-                var (first, second) = options.SiloLanes == 2 && options.Silos >= FaultInjector.MinimumSilosForDoubleKill && siloKinds.Count > 1 ? FaultSchedule.SplitForTwoSiloLanes(siloKinds) : (siloKinds, []);
-                var split = second.Count == 0 ? [(first, cluster.Slots)] : new[] { (first, (IReadOnlyList<SiloSlot>)[.. cluster.Slots.Take(half)]), (second, [.. cluster.Slots.Skip(half)]) };
+                (IReadOnlyList<FaultKind> Kinds, IReadOnlyList<SiloSlot> Slots)[] split =
+                    options.SiloLanes == 2 && options.Silos >= FaultInjector.MinimumSilosForDoubleKill && second.Count > 0
+                        ? [(first, [.. cluster.Slots.Take(half)]), (second, [.. cluster.Slots.Skip(half)])]
+                        : [(siloKinds, cluster.Slots)];
                 var laneRandom = random;
                 foreach (var (laneKinds, laneSlots) in split)
                 {

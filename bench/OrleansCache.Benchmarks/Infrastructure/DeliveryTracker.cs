@@ -13,7 +13,6 @@ internal sealed class DeliveryTracker
     /// <summary>How long a side waits for its last arrivals before counting them missing.</summary>
     public static readonly TimeSpan PatientTimeout = TimeSpan.FromSeconds(60);
 
-
     private readonly long[] _started;
     private readonly int[] _arrived;
     private readonly int _count;
@@ -114,10 +113,5 @@ internal sealed class DeliveryTracker
         }
 
         return Missing;
-    }
-
-    private sealed class Unsubscriber(Action unsubscribe) : IDisposable
-    {
-        public void Dispose() => unsubscribe();
     }
 }

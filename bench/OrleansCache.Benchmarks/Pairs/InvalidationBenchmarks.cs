@@ -27,8 +27,8 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
             log.WriteLine($"P4: {receivers} receivers at {settings.InvalidationRate:#,0} writes/s, {writes:#,0} writes per repeat");
             var name = receivers.ToString(CultureInfo.InvariantCulture);
             var ours = await RepeatAsync("ours", () => OrleansCacheSide.StartAsync(cluster, receivers, $"p4:{name}:", log, cancellationToken), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
-            var redis = await RepeatAsync("Redis", async () => await RedisPubSubSide.StartAsync(redisConnection, redisProcessId, receivers, $"p4:{name}:"), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
-            var fusion = await RepeatAsync("FusionCache", async () => await FusionBackplaneSide.StartAsync(redisConnection, redisProcessId, receivers, $"p4f{name}", log, cancellationToken), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
+            var redis = await RepeatAsync("Redis", () => RedisPubSubSide.StartAsync(redisConnection, redisProcessId, receivers, $"p4:{name}:"), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
+            var fusion = await RepeatAsync("FusionCache", () => FusionBackplaneSide.StartAsync(redisConnection, redisProcessId, receivers, $"p4f{name}", log, cancellationToken), (side, repeat) => side.AtRateAsync(repeat, writes, settings.InvalidationRate, cancellationToken), Describe);
 
             var o = LatencySummary.MedianOf([.. ours.Select(run => run.Latencies)]);
             var r = LatencySummary.MedianOf([.. redis.Select(run => run.Latencies)]);
@@ -121,8 +121,8 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         var count = settings.ThroughputInvalidations;
         log.WriteLine($"P5: {count:#,0} invalidations to {receivers} clients");
         var ours = await RepeatAsync("ours", () => OrleansCacheSide.StartAsync(cluster, receivers, "p5:", log, cancellationToken), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
-        var redis = await RepeatAsync("Redis", async () => await RedisPubSubSide.StartAsync(redisConnection, redisProcessId, receivers, "p5:"), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
-        var fusion = await RepeatAsync("FusionCache", async () => await FusionBackplaneSide.StartAsync(redisConnection, redisProcessId, receivers, "p5f", log, cancellationToken), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
+        var redis = await RepeatAsync("Redis", () => RedisPubSubSide.StartAsync(redisConnection, redisProcessId, receivers, "p5:"), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
+        var fusion = await RepeatAsync("FusionCache", () => FusionBackplaneSide.StartAsync(redisConnection, redisProcessId, receivers, "p5f", log, cancellationToken), (side, repeat) => side.ThroughputAsync(repeat, count, cancellationToken), Describe);
         if (redis.Sum(r => r.Missing) > 0)
         {
             throw new InvalidOperationException("P5: Redis pub/sub lost messages.");

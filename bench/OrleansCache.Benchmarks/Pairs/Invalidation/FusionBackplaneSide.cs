@@ -57,55 +57,48 @@ internal sealed class FusionBackplaneSide : IInvalidationSide
     {
         var prefix = $"{_name}:{repeat}:";
         var tracker = new DeliveryTracker(messages, _nodes.Count - 1, warmup: messages / 10);
-        _listening = new Listening(tracker, prefix);
-        try
+        using var listening = Listen(tracker, prefix);
+        var writer = _nodes[0].Cache;
+        var meter = PhaseMeter.Start([_redisProcessId]);
+        await Measure.PacedAsync(messages, rate, async i =>
         {
-            var writer = _nodes[0].Cache;
-            var meter = PhaseMeter.Start([_redisProcessId]);
-            await Measure.PacedAsync(messages, rate, async i =>
-            {
-                tracker.Started(i);
-                await writer.SetAsync(prefix + i.ToString(CultureInfo.InvariantCulture), Value, token: cancellationToken);
-            });
-            var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
-            return new SideRun(tracker.Latencies.Summary(), meter.Stop()) { Missing = missing };
-        }
-        finally
-        {
-            _listening = null;
-        }
+            tracker.Started(i);
+            await writer.SetAsync(prefix + i.ToString(CultureInfo.InvariantCulture), Value, token: cancellationToken);
+        });
+        var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
+        return new SideRun(tracker.Latencies.Summary(), meter.Stop()) { Missing = missing };
     }
 
     public async Task<SideThroughput> ThroughputAsync(string repeat, int messages, CancellationToken cancellationToken)
     {
         var prefix = $"{_name}:{repeat}:";
         var tracker = new DeliveryTracker(messages, _nodes.Count - 1, warmup: 0);
-        _listening = new Listening(tracker, prefix);
-        try
+        using var listening = Listen(tracker, prefix);
+        var writer = _nodes[0].Cache;
+        var start = Stopwatch.GetTimestamp();
+        await Measure.InFlightAsync(messages, 64, async i => await writer.RemoveAsync(prefix + i.ToString(CultureInfo.InvariantCulture), token: cancellationToken));
+        var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        if (missing > 0)
         {
-            var writer = _nodes[0].Cache;
-            var start = Stopwatch.GetTimestamp();
-            await Measure.InFlightAsync(messages, 64, async i => await writer.RemoveAsync(prefix + i.ToString(CultureInfo.InvariantCulture), token: cancellationToken));
-            var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
-            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            if (missing > 0)
-            {
-                // The backplane is fire-and-forget over pub/sub: a loss is its behaviour, reported as the rate of what arrived.
-                _log.WriteLine($"  FusionCache backplane: {missing} of {(long)messages * (_nodes.Count - 1)} arrivals missing");
-            }
+            // The backplane is fire-and-forget over pub/sub: a loss is its behaviour, reported as the rate of what arrived.
+            _log.WriteLine($"  FusionCache backplane: {missing} of {(long)messages * (_nodes.Count - 1)} arrivals missing");
+        }
 
-            return new SideThroughput((messages - (missing / (double)(_nodes.Count - 1))) / seconds, missing, 0);
-        }
-        finally
-        {
-            _listening = null;
-        }
+        return new SideThroughput((messages - (missing / (double)(_nodes.Count - 1))) / seconds, missing, 0);
     }
 
     public ValueTask DisposeAsync()
     {
         _nodes.ForEach(n => n.Dispose());
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Counts the receivers' messages for keys under <paramref name="prefix"/> as <paramref name="tracker"/>'s arrivals until disposed.</summary>
+    private Unsubscriber Listen(DeliveryTracker tracker, string prefix)
+    {
+        _listening = new Listening(tracker, prefix);
+        return new Unsubscriber(() => _listening = null);
     }
 
     private void OnMessage(int receiver, FusionCacheBackplaneMessageEventArgs e)

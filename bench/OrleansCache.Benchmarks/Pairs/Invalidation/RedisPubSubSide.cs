@@ -47,42 +47,28 @@ internal sealed class RedisPubSubSide : IInvalidationSide
     {
         var tracker = new DeliveryTracker(messages, _subscribers.Count, warmup: messages / 10);
         var channel = RedisChannel.Literal(_prefix + repeat);
-        await SubscribeAllAsync(channel, tracker);
-        try
+        using var subscription = await SubscribeAllAsync(channel, tracker);
+        var publisher = _publisher.GetSubscriber();
+        var meter = PhaseMeter.Start([_redisProcessId]);
+        await Measure.PacedAsync(messages, rate, i =>
         {
-            var publisher = _publisher.GetSubscriber();
-            var meter = PhaseMeter.Start([_redisProcessId]);
-            await Measure.PacedAsync(messages, rate, i =>
-            {
-                tracker.Started(i);
-                return publisher.PublishAsync(channel, i);
-            });
-            var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
-            return new SideRun(tracker.Latencies.Summary(), meter.Stop()) { Missing = missing };
-        }
-        finally
-        {
-            await UnsubscribeAllAsync(channel);
-        }
+            tracker.Started(i);
+            return publisher.PublishAsync(channel, i);
+        });
+        var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
+        return new SideRun(tracker.Latencies.Summary(), meter.Stop()) { Missing = missing };
     }
 
     public async Task<SideThroughput> ThroughputAsync(string repeat, int messages, CancellationToken cancellationToken)
     {
         var tracker = new DeliveryTracker(messages, _subscribers.Count, warmup: 0);
         var channel = RedisChannel.Literal(_prefix + repeat);
-        await SubscribeAllAsync(channel, tracker);
-        try
-        {
-            var publisher = _publisher.GetSubscriber();
-            var start = Stopwatch.GetTimestamp();
-            await Measure.InFlightAsync(messages, 64, i => publisher.PublishAsync(channel, i));
-            var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
-            return new SideThroughput(messages / Stopwatch.GetElapsedTime(start).TotalSeconds, missing, 0);
-        }
-        finally
-        {
-            await UnsubscribeAllAsync(channel);
-        }
+        using var subscription = await SubscribeAllAsync(channel, tracker);
+        var publisher = _publisher.GetSubscriber();
+        var start = Stopwatch.GetTimestamp();
+        await Measure.InFlightAsync(messages, 64, i => publisher.PublishAsync(channel, i));
+        var missing = await tracker.WaitAsync(DeliveryTracker.PatientTimeout);
+        return new SideThroughput(messages / Stopwatch.GetElapsedTime(start).TotalSeconds, missing, 0);
     }
 
     public ValueTask DisposeAsync()
@@ -92,10 +78,13 @@ internal sealed class RedisPubSubSide : IInvalidationSide
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Subscribes every subscriber; SUBSCRIBE is acknowledged, so once this returns every message is delivered.</summary>
-    private Task SubscribeAllAsync(RedisChannel channel, DeliveryTracker tracker) =>
-        Task.WhenAll(_subscribers.Select((s, receiver) => s.GetSubscriber().SubscribeAsync(channel, (_, value) => tracker.Arrived(receiver, (int)value))));
-
-    private Task UnsubscribeAllAsync(RedisChannel channel) =>
-        Task.WhenAll(_subscribers.Select(s => s.GetSubscriber().UnsubscribeAsync(channel)));
+    /// <summary>
+    /// Subscribes every subscriber to <paramref name="channel"/> until the result is disposed; SUBSCRIBE is acknowledged,
+    /// so once this returns every message is delivered.
+    /// </summary>
+    private async Task<IDisposable> SubscribeAllAsync(RedisChannel channel, DeliveryTracker tracker)
+    {
+        await Task.WhenAll(_subscribers.Select((s, receiver) => s.GetSubscriber().SubscribeAsync(channel, (_, value) => tracker.Arrived(receiver, (int)value))));
+        return new Unsubscriber(() => _subscribers.ForEach(s => s.GetSubscriber().Unsubscribe(channel)));
+    }
 }
