@@ -6,8 +6,8 @@ using Xunit;
 namespace OrleansCache.FaultInjection.Tests;
 
 /// <summary>
-/// The runner's fault lanes (ADR 0090, 0091): side by side, rounds counted per lane, a lane that fails stops the rest, a
-/// gated fault waits for the other lanes' gated faults.
+/// The runner's fault lanes (ADR 0090, 0091, 0092): side by side, rounds counted per schedule (two lanes may share
+/// one), a lane that fails stops the rest, a gated fault waits for the other lanes' gated faults.
 /// </summary>
 public sealed class FaultLaneTests
 {
@@ -45,6 +45,44 @@ public sealed class FaultLaneTests
         Assert.True(await lane.RunAsync(rounds: 2, until: null, new RunClock(), TestContext.Current.CancellationToken));
 
         Assert.Equal(6, injected.Count);
+        Assert.All(injected.GroupBy(k => k), g => Assert.Equal(2, g.Count()));
+    }
+
+    [Fact]
+    public async Task TwoLanesSharingASchedule_TheFreeLaneTakesTheNextKind()
+    {
+        // The first fault taken stays under way until the other lane has injected every other kind of both rounds: with
+        // a schedule of its own, each lane would wait for its own half instead.
+        FaultKind[] kinds = [FaultKind.SiloKill, FaultKind.SiloRestart, FaultKind.SiloPause, FaultKind.SiloRedisCut];
+        var schedule = new FaultSchedule(new Random(1), kinds);
+        var injected = new List<FaultKind>();
+        var othersDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = 0;
+        async Task<FaultWindow?> Inject(FaultKind kind)
+        {
+            var isFirst = Interlocked.Increment(ref first) == 1;
+            var window = Record(injected, kind);
+            lock (injected)
+            {
+                if (injected.Count == 2 * kinds.Length)
+                {
+                    othersDone.TrySetResult();
+                }
+            }
+
+            if (isFirst)
+            {
+                await othersDone.Task.ConfigureAwait(false);
+            }
+
+            return window;
+        }
+
+        FaultLane Lane() => new(schedule, Inject, (_, _) => Task.FromResult(true), () => TimeSpan.Zero);
+
+        await FaultLane.RunSideBySideAsync([Lane(), Lane()], rounds: 2, until: null, new RunClock(), TestContext.Current.CancellationToken).WaitAsync(Limit, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2 * kinds.Length, injected.Count);
         Assert.All(injected.GroupBy(k => k), g => Assert.Equal(2, g.Count()));
     }
 

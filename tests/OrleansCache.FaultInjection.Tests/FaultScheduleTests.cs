@@ -3,24 +3,41 @@ using Xunit;
 
 namespace OrleansCache.FaultInjection.Tests;
 
-/// <summary>How a run's kinds are dealt to its lanes and its gate (ADR 0090, 0091).</summary>
+/// <summary>How a run's kinds are dealt to its lanes and its gate (ADR 0090, 0091, 0092).</summary>
 public sealed class FaultScheduleTests
 {
     private static readonly FaultKind[] SiloKinds = [.. FaultSchedule.FullRound.Where(k => !FaultSchedule.IsClientFault(k) && !FaultSchedule.IsRedisFault(k))];
 
     [Fact]
-    public void TwoSiloLanes_EachTakeWholeKinds_AndShareTheSilentSilos()
+    public void ASchedule_HandsOutEachKindOncePerRound_ThenStops()
     {
-        var (first, second) = FaultSchedule.SplitForTwoSiloLanes(SiloKinds);
+        var schedule = new FaultSchedule(new Random(1), SiloKinds);
 
-        // Every kind in exactly one lane: a lane alternates its partitions short and long.
-        Assert.Equal(SiloKinds.Order(), first.Concat(second).Order());
-        Assert.Empty(first.Intersect(second));
+        var handedOut = new List<FaultKind>();
+        while (schedule.TryNext(rounds: 2, out var kind))
+        {
+            handedOut.Add(kind);
+        }
 
-        // The kinds that wait for a silent silo to be declared dead (8-10 s each) are not all in one lane.
-        FaultKind[] silent = [FaultKind.SiloPause, FaultKind.SiloIsolation, FaultKind.Partition];
-        Assert.Contains(first, silent.Contains);
-        Assert.Contains(second, silent.Contains);
+        Assert.Equal(2 * SiloKinds.Length, handedOut.Count);
+        Assert.Equal(SiloKinds.Order(), handedOut.Take(SiloKinds.Length).Order());
+        Assert.Equal(SiloKinds.Order(), handedOut.Skip(SiloKinds.Length).Order());
+    }
+
+    [Fact]
+    public void ASchedule_WithoutRounds_GoesOn()
+    {
+        var schedule = new FaultSchedule(new Random(1), [FaultKind.SiloKill]);
+
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.True(schedule.TryNext(rounds: null, out FaultKind _)));
+    }
+
+    [Fact]
+    public void PartitionTurns_AlternateShortAndLong_AcrossTheInjectorsSharingThem()
+    {
+        var turns = new PartitionTurns();
+
+        Assert.Equal([false, true, false, true], Enumerable.Range(0, 4).Select(_ => turns.NextIsLong()));
     }
 
     [Fact]

@@ -110,24 +110,24 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
 
             // The silos' faults, one at a time per lane, every silo active and every client served again after each. With
             // --silo-lanes 2 and four silos or more, two lanes on disjoint halves of the slots (two silos down at once still
-            // leave two to vote); a lane replaces no silo of the other's while that one is mid-fault.
+            // leave two to vote), taking their kinds from one schedule (ADR 0092); a lane replaces no silo of the other's
+            // while that one is mid-fault.
             var siloKinds = kinds.Where(k => !FaultSchedule.IsClientFault(k) && !FaultSchedule.IsRedisFault(k)).ToList();
             if (siloKinds.Count > 0)
             {
-                var (first, second) = FaultSchedule.SplitForTwoSiloLanes(siloKinds);
                 var half = cluster.Slots.Count / 2;
-                (IReadOnlyList<FaultKind> Kinds, IReadOnlyList<SiloSlot> Slots)[] split =
-                    options.SiloLanes == 2 && options.Silos >= FaultInjector.MinimumSilosForDoubleKill && second.Count > 0
-                        ? [(first, [.. cluster.Slots.Take(half)]), (second, [.. cluster.Slots.Skip(half)])]
-                        : [(siloKinds, cluster.Slots)];
-                var laneRandom = random;
-                foreach (var (laneKinds, laneSlots) in split)
+                IReadOnlyList<SiloSlot>[] laneSlots = options.SiloLanes == 2 && options.Silos >= FaultInjector.MinimumSilosForDoubleKill
+                    ? [[.. cluster.Slots.Take(half)], [.. cluster.Slots.Skip(half)]]
+                    : [cluster.Slots];
+                var siloSchedule = new FaultSchedule(new Random(random.Next()), siloKinds);
+                var partitionTurns = new PartitionTurns();
+                foreach (var slots in laneSlots)
                 {
-                    var own = new SiloLaneSlots(laneSlots);
+                    var own = new SiloLaneSlots(slots);
                     siloLanes.Add(own);
-                    var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, laneRandom, _clock, _history, logger, laneSlots);
+                    var injector = new FaultInjector(cluster, clients, admin, FaultDurations.Default, new Random(random.Next()), _clock, _history, logger, slots, partitionTurns);
                     lanes.Add(new FaultLane(
-                        new FaultSchedule(laneRandom, laneKinds),
+                        siloSchedule,
                         async kind =>
                         {
                             own.Busy = true;
@@ -149,7 +149,6 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
                         () => options.QuietGap,
                         gate,
                         FaultSchedule.GateUse));
-                    laneRandom = new Random(random.Next());
                 }
             }
 

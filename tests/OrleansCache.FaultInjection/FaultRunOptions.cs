@@ -25,8 +25,9 @@ internal sealed class FaultRunOptions
     public int Silos { get; set; } = 3;
 
     /// <summary>
-    /// Lanes of silo faults side by side, each on its own half of the silos (ADR 0091): 1 (default) or 2, which needs at
-    /// least four silos (two down at once still leave two to vote) and is one lane otherwise.
+    /// Lanes of silo faults side by side, each on its own half of the silos, sharing one schedule (ADR 0091, 0092): 1
+    /// (default) or 2, which needs at least four silos (two down at once still leave two to vote) and is one lane
+    /// otherwise.
     /// </summary>
     public int SiloLanes { get; set; } = 1;
 

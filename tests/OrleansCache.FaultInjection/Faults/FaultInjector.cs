@@ -12,7 +12,8 @@ namespace OrleansCache.FaultInjection.Faults;
 /// lanes has an injector of its own (their faults overlap; an injector's state is its lane's).
 /// </summary>
 /// <param name="slots">The silos this injector's single-silo faults pick from (every slot when null): two silos' lanes fault disjoint silos.</param>
-internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger, IReadOnlyList<SiloSlot>? slots = null)
+/// <param name="partitionTurns">Shared by injectors whose lanes share a schedule (a new one when null).</param>
+internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<FaultClient> clients, FaultClient admin, FaultDurations durations, Random random, RunClock clock, RunHistory history, ILogger logger, IReadOnlyList<SiloSlot>? slots = null, PartitionTurns? partitionTurns = null)
 {
     /// <summary>How long a silo may take to hand over and exit after SIGTERM (Orleans' own shutdown has its timeouts).</summary>
     private static readonly TimeSpan GracefulStopLimit = TimeSpan.FromSeconds(60);
@@ -26,7 +27,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     /// <summary>Two killed silos need two votes each from the survivors (Orleans' <c>NumVotesForDeathDeclaration</c>).</summary>
     internal const int MinimumSilosForDoubleKill = 4;
 
-    private int _partitions;
+    private readonly PartitionTurns _partitionTurns = partitionTurns ?? new();
 
     // When Redis came back empty in the fault being injected (changes begun before it may be lost).
     private TimeSpan? _dataLostUntil;
@@ -292,7 +293,7 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         }
 
         // Alternately shorter than failure detection (ride it out) and until the others declare it dead (fail-stop).
-        var longOne = _partitions++ % 2 == 1;
+        var longOne = _partitionTurns.NextIsLong();
         var partitioned = clock.Now;
         await cluster.Network.PartitionAsync(slot.Index).ConfigureAwait(false);
         var declared = "";

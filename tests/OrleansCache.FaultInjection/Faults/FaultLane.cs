@@ -7,7 +7,7 @@ namespace OrleansCache.FaultInjection.Faults;
 /// its lanes side by side (ADR 0090, 0091): the silos' faults in two (each on silos of its own), Redis's in another, a
 /// client's own connection faults in another, so that faults of different parts of the system overlap.
 /// </summary>
-/// <param name="schedule">The lane's kinds, in the seeded order.</param>
+/// <param name="schedule">The lane's kinds, in the seeded order; two lanes may share one.</param>
 /// <param name="injectAsync">Injects a kind and undoes it; null when it cannot be injected here (recorded as skipped).</param>
 /// <param name="recoverAsync">Waits until what the fault touched serves again; false when it did not (an incident).</param>
 /// <param name="nextGap">The pause after each fault's recovery.</param>
@@ -19,7 +19,7 @@ namespace OrleansCache.FaultInjection.Faults;
 internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<FaultWindow?>> injectAsync, Func<FaultWindow, CancellationToken, Task<bool>> recoverAsync, Func<TimeSpan> nextGap, FaultGate? gate = null, Func<FaultKind, FaultGateUse>? gateUse = null)
 {
     /// <summary>
-    /// Runs the lanes together until each has done <paramref name="rounds"/> rounds of its kinds or, with
+    /// Runs the lanes together until each has done <paramref name="rounds"/> rounds of its schedule or, with
     /// <paramref name="until"/>, until then. A lane whose system did not recover stops the others: the run is over.
     /// </summary>
     public static async Task RunSideBySideAsync(IReadOnlyList<FaultLane> lanes, int rounds, TimeSpan? until, RunClock clock, CancellationToken cancellationToken)
@@ -44,10 +44,9 @@ internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<Fau
     /// <summary>The lane alone: see <see cref="RunSideBySideAsync"/>. False if the system did not recover from a fault.</summary>
     public async Task<bool> RunAsync(int rounds, TimeSpan? until, RunClock clock, CancellationToken cancellationToken)
     {
-        var done = 0;
-        while (true)
+        // A schedule shared with another lane counts the rounds of both: the lanes end when its last round is handed out.
+        while (schedule.TryNext(until is null ? rounds : null, out var kind))
         {
-            var kind = schedule.Next();
             var use = gate is null ? FaultGateUse.None : gateUse?.Invoke(kind) ?? FaultGateUse.None;
             using (use == FaultGateUse.None ? null : await gate!.EnterAsync(use == FaultGateUse.Exclusive, cancellationToken).ConfigureAwait(false))
             {
@@ -58,10 +57,12 @@ internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<Fau
             }
 
             await Task.Delay(nextGap(), cancellationToken).ConfigureAwait(false);
-            if (until is { } end ? clock.Now >= end : schedule.LeftInRound == 0 && ++done >= rounds)
+            if (until is { } end && clock.Now >= end)
             {
                 return true;
             }
         }
+
+        return true;
     }
 }
