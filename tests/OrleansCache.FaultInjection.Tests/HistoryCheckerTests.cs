@@ -73,6 +73,60 @@ public sealed class HistoryCheckerTests
     }
 
     [Fact]
+    public void P99Staleness_CountsReadsThatWereNotStale_AsZero()
+    {
+        // 100 reads of the new value and 3 stale ones (100, 200, 300 ms): the 99th percentile is the 102nd of 103.
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        Add(history, Read(1, "k", "a", V1, 0.4, 0.41));
+        Add(history, Read(1, "k", "a", V1, 0.5, 0.51));
+        Add(history, Read(1, "k", "a", V1, 0.6, 0.61));
+        for (var i = 0; i < 100; i++)
+        {
+            Add(history, Read(2, "k", "b", V2, 0.7 + (i * 0.001), 0.7005 + (i * 0.001)));
+        }
+
+        var none = Check(history, ("k", new FinalState(true, "b", V2))).Kinds.Single(k => k.Kind == "none");
+
+        Assert.Equal(3, none.StaleReads);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), none.MaxStaleness);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), none.P99Staleness);
+    }
+
+    [Fact]
+    public void P99Staleness_IsZero_WhenUnderOnePercentOfReadsWereStale()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        Add(history, Read(1, "k", "a", V1, 0.4, 0.41));
+        for (var i = 0; i < 200; i++)
+        {
+            Add(history, Read(2, "k", "b", V2, 0.7 + (i * 0.001), 0.7005 + (i * 0.001)));
+        }
+
+        var none = Check(history, ("k", new FinalState(true, "b", V2))).Kinds.Single(k => k.Kind == "none");
+
+        Assert.Equal(1, none.StaleReads);
+        Assert.Equal(TimeSpan.Zero, none.P99Staleness);
+    }
+
+    [Fact]
+    public void Recovery_IsTheLongestFromHealedToServedAgain_PerKind()
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        history.Faults.Enqueue(new FaultWindow(FaultKind.SiloKill, "test", T(1), T(2), FaultBounds.Of(FaultKind.SiloKill)) { ServedAgain = T(2.5) });
+        history.Faults.Enqueue(new FaultWindow(FaultKind.SiloKill, "test", T(5), T(6), FaultBounds.Of(FaultKind.SiloKill)) { ServedAgain = T(7.5) });
+
+        var report = Check(history, ("k", new FinalState(true, "a", V1)));
+
+        Assert.Equal(TimeSpan.FromSeconds(1.5), report.Kinds.Single(k => k.Kind == nameof(FaultKind.SiloKill)).MaxRecovery);
+        Assert.Contains("| 1.5 s |", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AcknowledgedWriteMissingAfterwards_IsALostWrite()
     {
         var history = new RunHistory();

@@ -7,9 +7,9 @@ namespace OrleansCache.FaultInjection.Tests;
 
 /// <summary>
 /// The runner's short run in the suite: every fault kind twice against real silo processes, the zombie (a paused silo),
-/// partitions, isolation and Redis losing its data among them (the silos' faults in two lanes on disjoint silos, Redis's
-/// and a client's own connection faults in lanes beside them: ADR 0090 and 0091), with get-or-create bursts and Redis
-/// bridge messages beside the workload, 0 violations.
+/// partitions, isolation and Redis losing its data among them (the silos' faults in two lanes on disjoint silos sharing
+/// one schedule, Redis's and a client's own connection faults in lanes beside them: ADR 0090, 0091 and 0092), with
+/// get-or-create bursts and Redis bridge messages beside the workload, 0 violations.
 /// </summary>
 public sealed class ShortRunTests
 {

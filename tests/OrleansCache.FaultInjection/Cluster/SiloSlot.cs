@@ -32,7 +32,8 @@ internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<
     /// <summary>
     /// Starts a silo in the slot and waits until it is active. If that takes longer than <see cref="SiloProcess"/>'s
     /// wait (60 s: a starved machine), the process keeps starting in the slot and the caller gets a
-    /// <see cref="TimeoutException"/>; the run's recovery waits for it to join.
+    /// <see cref="TimeoutException"/>; the run's recovery waits for it to join. If the process ends first, the caller
+    /// gets a <see cref="SiloExitedException"/> at once.
     /// </summary>
     public async Task StartAsync(string redis, string clusterId, string serviceId)
     {

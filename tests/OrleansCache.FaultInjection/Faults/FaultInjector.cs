@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OrleansCache.FaultInjection.Cluster;
 using OrleansCache.FaultInjection.History;
 using OrleansCache.FaultInjection.Workload;
+using OrleansCache.TestSupport.Processes;
 using OrleansCache.TestSupport.Waiting;
 
 namespace OrleansCache.FaultInjection.Faults;
@@ -177,7 +178,11 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         return dead;
     }
 
-    /// <summary>Starts a replacement; one that is slow to start (a starved machine) is left to the run's recovery.</summary>
+    /// <summary>
+    /// Starts a replacement; one that is slow to start (a starved machine) or that ended while starting (a silo that
+    /// cannot reach Redis at its start stops with an error) is left to the run's recovery, which waits for it or replaces
+    /// it again.
+    /// </summary>
     private async Task ReplaceAsync(SiloSlot slot)
     {
         try
@@ -187,6 +192,10 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
         catch (TimeoutException)
         {
             history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={clock.Now.TotalSeconds:0.0}s: the replacement {slot} was not active within 60 s of its start; recovery waited for it"));
+        }
+        catch (SiloExitedException ex)
+        {
+            history.Events.Enqueue(string.Create(CultureInfo.InvariantCulture, $"t={clock.Now.TotalSeconds:0.0}s: the replacement {slot} ended while starting; recovery replaces it. {ex.Message}"));
         }
     }
 

@@ -50,9 +50,14 @@ internal sealed class FaultLane(FaultSchedule schedule, Func<FaultKind, Task<Fau
             var use = gate is null ? FaultGateUse.None : gateUse?.Invoke(kind) ?? FaultGateUse.None;
             using (use == FaultGateUse.None ? null : await gate!.EnterAsync(use == FaultGateUse.Exclusive, cancellationToken).ConfigureAwait(false))
             {
-                if (await injectAsync(kind).ConfigureAwait(false) is { } window && !await recoverAsync(window, cancellationToken).ConfigureAwait(false))
+                if (await injectAsync(kind).ConfigureAwait(false) is { } window)
                 {
-                    return false;
+                    if (!await recoverAsync(window, cancellationToken).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    window.ServedAgain = clock.Now;
                 }
             }
 

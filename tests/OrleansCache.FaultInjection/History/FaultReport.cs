@@ -24,12 +24,12 @@ internal sealed class FaultReport
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.AppendLine("| fault | injected | staleness bound | ops | failed | reads | stale reads | max staleness | over bound | backwards | lost writes | bursts | factory runs per burst | bridge messages | bridge lost | bridge applied twice |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        text.AppendLine("| fault | injected | staleness bound | ops | failed | reads | stale reads | max staleness | p99 staleness | over bound | backwards | lost writes | bursts | factory runs per burst | bridge messages | bridge lost | bridge applied twice | served again after healing (max) |");
+        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var k in Kinds)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {k.Kind} | {k.Injected} | {Ms(k.Bound)} | {k.Operations} | {k.Failed} | {k.Reads} | {k.StaleReads} | {Ms(k.MaxStaleness)} | {k.OverBound} | {k.Backwards} | {k.LostWrites} | {k.Bursts} | {RunsPerBurst(k)} | {k.BridgeMessages} | {k.BridgeLost} | {k.BridgeTwice} |");
+                $"| {k.Kind} | {k.Injected} | {Ms(k.Bound)} | {k.Operations} | {k.Failed} | {k.Reads} | {k.StaleReads} | {Ms(k.MaxStaleness)} | {Ms(k.P99Staleness)} | {k.OverBound} | {k.Backwards} | {k.LostWrites} | {k.Bursts} | {RunsPerBurst(k)} | {k.BridgeMessages} | {k.BridgeLost} | {k.BridgeTwice} | {Recovery(k)} |");
         }
 
         text.AppendLine();
@@ -50,6 +50,9 @@ internal sealed class FaultReport
 
     private static string RunsPerBurst(KindFigures k) =>
         k.Bursts == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{(double)k.FactoryRuns / k.Bursts:0.00}");
+
+    private static string Recovery(KindFigures k) =>
+        k.Injected == 0 ? "—" : string.Create(CultureInfo.InvariantCulture, $"{k.MaxRecovery.TotalSeconds:0.0} s");
 
     private static string Ms(TimeSpan value) => string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms");
 }

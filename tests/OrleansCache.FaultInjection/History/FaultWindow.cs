@@ -19,6 +19,12 @@ internal sealed record FaultWindow(FaultKind Kind, string Detail, TimeSpan Start
     /// <summary>For a fault of one client's connections, that client's number; null for every other fault.</summary>
     public int? Client { get; init; }
 
+    /// <summary>
+    /// When every client the fault touched was served again after it was healed (the run's recovery check, set by its
+    /// lane); null until then, and for good if it never was (an incident).
+    /// </summary>
+    public TimeSpan? ServedAgain { get; set; }
+
     /// <summary>The end of its effects.</summary>
     public TimeSpan End => Healed + Bound;
 

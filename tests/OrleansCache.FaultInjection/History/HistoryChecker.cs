@@ -38,6 +38,10 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
             var figures = Figures(fault.Kind.ToString());
             figures.Injected++;
             figures.Bound = fault.Bound > figures.Bound ? fault.Bound : figures.Bound;
+            if (fault.ServedAgain is { } served && served - fault.Healed > figures.MaxRecovery)
+            {
+                figures.MaxRecovery = served - fault.Healed;
+            }
         }
 
         var operations = history.Operations.ToList();
@@ -121,9 +125,7 @@ internal sealed partial class HistoryChecker(RunHistory history, IReadOnlyDictio
             foreach (var kind in kinds)
             {
                 var figures = Figures(kind);
-                figures.Reads++;
-                figures.StaleReads += staleness > TimeSpan.Zero ? 1 : 0;
-                figures.MaxStaleness = staleness > figures.MaxStaleness ? staleness : figures.MaxStaleness;
+                figures.AddRead(staleness);
                 figures.OverBound += staleness > bound ? 1 : 0;
             }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using OrleansCache.TestSupport.Network;
 using OrleansCache.TestSupport.Processes;
 using Xunit;
@@ -48,6 +49,23 @@ public sealed class SiloConfigurationErrorTests
         var error = Assert.Single(silo.Output, l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain(silo.Output, l => l.Contains("   at ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WaitingForALine_FromASiloThatEndsAtStart_FailsAsSoonAsItEnds()
+    {
+        // A test (or the fault runner's replacement of a silo) waiting for the silo to become active learns that it
+        // ended, with its last lines, instead of waiting out the 60 s timeout.
+        await using var silo = SiloProcess.Launch("--silo-port", "70000");
+
+        var waiting = silo.WaitForOutputAsync(new Regex("gateway port", RegexOptions.None, TimeSpan.FromSeconds(1)));
+        await silo.WaitForExitAsync();
+
+        var ended = await Assert.ThrowsAsync<SiloExitedException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Contains("error: Silo:SiloPort (--silo-port) must be from 1 to 65535", ended.Message, StringComparison.Ordinal);
+
+        // Asked again after the end: at once too.
+        await Assert.ThrowsAsync<SiloExitedException>(() => silo.WaitForOutputAsync(new Regex("never printed", RegexOptions.None, TimeSpan.FromSeconds(1))));
     }
 
     [Fact]

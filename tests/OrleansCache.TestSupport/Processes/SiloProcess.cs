@@ -17,16 +17,20 @@ public sealed partial class SiloProcess : IAsyncDisposable
     private readonly List<string> _lines = [];
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Signal)> _waiters = [];
 
+    // Standard output and error still open; at zero the process has ended and no line will come.
+    private int _openStreams = 2;
+
     private SiloProcess(Process process)
     {
         _process = process;
+        Id = process.Id;
         process.OutputDataReceived += (_, e) => Add(e.Data);
         process.ErrorDataReceived += (_, e) => Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
-    public int Id => _process.Id;
+    public int Id { get; }
 
     /// <summary>The gateway port the silo reported (0 until it reported it).</summary>
     public int GatewayPort { get; private set; }
@@ -110,6 +114,8 @@ public sealed partial class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Completes with the first log line (so far or to come) that matches.</summary>
+    /// <exception cref="SiloExitedException">The process ended without printing one.</exception>
+    /// <exception cref="TimeoutException">None came within 60 s.</exception>
     public Task<Match> WaitForOutputAsync(Regex pattern)
     {
         lock (_lock)
@@ -121,6 +127,11 @@ public sealed partial class SiloProcess : IAsyncDisposable
                 {
                     return Task.FromResult(match);
                 }
+            }
+
+            if (_openStreams == 0)
+            {
+                return Task.FromException<Match>(Exited(pattern));
             }
 
             var signal = new TaskCompletionSource<Match>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -201,13 +212,24 @@ public sealed partial class SiloProcess : IAsyncDisposable
 
     private void Add(string? line)
     {
-        if (line is null)
-        {
-            return;
-        }
-
         lock (_lock)
         {
+            if (line is null)
+            {
+                // The end of one of the two streams: once both ended, nobody waiting will see a line.
+                if (--_openStreams == 0)
+                {
+                    foreach (var waiter in _waiters)
+                    {
+                        waiter.Signal.TrySetException(Exited(waiter.Pattern));
+                    }
+
+                    _waiters.Clear();
+                }
+
+                return;
+            }
+
             _lines.Add(line);
             foreach (var waiter in _waiters.ToList())
             {
@@ -220,6 +242,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
             }
         }
     }
+
+    private SiloExitedException Exited(Regex pattern) =>
+        new($"The silo process {Id} ended without a line matching '{pattern}'. Its last lines: {string.Join(" | ", _lines.TakeLast(3))}");
 
     [GeneratedRegex(@"gateway port (\d+)", RegexOptions.None, 1000)]
     private static partial Regex GatewayPortPattern();
