@@ -30,6 +30,9 @@ public sealed class ShortRunTests
 
         output?.WriteLine(report.ToMarkdown());
         output?.WriteLine($"The short run took {took.Elapsed.TotalSeconds:0} s.");
+
+        // In the suite's log too (issue 14 asks for at most 3 minutes), beside whatever else the machine ran.
+        TestContext.Current.SendDiagnosticMessage($"the short run took {took.Elapsed.TotalSeconds:0} s ({report.Kinds.Sum(k => k.Injected)} faults)");
         Assert.True(report.Passed, report.ToMarkdown());
         foreach (var kind in FaultSchedule.FullRound)
         {
