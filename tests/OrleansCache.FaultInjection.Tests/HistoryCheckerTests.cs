@@ -76,18 +76,7 @@ public sealed class HistoryCheckerTests
     public void P99Staleness_CountsReadsThatWereNotStale_AsZero()
     {
         // 100 reads of the new value and 3 stale ones (100, 200, 300 ms): the 99th percentile is the 102nd of 103.
-        var history = new RunHistory();
-        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
-        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
-        Add(history, Read(1, "k", "a", V1, 0.4, 0.41));
-        Add(history, Read(1, "k", "a", V1, 0.5, 0.51));
-        Add(history, Read(1, "k", "a", V1, 0.6, 0.61));
-        for (var i = 0; i < 100; i++)
-        {
-            Add(history, Read(2, "k", "b", V2, 0.7 + (i * 0.001), 0.7005 + (i * 0.001)));
-        }
-
-        var none = Check(history, ("k", new FinalState(true, "b", V2))).Kinds.Single(k => k.Kind == "none");
+        var none = ReadsAfterAChange(staleReads: 3, freshReads: 100);
 
         Assert.Equal(3, none.StaleReads);
         Assert.Equal(TimeSpan.FromMilliseconds(300), none.MaxStaleness);
@@ -97,16 +86,7 @@ public sealed class HistoryCheckerTests
     [Fact]
     public void P99Staleness_IsZero_WhenUnderOnePercentOfReadsWereStale()
     {
-        var history = new RunHistory();
-        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
-        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
-        Add(history, Read(1, "k", "a", V1, 0.4, 0.41));
-        for (var i = 0; i < 200; i++)
-        {
-            Add(history, Read(2, "k", "b", V2, 0.7 + (i * 0.001), 0.7005 + (i * 0.001)));
-        }
-
-        var none = Check(history, ("k", new FinalState(true, "b", V2))).Kinds.Single(k => k.Kind == "none");
+        var none = ReadsAfterAChange(staleReads: 1, freshReads: 200);
 
         Assert.Equal(1, none.StaleReads);
         Assert.Equal(TimeSpan.Zero, none.P99Staleness);
@@ -225,6 +205,28 @@ public sealed class HistoryCheckerTests
         var report = Check(history);
 
         Assert.Equal(["silo 1 still ran after it was declared dead"], report.Violations);
+    }
+
+    /// <summary>
+    /// The figures without faults of a change acknowledged at 0.3 s, then <paramref name="staleReads"/> reads of the old
+    /// value 100 ms apart (100, 200, ... ms stale), then <paramref name="freshReads"/> of the new one.
+    /// </summary>
+    private static KindFigures ReadsAfterAChange(int staleReads, int freshReads)
+    {
+        var history = new RunHistory();
+        Add(history, Write(0, "k", "a", V1, 0.0, 0.1));
+        Add(history, Write(0, "k", "b", V2, 0.2, 0.3));
+        for (var i = 1; i <= staleReads; i++)
+        {
+            Add(history, Read(1, "k", "a", V1, 0.3 + (i * 0.1), 0.31 + (i * 0.1)));
+        }
+
+        for (var i = 0; i < freshReads; i++)
+        {
+            Add(history, Read(2, "k", "b", V2, 0.7 + (i * 0.001), 0.7005 + (i * 0.001)));
+        }
+
+        return Check(history, ("k", new FinalState(true, "b", V2))).Kinds.Single(k => k.Kind == "none");
     }
 
     private static FaultReport Check(RunHistory history, params (string Key, FinalState State)[] finals) =>
