@@ -39,10 +39,17 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 dotnet build OrleansCache.sln -c Release --nologo -v quiet
+shortrun=OrleansCache.FaultInjection.Tests.ShortRunTests
 set +e
-dotnet test OrleansCache.sln -c Release --no-build --nologo -- RunConfiguration.TestSessionTimeout=1500000 2>&1 | tee "$log"
+# Every test but the fault runner's short run, the test assemblies side by side.
+dotnet test OrleansCache.sln -c Release --no-build --nologo --filter "FullyQualifiedName!~$shortrun" -- RunConfiguration.TestSessionTimeout=1500000 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Then the short run alone on the machine: every fault kind twice against silo processes, which issue 14 gives 3
+# minutes; beside the other assemblies its faults' timings would be theirs as much as its own. Its time is in the log.
+dotnet test tests/OrleansCache.FaultInjection.Tests -c Release --no-build --nologo --filter "FullyQualifiedName~$shortrun" -- RunConfiguration.TestSessionTimeout=900000 2>&1 | tee -a "$log"
+short=${PIPESTATUS[0]}
 set -e
+if [ "$status" = "0" ]; then status=$short; fi
 
 # Exceptions nobody handled, with their stacks (xUnit prints only their message): tests/OrleansCache.TestSupport/Diagnostics.
 for recorded in tests/*/bin/Release/*/unhandled-exceptions.log; do
