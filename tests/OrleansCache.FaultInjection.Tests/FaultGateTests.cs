@@ -13,7 +13,7 @@ public sealed class FaultGateTests
     [Fact]
     public async Task TwoSharedEntries_HoldTheGateTogether()
     {
-        using var gate = new FaultGate(lanes: 2);
+        var gate = new FaultGate();
 
         using var first = await gate.EnterAsync(exclusive: false, Token).WaitAsync(Limit, Token);
         using var second = await gate.EnterAsync(exclusive: false, Token).WaitAsync(Limit, Token);
@@ -22,7 +22,7 @@ public sealed class FaultGateTests
     [Fact]
     public async Task AnExclusiveEntry_WaitsForEverySharedOne_AndHoldsBackNewOnes()
     {
-        using var gate = new FaultGate(lanes: 2);
+        var gate = new FaultGate();
         var first = await gate.EnterAsync(exclusive: false, Token);
         var second = await gate.EnterAsync(exclusive: false, Token);
 
@@ -41,7 +41,7 @@ public sealed class FaultGateTests
     [Fact]
     public async Task TwoExclusiveEntries_TakeTurns()
     {
-        using var gate = new FaultGate(lanes: 2);
+        var gate = new FaultGate();
         var first = await gate.EnterAsync(exclusive: true, Token);
 
         var second = gate.EnterAsync(exclusive: true, Token);
@@ -53,17 +53,16 @@ public sealed class FaultGateTests
     [Fact]
     public async Task LeavingTwice_ReleasesOnce()
     {
-        using var gate = new FaultGate(lanes: 2);
+        var gate = new FaultGate();
         var first = await gate.EnterAsync(exclusive: false, Token);
-        first.Dispose();
-        first.Dispose();
         var second = await gate.EnterAsync(exclusive: false, Token);
-        var third = await gate.EnterAsync(exclusive: false, Token);
+        first.Dispose();
+        first.Dispose();
 
-        var fourth = gate.EnterAsync(exclusive: false, Token);
-        Assert.False(fourth.IsCompleted);
+        // Had the second leave counted, the gate would think no shared entry is left and let an exclusive one in.
+        var exclusive = gate.EnterAsync(exclusive: true, Token);
+        Assert.False(exclusive.IsCompleted);
         second.Dispose();
-        (await fourth.WaitAsync(Limit, Token)).Dispose();
-        third.Dispose();
+        (await exclusive.WaitAsync(Limit, Token)).Dispose();
     }
 }

@@ -106,7 +106,7 @@ public sealed class FaultLaneTests
     {
         // The silos' lane holds the gate (shared) from a fault's injection to its recovery; Redis's restart without data
         // enters it exclusively, so it is injected only once the silo fault has recovered. Redis's other faults do not wait.
-        using var gate = new FaultGate(lanes: 2);
+        var gate = new FaultGate();
         var events = new List<string>();
         var siloRecovering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

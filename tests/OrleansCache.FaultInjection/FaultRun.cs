@@ -104,7 +104,7 @@ internal sealed partial class FaultRun(FaultRunOptions options, ILogger logger)
             // Lanes side by side (ADR 0090, 0091), each with its own injector and seeded schedule, and a gate that keeps
             // apart the faults that must not overlap a silo fault (FaultSchedule.GateUse).
             var lanes = new List<FaultLane>();
-            using var gate = new FaultGate(lanes: 2);
+            var gate = new FaultGate();
             var siloLanes = new List<SiloLaneSlots>();
             bool MayReplace(SiloSlot slot, SiloLaneSlots? self) => siloLanes.All(l => l == self || !l.Busy || !l.Slots.Contains(slot));
 

@@ -81,15 +81,16 @@ internal sealed class SiloCluster : IAsyncDisposable
     {
         var hosts = await admin.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
         var active = hosts.Keys.Select(Name).ToHashSet(StringComparer.Ordinal);
-        var running = Slots.Where(s => s.IsRunning).Select(s => $"{s.Address}:{s.SiloPort.ToString(CultureInfo.InvariantCulture)}").ToHashSet(StringComparer.Ordinal);
+        var running = Slots.Where(s => s.IsRunning).Select(s => s.Endpoint).ToHashSet(StringComparer.Ordinal);
         return active.SetEquals(running);
     }
 
-    /// <summary>True when the cluster (as <paramref name="admin"/> reaches it) no longer lists <paramref name="slot"/>'s silo as active.</summary>
-    public async Task<bool> IsDeclaredDeadAsync(IClusterClient admin, SiloSlot slot)
+    /// <summary>True when the cluster (as <paramref name="admin"/> reaches it) lists none of <paramref name="slots"/>' silos as active.</summary>
+    public async Task<bool> AreDeclaredDeadAsync(IClusterClient admin, IReadOnlyList<SiloSlot> slots)
     {
         var hosts = await admin.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
-        return !hosts.Keys.Select(Name).Contains($"{slot.Address}:{slot.SiloPort.ToString(CultureInfo.InvariantCulture)}", StringComparer.Ordinal);
+        var active = hosts.Keys.Select(Name).ToHashSet(StringComparer.Ordinal);
+        return !slots.Any(slot => active.Contains(slot.Endpoint));
     }
 
     /// <summary>The slot whose silo hosts the partitions of <paramref name="key"/>, as placement puts it over the active silos.</summary>
@@ -102,7 +103,7 @@ internal sealed class SiloCluster : IAsyncDisposable
         }
 
         var owner = Name(CachePartitionPlacementDirector.SiloFor(CachePartitions.Of(key), [.. hosts.Keys]));
-        return Slots.FirstOrDefault(s => s.IsRunning && string.Equals($"{s.Address}:{s.SiloPort.ToString(CultureInfo.InvariantCulture)}", owner, StringComparison.Ordinal));
+        return Slots.FirstOrDefault(s => s.IsRunning && string.Equals(s.Endpoint, owner, StringComparison.Ordinal));
     }
 
     public async ValueTask DisposeAsync()

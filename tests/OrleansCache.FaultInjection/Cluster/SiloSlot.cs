@@ -27,6 +27,9 @@ internal sealed partial class SiloSlot(int index, string address, IReadOnlyList<
 
     public bool IsRunning => Process is { HasExited: false };
 
+    /// <summary>The silo's address as membership names it: <c>address:siloPort</c>.</summary>
+    public string Endpoint => string.Create(CultureInfo.InvariantCulture, $"{Address}:{SiloPort}");
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"silo {Index} ({Address}:{SiloPort}, pid {Process?.Id})");
 
     /// <summary>

@@ -114,27 +114,13 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     private async Task<string> WaitUntilDeclaredDeadAsync(SiloSlot slot, string fault = "partitioned")
     {
         var from = clock.Now;
-        try
+        if (await DeclaredDeadWithinLimitAsync([slot]).ConfigureAwait(false))
         {
-            await Eventually.TrueAsync(async () =>
-            {
-                try
-                {
-                    return await cluster.IsDeclaredDeadAsync(admin.Orleans, slot).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // The management call may fail while the cluster reconfigures: look again.
-                    return false;
-                }
-            }, $"{fault} {slot} declared dead", DeathLimit).ConfigureAwait(false);
             return string.Create(CultureInfo.InvariantCulture, $", declared dead after {(clock.Now - from).TotalSeconds:0.0} s");
         }
-        catch (TimeoutException)
-        {
-            history.Incidents.Enqueue($"{slot} was {fault} and not declared dead within {DeathLimit.TotalSeconds:0} s (t={from.TotalSeconds:0.000}s)");
-            return ", never declared dead";
-        }
+
+        history.Incidents.Enqueue($"{slot} was {fault} and not declared dead within {DeathLimit.TotalSeconds:0} s (t={from.TotalSeconds:0.000}s)");
+        return ", never declared dead";
     }
 
     /// <summary>
@@ -144,38 +130,39 @@ internal sealed partial class FaultInjector(SiloCluster cluster, IReadOnlyList<F
     /// <returns>When they were declared dead (run clock).</returns>
     private async Task<TimeSpan> ReplaceOnceDeclaredDeadAsync(params SiloSlot[] stopped)
     {
-        var names = string.Join(" and ", stopped.Select(s => s.ToString()));
+        if (!await DeclaredDeadWithinLimitAsync(stopped).ConfigureAwait(false))
+        {
+            history.Incidents.Enqueue($"{string.Join(" and ", stopped.Select(s => s.ToString()))} not declared dead within {DeathLimit.TotalSeconds:0} s of the fault (t={clock.Now.TotalSeconds:0.000}s)");
+        }
+
+        var dead = clock.Now;
+        await Task.WhenAll(stopped.Select(ReplaceAsync)).ConfigureAwait(false);
+        return dead;
+    }
+
+    /// <summary>Waits up to <see cref="DeathLimit"/> until membership lists none of <paramref name="silos"/> as active.</summary>
+    private async Task<bool> DeclaredDeadWithinLimitAsync(IReadOnlyList<SiloSlot> silos)
+    {
         try
         {
             await Eventually.TrueAsync(async () =>
             {
                 try
                 {
-                    foreach (var slot in stopped)
-                    {
-                        if (!await cluster.IsDeclaredDeadAsync(admin.Orleans, slot).ConfigureAwait(false))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
+                    return await cluster.AreDeclaredDeadAsync(admin.Orleans, silos).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
                     // The management call may fail while the cluster reconfigures: look again.
                     return false;
                 }
-            }, $"{names} declared dead", DeathLimit).ConfigureAwait(false);
+            }, $"{string.Join(" and ", silos.Select(s => s.ToString()))} declared dead", DeathLimit).ConfigureAwait(false);
+            return true;
         }
         catch (TimeoutException)
         {
-            history.Incidents.Enqueue($"{names} not declared dead within {DeathLimit.TotalSeconds:0} s of the fault (t={clock.Now.TotalSeconds:0.000}s)");
+            return false;
         }
-
-        var dead = clock.Now;
-        await Task.WhenAll(stopped.Select(ReplaceAsync)).ConfigureAwait(false);
-        return dead;
     }
 
     /// <summary>
