@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ namespace OrleansCache.Redis.Tests.Bridge;
 public sealed class BridgeCluster(RedisServer redis) : IAsyncLifetime
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..12];
+    private readonly ConcurrentDictionary<string, FakeLogCollector> _siloLogs = new(StringComparer.Ordinal);
 
     public string CanonicalChannel => $"canonical-{_id}:invalidate";
 
@@ -36,6 +38,10 @@ public sealed class BridgeCluster(RedisServer redis) : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>The name the silos' Redis connections give themselves, so tests can find (and drop) exactly theirs.</summary>
+    public string ConnectionName => $"bridge-{_id}";
+
+    /// <summary>Every silo's log records.</summary>
     public FakeLogCollector Logs { get; } = new();
 
     public BridgeCounters Counters { get; } = new();
@@ -47,7 +53,7 @@ public sealed class BridgeCluster(RedisServer redis) : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Redis:ConnectionString"] = redis.ConnectionString,
+            ["Redis:ConnectionString"] = $"{redis.ConnectionString},name={ConnectionName}",
             ["RedisBridge:Channels:0"] = CanonicalChannel,
             ["RedisBridge:TypedChannels:0:Channel"] = TypedChannel,
             ["RedisBridge:TypedChannels:0:Prefix"] = TypedPrefix,
@@ -72,10 +78,11 @@ public sealed class BridgeCluster(RedisServer redis) : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSiloHost((_, host) => host.Configuration.AddInMemoryCollection(settings));
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
             silo.AddOrleansCache(cache => cache.AddRedisInvalidationBridge());
             silo.Services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(Logs));
+            silo.Services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(_siloLogs.GetOrAdd(options.SiloName, _ => new FakeLogCollector())));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -85,6 +92,28 @@ public sealed class BridgeCluster(RedisServer redis) : IAsyncLifetime
     public Task WaitForSettledViewsAsync() => Eventually.TrueAsync(
         () => Cluster.GetActiveSilos().All(s => !Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<ApplyOnceRouter>().UsesPreviousView),
         "every silo to route by its current membership view only");
+
+    /// <summary>How many log records with <paramref name="eventId"/> each silo has written so far, by silo name.</summary>
+    public Dictionary<string, int> CountBySilo(int eventId) =>
+        _siloLogs.ToDictionary(s => s.Key, s => s.Value.GetSnapshot().Count(r => r.Id.Id == eventId), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Drops the silos' pub/sub connections, and no one else's: other test classes share the redis-server, and a
+    /// <c>CLIENT KILL TYPE pubsub</c> would drop their subscriptions too. Returns how many were dropped.
+    /// </summary>
+    public async Task<int> DropSubscriptionConnectionsAsync()
+    {
+        var dropped = 0;
+        foreach (var client in await redis.Server.ClientListAsync())
+        {
+            if (client.Name == ConnectionName && client.SubscriptionCount + client.PatternSubscriptionCount > 0)
+            {
+                dropped += (int)await redis.Server.ClientKillAsync(id: client.Id);
+            }
+        }
+
+        return dropped;
+    }
 
     public string[] OutboundSnapshot()
     {
