@@ -22,6 +22,10 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
     public async Task LatencyAtFixedRateAsync(ResultTable table, CancellationToken cancellationToken)
     {
         var writes = Math.Max(20, (int)(settings.InvalidationRate * settings.InvalidationDuration.TotalSeconds));
+
+        // The capacity runs first: at full speed they also bring each side's write path (every silo's code,
+        // FusionCache's) towards steady state before any paced repeat (docs/benchmarks.md, "P4's warm-up").
+        await WriteCapacityAsync(table, cancellationToken);
         foreach (var receivers in settings.InvalidationReceivers)
         {
             log.WriteLine($"P4: {receivers} receivers at {settings.InvalidationRate:#,0} writes/s, {writes:#,0} writes per repeat");
@@ -49,11 +53,6 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
                 $"P4: {what} ({settings.Name} run, {settings.Repeats} repeats)",
                 [("OrleansCache: write → applied", ours.Select(run => run.Latencies).ToList()), ("Redis PUBLISH → subscribers", redis.Select(run => run.Latencies).ToList()), ("FusionCache backplane → other instances", fusion.Select(run => run.Latencies).ToList())],
                 log);
-
-            if (receivers == settings.InvalidationReceivers[0])
-            {
-                await WriteCapacityAsync(table, cancellationToken);
-            }
 
             AddProfileRows(table, receivers, writes, ours, redis, fusion, o);
         }
@@ -100,12 +99,18 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
         await using var writer = await BenchClient.StartAsync(cluster, cancellationToken: cancellationToken);
         using var fusion = FusionCacheNode.WithRedis(redisConnection, "p4-capacity");
         var keys = Enumerable.Range(0, 1_000).Select(i => "p4:capacity:" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var next = 0;
+        Task<Throughput> Ours() => Measure.ThroughputAsync(() => writer.Cache.SetAsync(keys[Interlocked.Increment(ref next) % keys.Length], Value, cancellationToken: cancellationToken), inFlight: 64, settings.ThroughputDuration);
+        Task<Throughput> Peer() => Measure.ThroughputAsync(() => fusion.Cache.SetAsync(keys[Interlocked.Increment(ref next) % keys.Length], Value, token: cancellationToken), inFlight: 64, settings.ThroughputDuration);
+
+        // One pass of each not counted, for the same reason as the paced repeats wait for these.
+        await Ours();
+        await Peer();
         List<Throughput> ours = [], peer = [];
         for (var repeat = 0; repeat < settings.Repeats; repeat++)
         {
-            var next = 0;
-            ours.Add(await Measure.ThroughputAsync(() => writer.Cache.SetAsync(keys[Interlocked.Increment(ref next) % keys.Length], Value, cancellationToken: cancellationToken), inFlight: 64, settings.ThroughputDuration));
-            peer.Add(await Measure.ThroughputAsync(() => fusion.Cache.SetAsync(keys[Interlocked.Increment(ref next) % keys.Length], Value, token: cancellationToken), inFlight: 64, settings.ThroughputDuration));
+            ours.Add(await Ours());
+            peer.Add(await Peer());
         }
 
         var side = settings.Processes ? "client process only" : "client and silos: one process";
@@ -145,12 +150,16 @@ internal sealed class InvalidationBenchmarks(BenchmarkSettings settings, TextWri
     /// <summary>
     /// One side's repeats, back to back, with its sender and receivers started once. The sides take turns rather than
     /// interleave within a repeat: a side's idle receivers (our clients' feed heartbeats, a backplane's) would otherwise
-    /// load the others' measurements.
+    /// load the others' measurements. A first repeat, not counted, warms the side up: its receivers are new (their
+    /// connections, subscriptions and, for the first count, the code that handles what they receive), and a silo
+    /// process's write path may still run code not yet optimized.
     /// </summary>
     private async Task<List<T>> RepeatAsync<TSide, T>(string name, Func<Task<TSide>> start, Func<TSide, string, Task<T>> measure, Func<T, string> describe)
         where TSide : IInvalidationSide
     {
         await using var side = await start();
+        var warmup = await measure(side, "warmup");
+        log.WriteLine($"  {name}, warm-up (not counted): {describe(warmup)}; load {MachineLoad.OneMinute():0.0}");
         var runs = new List<T>();
         for (var repeat = 0; repeat < settings.Repeats; repeat++)
         {
