@@ -30,9 +30,9 @@ internal sealed class BenchmarkRun(BenchmarkSettings settings, TextWriter log)
         await using var redis = await RedisServerProcess.StartAsync();
         log.WriteLine($"redis-server pid {redis.ProcessId} on {redis.ConnectionString}");
         await using IBenchCluster cluster = settings.Processes
-            ? await ProcessCluster.StartAsync(silos: 3)
-            : await InProcessCluster.StartAsync(silos: 3, cancellationToken);
-        log.WriteLine($"3 silos: {string.Join(", ", cluster.Silos.Select(s => s.Gateway))}");
+            ? await ProcessCluster.StartAsync(settings.Silos)
+            : await InProcessCluster.StartAsync(settings.Silos, cancellationToken);
+        log.WriteLine($"{settings.Silos} silo{(settings.Silos > 1 ? "s" : "")}: {string.Join(", ", cluster.Silos.Select(s => s.Gateway))}");
 
         if (settings.Includes("P1"))
         {

@@ -69,6 +69,9 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
     /// <summary>Silos as separate <c>src/Silo</c> processes (<c>--processes</c>), so the client's figures exclude the silos' work.</summary>
     public bool Processes { get; init; }
 
+    /// <summary>How many silos the run starts (<c>--silos</c>; 3 by default). P6 compares two gateways and needs two.</summary>
+    public int Silos { get; init; } = 3;
+
     /// <summary>Where to write the table as JSON too (<c>--json FILE</c>), for the smoke test.</summary>
     public string? JsonPath { get; init; }
 
@@ -93,6 +96,15 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
         if (ValueOf(args, "--repeats") is { } repeats)
         {
             settings = settings with { Repeats = Math.Max(1, int.Parse(repeats, CultureInfo.InvariantCulture)) };
+        }
+
+        if (ValueOf(args, "--silos") is { } silos)
+        {
+            settings = settings with { Silos = int.Parse(silos, CultureInfo.InvariantCulture) };
+            if (settings.Silos < 1 || (settings.Silos < 2 && settings.Includes("P6")))
+            {
+                throw new ArgumentException($"--silos {silos}: at least 1, and at least 2 when P6 runs (it compares two gateways; leave it out with --only).");
+            }
         }
 
         if (ValueOf(args, "--receivers") is { } receivers)

@@ -2,10 +2,20 @@ using System.Runtime.InteropServices;
 using OrleansCache.Benchmarks;
 using OrleansCache.Benchmarks.Infrastructure;
 
-// dotnet run -c Release --project bench/OrleansCache.Benchmarks -- [--quick | --tiny] [--processes] [--only P2,P4] [--repeats 5] [--sizes 10000,100000] [--bdn short|none] [--json FILE]
+// dotnet run -c Release --project bench/OrleansCache.Benchmarks -- [--quick | --tiny] [--processes] [--silos 3] [--only P2,P4] [--repeats 5] [--sizes 10000,100000] [--bdn short|none] [--json FILE]
 // Starts its own redis-server and silos on loopback, runs every pair with its peers, and prints one table (docs/benchmarks.md).
-var settings = BenchmarkSettings.FromArgs(args);
-Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {(settings.Processes ? "silo processes" : "in-process silos")}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+BenchmarkSettings settings;
+try
+{
+    settings = BenchmarkSettings.FromArgs(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"Cannot run: {ex.Message}");
+    return 2;
+}
+
+Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {settings.Silos} {(settings.Processes ? "silo process" : "in-process silo")}{(settings.Silos > 1 ? "es" : "")}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 Console.WriteLine($"load average at start: {MachineLoad.Describe()}");
 var started = DateTime.UtcNow;
 var run = new BenchmarkRun(settings, Console.Error);

@@ -116,6 +116,22 @@ public sealed class BenchmarkSmokeTests
         Assert.DoesNotContain(run.Rows, r => r.Id is "P1" or "P5" or "P7" or "P8" or "P9" or "P10");
     }
 
+    [Fact]
+    public async Task TinyRun_WithOneSilo_MeasuresP4_AndRefusesP6WithOneLine()
+    {
+        var refused = await BenchmarkRunResult.RunAsync(Timeout, TestContext.Current.CancellationToken, "--tiny", "--silos", "1");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("P6", refused.Errors, StringComparison.Ordinal);
+        Assert.Single(refused.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var run = await BenchmarkRunResult.RunAsync(Timeout, TestContext.Current.CancellationToken, "--tiny", "--silos", "1", "--only", "P4");
+        TestContext.Current.TestOutputHelper?.WriteLine(run.Output);
+        Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Errors}");
+        Assert.Contains("1 in-process silo,", run.Output, StringComparison.Ordinal);
+        AssertComplete(run, ["P4"]);
+        AssertSane(run.Rows);
+    }
+
     private static void AssertComplete(BenchmarkRunResult run, IEnumerable<string> pairs)
     {
         Assert.Contains("| # | measurement | ours | peer | ratio | target | met |", run.Output, StringComparison.Ordinal);
