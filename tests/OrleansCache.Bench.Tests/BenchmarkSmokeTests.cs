@@ -38,6 +38,7 @@ public sealed class BenchmarkSmokeTests
             TestContext.Current.TestOutputHelper?.WriteLine(run.Output);
 
             Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Errors}");
+            Assert.Contains("3 in-process silos,", run.Output, StringComparison.Ordinal);
             AssertComplete(run, PeersByPair.Keys);
             AssertSane(run.Rows);
             AssertInvalidationAndStampedeRows(run);
@@ -110,7 +111,7 @@ public sealed class BenchmarkSmokeTests
         TestContext.Current.TestOutputHelper?.WriteLine(run.Output);
 
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}:\n{run.Errors}");
-        Assert.Contains("silo processes", run.Output, StringComparison.Ordinal);
+        Assert.Contains("3 silo processes,", run.Output, StringComparison.Ordinal);
         AssertComplete(run, pairs);
         AssertSane(run.Rows);
         Assert.DoesNotContain(run.Rows, r => r.Id is "P1" or "P5" or "P7" or "P8" or "P9" or "P10");
