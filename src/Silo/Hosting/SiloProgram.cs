@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace OrleansCache.Silo.Hosting;
 
@@ -11,25 +10,6 @@ internal static class SiloProgram
     public const int Stopped = 0;
     public const int Failed = 1;
     public const int ConfigurationError = 2;
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is T found)
-            {
-                return found;
-            }
-
-            if (current is AggregateException aggregate)
-            {
-                return aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(e => e is not null);
-            }
-        }
-
-        return null;
-    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -64,10 +44,10 @@ internal static class SiloProgram
 
             return ConfigurationError;
         }
-        catch (Exception ex) when (Find<RedisConnectionException>(ex) is { } redis)
+        catch (Exception ex) when (RedisStartFailure.TypeOf(ex) is { } failure)
         {
             // Orleans has logged the details; this line says which setting to look at.
-            await Console.Error.WriteLineAsync($"error: {SiloCommandLine.Describe("Redis:ConnectionString")}: Redis cannot be reached ({redis.FailureType}); check the address, Redis:User and Redis:Password.").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"error: {SiloCommandLine.Describe("Redis:ConnectionString")}: Redis cannot be reached ({failure}); check the address, Redis:User and Redis:Password.").ConfigureAwait(false);
             return Failed;
         }
         catch (Exception ex)

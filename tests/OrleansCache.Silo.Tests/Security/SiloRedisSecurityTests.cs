@@ -80,6 +80,7 @@ public sealed class SiloRedisSecurityTests : IDisposable
         var environment = new Dictionary<string, string> { ["ORLEANSCACHE_Redis__Password"] = WrongPassword };
         await using var silo = SiloProcess.Launch(environment, [.. Ports(), "--redis", redis.ConnectionString, "--redis-user", User]);
         await silo.WaitForExitAsync();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', silo.Output));
 
         Assert.Equal(1, silo.ExitCode);
         var error = Assert.Single(silo.Output, l => l.StartsWith("error:", StringComparison.Ordinal));
