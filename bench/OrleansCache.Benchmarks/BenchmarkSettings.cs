@@ -72,6 +72,11 @@ internal sealed record BenchmarkSettings(string Name, int Warmup, int Samples, T
     /// <summary>How many silos the run starts (<c>--silos</c>; 3 by default). P6 compares two gateways and needs two.</summary>
     public int Silos { get; init; } = 3;
 
+    /// <summary>The run's silos in words: <c>3 silo processes</c>, <c>1 in-process silo</c>.</summary>
+    public string SilosInWords => Processes
+        ? $"{Silos} silo process{(Silos == 1 ? "" : "es")}"
+        : $"{Silos} in-process silo{(Silos == 1 ? "" : "s")}";
+
     /// <summary>Where to write the table as JSON too (<c>--json FILE</c>), for the smoke test.</summary>
     public string? JsonPath { get; init; }
 

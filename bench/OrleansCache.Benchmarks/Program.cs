@@ -15,7 +15,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
     return 2;
 }
 
-Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {settings.Silos} {(settings.Processes ? "silo process" : "in-process silo")}{(settings.Silos == 1 ? "" : settings.Processes ? "es" : "s")}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Console.WriteLine($"OrleansCache benchmarks ({settings.Name} run, {settings.SilosInWords}, {settings.Repeats} repeat(s)) on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 Console.WriteLine($"load average at start: {MachineLoad.Describe()}");
 var started = DateTime.UtcNow;
 var run = new BenchmarkRun(settings, Console.Error);

@@ -18,50 +18,26 @@ internal static class RedisStartFailure
     /// <summary>The failure's type, or null when no Redis connection exception is in <paramref name="exception"/>'s chain.</summary>
     public static ConnectionFailureType? TypeOf(Exception exception)
     {
-        ConnectionFailureType? first = null;
-        foreach (var current in Chain(exception))
+        var chain = Chain(exception).ToList();
+        if (chain.OfType<RedisConnectionException>().FirstOrDefault() is not { } first)
         {
-            if (current is RedisConnectionException redis)
-            {
-                first ??= redis.FailureType;
-                if (redis.FailureType == ConnectionFailureType.AuthenticationFailure)
-                {
-                    return ConnectionFailureType.AuthenticationFailure;
-                }
-            }
-
-            if (first is not null && NamesAuthenticationFailure(current.Message))
-            {
-                return ConnectionFailureType.AuthenticationFailure;
-            }
+            return null;
         }
 
-        return first;
+        return chain.Any(IsAuthenticationFailure) ? ConnectionFailureType.AuthenticationFailure : first.FailureType;
     }
 
-    private static bool NamesAuthenticationFailure(string message) =>
-        message.Contains(nameof(ConnectionFailureType.AuthenticationFailure), StringComparison.Ordinal)
-        || message.Contains("authentication failure", StringComparison.OrdinalIgnoreCase)
-        || message.Contains("WRONGPASS", StringComparison.Ordinal)
-        || message.Contains("NOAUTH", StringComparison.Ordinal);
+    private static bool IsAuthenticationFailure(Exception exception) =>
+        exception is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure }
+        || exception.Message.Contains(nameof(ConnectionFailureType.AuthenticationFailure), StringComparison.Ordinal)
+        || exception.Message.Contains("authentication failure", StringComparison.OrdinalIgnoreCase)
+        || exception.Message.Contains("WRONGPASS", StringComparison.Ordinal)
+        || exception.Message.Contains("NOAUTH", StringComparison.Ordinal);
 
-    private static IEnumerable<Exception> Chain(Exception exception)
+    private static IEnumerable<Exception> Chain(Exception exception) => exception switch
     {
-        var pending = new Stack<Exception>([exception]);
-        while (pending.TryPop(out var current))
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.Reverse())
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (current.InnerException is { } inner)
-            {
-                pending.Push(inner);
-            }
-        }
-    }
+        AggregateException aggregate => [exception, .. aggregate.InnerExceptions.SelectMany(Chain)],
+        { InnerException: { } inner } => [exception, .. Chain(inner)],
+        _ => [exception],
+    };
 }
